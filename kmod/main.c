@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlsgw: a TLS gateway whose data path runs in the kernel.
+ *
+ * Module entry points. Pernet state exists before the netlink family is
+ * registered and outlives it, so no request can see a namespace without
+ * its state.
+ */
+
+#include <linux/module.h>
+
+#include "netlink.h"
+#include "pernet.h"
+#include "version.h"
+
+static int __init tlsgw_init(void)
+{
+	int err;
+
+	err = tlsgw_pernet_init();
+	if (err)
+		return err;
+
+	err = tlsgw_genl_init();
+	if (err) {
+		tlsgw_pernet_exit();
+		return err;
+	}
+
+	pr_info("tlsgw " TLSGW_VERSION " loaded\n");
+	return 0;
+}
+
+static void __exit tlsgw_exit(void)
+{
+	tlsgw_genl_exit();
+	tlsgw_pernet_exit();
+	pr_info("tlsgw " TLSGW_VERSION " unloaded\n");
+}
+
+module_init(tlsgw_init);
+module_exit(tlsgw_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TLS gateway: kTLS termination, relay, SOCKS5 and STARTTLS policing");
+MODULE_AUTHOR("tlsgw developers");
+MODULE_VERSION(TLSGW_VERSION);
+/* kTLS (tls.ko) is installed on relayed sockets by name via TCP_ULP. */
+MODULE_SOFTDEP("pre: tls");

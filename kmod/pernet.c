@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state of tlsgw.
+ */
+
+#include <net/netns/generic.h>
+
+#include "pernet.h"
+
+static unsigned int tlsgw_net_id __read_mostly;
+static atomic_t tlsgw_nets = ATOMIC_INIT(0);
+
+struct tlsgw_net *tlsgw_net(const struct net *net)
+{
+	return net_generic(net, tlsgw_net_id);
+}
+
+/* Number of namespaces the module currently serves. */
+unsigned int tlsgw_net_count(void)
+{
+	return atomic_read(&tlsgw_nets);
+}
+
+static int __net_init tlsgw_net_init(struct net *net)
+{
+	struct tlsgw_net *tn = tlsgw_net(net);
+
+	tn->net = net;
+	atomic64_set(&tn->requests, 0);
+	atomic_inc(&tlsgw_nets);
+	return 0;
+}
+
+static void __net_exit tlsgw_net_exit(struct net *net)
+{
+	atomic_dec(&tlsgw_nets);
+}
+
+static struct pernet_operations tlsgw_net_ops = {
+	.init = tlsgw_net_init,
+	.exit = tlsgw_net_exit,
+	.id = &tlsgw_net_id,
+	.size = sizeof(struct tlsgw_net),
+};
+
+int tlsgw_pernet_init(void)
+{
+	return register_pernet_subsys(&tlsgw_net_ops);
+}
+
+void tlsgw_pernet_exit(void)
+{
+	unregister_pernet_subsys(&tlsgw_net_ops);
+}
