@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Message helpers shared by tlsgwctl's commands; see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	fputs(TLSGWCTL_NAME ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	fputs("Try '" TLSGWCTL_NAME " help' for more information.\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_no_args(int argc, char **argv)
+{
+	if (argc > 0)
+		return cli_usage_error("unexpected argument '%s'", argv[0]);
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The "info" object: tlsgwctl info [show | reset-counters]. */
+#include "info.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <linux/tlsgw.h>
+
+#include "json.h"
+
+/* Indexed by bit number of enum tlsgw_features. */
+static const char *const feature_names[] = {
+	"info", "counter-reset", "ktls-offload", "socks5", "starttls",
+	"events",
+};
+
+/* Indexed by enum tlsgw_counter. */
+static const char *const counter_names[] = {
+	[TLSGW_CTR_REQUESTS] = "requests",
+	[TLSGW_CTR_NAMESPACES] = "namespaces",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* libnl checks lengths (and NUL termination for NLA_STRING) for us. */
+static struct nla_policy reply_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_VERSION] = { .type = NLA_STRING },
+	[TLSGW_A_FEATURES] = { .type = NLA_U64 },
+	[TLSGW_A_COUNTERS] = { .type = NLA_NESTED },
+};
+
+/* Unknown bits and counters are named by number: newer modules add them. */
+static const char *feature_name(unsigned int bit, char *buf, size_t size)
+{
+	if (bit < ARRAY_SIZE(feature_names))
+		return feature_names[bit];
+	snprintf(buf, size, "bit%u", bit);
+	return buf;
+}
+
+static const char *counter_name(unsigned int type, char *buf, size_t size)
+{
+	if (type < ARRAY_SIZE(counter_names) && counter_names[type])
+		return counter_names[type];
+	snprintf(buf, size, "counter%u", type);
+	return buf;
+}
+
+static int parse_counters(struct nlattr *nest, struct tlsgw_info *info,
+			  struct tnl_status *st)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_len(a) != sizeof(uint64_t))
+			return tnl_bad_reply(st, "counter %d is not a u64",
+					     nla_type(a));
+		if (info->n_counters == INFO_MAX_COUNTERS)
+			return tnl_bad_reply(st, "too many counters");
+		info->counters[info->n_counters].type = nla_type(a);
+		info->counters[info->n_counters].value = nla_get_u64(a);
+		info->n_counters++;
+	}
+	return 0;
+}
+
+int info_parse(struct nl_msg *msg, struct tlsgw_info *info,
+	       struct tnl_status *st)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[TLSGW_A_MAX + 1];
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	err = genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, reply_policy);
+	if (err < 0)
+		return tnl_bad_reply(st, "malformed GET_INFO reply (%s)",
+				     nl_geterror(err));
+	if (genlmsg_hdr(nlh)->cmd != TLSGW_CMD_GET_INFO)
+		return tnl_bad_reply(st, "reply for command %u",
+				     genlmsg_hdr(nlh)->cmd);
+	if (!tb[TLSGW_A_VERSION])
+		return tnl_bad_reply(st, "GET_INFO reply without a version");
+	nla_strlcpy(info->version, tb[TLSGW_A_VERSION], sizeof(info->version));
+	if (tb[TLSGW_A_FEATURES])
+		info->features = nla_get_u64(tb[TLSGW_A_FEATURES]);
+	if (tb[TLSGW_A_COUNTERS])
+		return parse_counters(tb[TLSGW_A_COUNTERS], info, st);
+	return 0;
+}
+
+/* The version comes from the kernel: keep control bytes off the tty. */
+static void print_sanitized(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+static void print_text(FILE *out, const struct tlsgw_info *info)
+{
+	char buf[32];
+	unsigned int i;
+
+	fputs("module version ", out);
+	print_sanitized(out, info->version);
+	fputs("\nfeatures:", out);
+	for (i = 0; i < 64; i++)
+		if (info->features & (UINT64_C(1) << i))
+			fprintf(out, " %s", feature_name(i, buf, sizeof(buf)));
+	fputs(info->features ? "\n" : " none\n", out);
+	fputs("counters:\n", out);
+	for (i = 0; i < info->n_counters; i++)
+		fprintf(out, "  %s %" PRIu64 "\n",
+			counter_name(info->counters[i].type, buf, sizeof(buf)),
+			info->counters[i].value);
+}
+
+static void print_json(FILE *out, const struct tlsgw_info *info, bool pretty)
+{
+	struct json j;
+	char buf[32];
+	unsigned int i;
+
+	json_init(&j, out, pretty);
+	json_object_open(&j);
+	json_key(&j, "version");
+	json_string(&j, info->version);
+	json_key(&j, "features");
+	json_array_open(&j);
+	for (i = 0; i < 64; i++)
+		if (info->features & (UINT64_C(1) << i))
+			json_string(&j, feature_name(i, buf, sizeof(buf)));
+	json_array_close(&j);
+	json_key(&j, "counters");
+	json_object_open(&j);
+	for (i = 0; i < info->n_counters; i++) {
+		json_key(&j, counter_name(info->counters[i].type, buf,
+					  sizeof(buf)));
+		json_u64(&j, info->counters[i].value);
+	}
+	json_object_close(&j);
+	json_object_close(&j);
+	json_finish(&j);
+}
+
+void info_print(FILE *out, const struct tlsgw_info *info,
+		const struct cli_opts *opts)
+{
+	if (opts->json)
+		print_json(out, info, opts->pretty);
+	else
+		print_text(out, info);
+}
+
+struct query {
+	struct tlsgw_info *info;
+	unsigned int replies;
+};
+
+static int on_reply(struct nl_msg *msg, void *arg, struct tnl_status *st)
+{
+	struct query *q = arg;
+
+	if (q->replies++)
+		return tnl_bad_reply(st, "more than one GET_INFO reply");
+	return info_parse(msg, q->info, st);
+}
+
+static int info_query(uint32_t flags, struct tlsgw_info *info,
+		      struct tnl_status *st)
+{
+	struct query q = { .info = info };
+	struct nl_msg *msg;
+	struct tnl nl;
+	int rc = -1;
+
+	if (tnl_open(&nl, st) < 0)
+		return -1;
+	msg = tnl_request(&nl, TLSGW_CMD_GET_INFO, 0);
+	if (!msg || (flags && nla_put_u32(msg, TLSGW_A_INFO_FLAGS, flags))) {
+		nlmsg_free(msg);
+		st->fail = TNL_LOCAL;
+		st->code = NLE_NOMEM;
+		goto out;
+	}
+	rc = tnl_transact(&nl, msg, on_reply, &q, st);
+	if (rc == 0 && q.replies == 0)
+		rc = tnl_bad_reply(st, "no GET_INFO reply before the ack");
+out:
+	tnl_close(&nl);
+	return rc;
+}
+
+/*
+ * A module without counter reset rejects the unknown flag bit (strict
+ * validation, -EINVAL) or, if it is older still, the attribute itself;
+ * say so in words rather than as a bare "Invalid argument".
+ */
+static void report_reset_failure(const struct tnl_status *st)
+{
+	if (st->fail == TNL_KERNEL &&
+	    (st->code == EINVAL || st->code == EOPNOTSUPP)) {
+		cli_error("the loaded tlsgw module does not support resetting "
+			  "counters (module too old?)");
+		if (st->msg[0])
+			tnl_report_kernel(st);
+		return;
+	}
+	tnl_report(st);
+}
+
+static int run_info(const struct cli_opts *opts, uint32_t flags)
+{
+	struct tlsgw_info info;
+	struct tnl_status st;
+
+	if (info_query(flags, &info, &st) < 0) {
+		if (flags & TLSGW_INFO_F_RESET_COUNTERS)
+			report_reset_failure(&st);
+		else
+			tnl_report(&st);
+		return CLI_EXIT_FAIL;
+	}
+	info_print(stdout, &info, opts);
+	return CLI_EXIT_OK;
+}
+
+static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
+{
+	int rc = cli_no_args(argc, argv);
+
+	return rc ? rc : run_info(opts, 0);
+}
+
+static int cmd_reset(const struct cli_opts *opts, int argc, char **argv)
+{
+	int rc = cli_no_args(argc, argv);
+
+	return rc ? rc : run_info(opts, TLSGW_INFO_F_RESET_COUNTERS);
+}
+
+static const struct cli_cmd info_cmds[] = {
+	{ "show", "", "module version, features and counters", cmd_show },
+	{ "reset-counters", "",
+	  "show the counters, then reset them to zero", cmd_reset },
+	{ 0 }
+};
+
+const struct cli_object info_object = {
+	.name = "info",
+	.help = "the tlsgw module and this namespace's counters",
+	.default_cmd = "show",
+	.cmds = info_cmds,
+};

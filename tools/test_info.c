@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for parsing and printing GET_INFO replies (info.c), fed with
+ * replies built by libnl, so no kernel module is needed. TAP output.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <linux/tlsgw.h>
+
+#include "info.h"
+#include "tap.h"
+
+#define PLAN 9
+
+static char *buf;
+static size_t len;
+
+/* A reply as the module sends it, plus an unknown bit and counter. */
+static struct nl_msg *good_reply(bool extra)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	uint64_t features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET;
+
+	genlmsg_put(msg, 0, 1, 0x20, 0, 0, TLSGW_CMD_GET_INFO,
+		    TLSGW_GENL_VERSION);
+	nla_put_string(msg, TLSGW_A_VERSION, "0.1.0");
+	if (extra)
+		features |= TLSGW_F_EVENTS | (1ULL << 40);
+	nla_put_u64(msg, TLSGW_A_FEATURES, features);
+	nest = nla_nest_start(msg, TLSGW_A_COUNTERS | NLA_F_NESTED);
+	nla_put_u64(msg, TLSGW_CTR_REQUESTS, 3);
+	nla_put_u64(msg, TLSGW_CTR_NAMESPACES, 1);
+	if (extra)
+		nla_put_u64(msg, 9, UINT64_MAX);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static const char *printed(struct nl_msg *msg, bool json, bool pretty)
+{
+	struct cli_opts opts = { .json = json, .pretty = pretty };
+	struct tlsgw_info info;
+	struct tnl_status st = { 0 };
+	FILE *out;
+
+	free(buf);
+	buf = NULL;
+	if (info_parse(msg, &info, &st) < 0) {
+		printf("# parse failed: %s\n", st.msg);
+		nlmsg_free(msg);
+		return NULL;
+	}
+	nlmsg_free(msg);
+	out = open_memstream(&buf, &len);
+	if (!out)
+		exit(1);
+	info_print(out, &info, &opts);
+	fclose(out);
+	return buf;
+}
+
+static void test_print(void)
+{
+	tap_is(printed(good_reply(false), false, false),
+	       "module version 0.1.0\n"
+	       "features: info counter-reset\n"
+	       "counters:\n"
+	       "  requests 3\n"
+	       "  namespaces 1\n", "text output");
+	tap_is(printed(good_reply(false), true, false),
+	       "{\"version\":\"0.1.0\",\"features\":[\"info\",\"counter-reset\"],"
+	       "\"counters\":{\"requests\":3,\"namespaces\":1}}\n",
+	       "JSON output is one line");
+	tap_is(printed(good_reply(true), false, false),
+	       "module version 0.1.0\n"
+	       "features: info counter-reset events bit40\n"
+	       "counters:\n"
+	       "  requests 3\n"
+	       "  namespaces 1\n"
+	       "  counter9 18446744073709551615\n",
+	       "unknown feature bits and counters named by number");
+	tap_is(printed(good_reply(false), true, true),
+	       "{\n  \"version\": \"0.1.0\",\n"
+	       "  \"features\": [\n    \"info\",\n    \"counter-reset\"\n  ],\n"
+	       "  \"counters\": {\n    \"requests\": 3,\n"
+	       "    \"namespaces\": 1\n  }\n}\n", "pretty JSON output");
+}
+
+/* Replies that break the contract must fail to parse, not misprint. */
+static bool rejected(struct nl_msg *msg, const char *what)
+{
+	struct tlsgw_info info;
+	struct tnl_status st = { 0 };
+	int rc = info_parse(msg, &info, &st);
+
+	nlmsg_free(msg);
+	if (rc == 0)
+		return false;
+	printf("# %s: %s\n", what, st.msg);
+	return st.fail == TNL_BAD_REPLY;
+}
+
+static struct nl_msg *bare_reply(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 1, 0x20, 0, 0, cmd, TLSGW_GENL_VERSION);
+	return msg;
+}
+
+static void test_reject(void)
+{
+	struct nl_msg *msg;
+	struct nlattr *nest;
+
+	msg = bare_reply(TLSGW_CMD_GET_INFO);
+	nla_put_u64(msg, TLSGW_A_FEATURES, 1);
+	tap_ok(rejected(msg, "no version"), "reply without version rejected");
+
+	msg = bare_reply(TLSGW_CMD_GET_INFO);
+	nla_put(msg, TLSGW_A_VERSION, 5, "0.1.0");
+	tap_ok(rejected(msg, "unterminated"),
+	       "version without NUL terminator rejected");
+
+	msg = bare_reply(TLSGW_CMD_GET_INFO);
+	nla_put_string(msg, TLSGW_A_VERSION, "0.1.0");
+	nla_put_u32(msg, TLSGW_A_FEATURES, 1);
+	tap_ok(rejected(msg, "short features"), "u32 features rejected");
+
+	msg = bare_reply(TLSGW_CMD_GET_INFO);
+	nla_put_string(msg, TLSGW_A_VERSION, "0.1.0");
+	nest = nla_nest_start(msg, TLSGW_A_COUNTERS);
+	nla_put_u32(msg, TLSGW_CTR_REQUESTS, 3);
+	nla_nest_end(msg, nest);
+	tap_ok(rejected(msg, "short counter"), "u32 counter rejected");
+
+	msg = bare_reply(TLSGW_CMD_EVENT);
+	nla_put_string(msg, TLSGW_A_VERSION, "0.1.0");
+	tap_ok(rejected(msg, "wrong cmd"), "reply for another command rejected");
+}
+
+int main(void)
+{
+	tap_plan(PLAN);
+	test_print();
+	test_reject();
+	free(buf);
+	return tap_done(PLAN);
+}
