@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tlsgw: build, test and lint.
+#
+#   make            build kmod/tlsgw.ko and the tools
+#   make deps       install the Debian packages everything here needs
+#   make check      unit tests, then the selftests in a QEMU guest
+#                   (T=name runs one selftest)
+#   make vm         shell in the test guest with tlsgw loaded
+#   make demo       the demo, in the test guest
+#   make lint       checkpatch --strict, sparse, W=1, cppcheck
+#
+# KVER picks the kernel to build for and boot: by default the running
+# kernel if its headers are installed, otherwise the newest kernel that has
+# both /boot/vmlinuz-KVER and headers (the Debian 12 kernel, on machines
+# whose own kernel cannot load modules). KDIR overrides the headers.
+# Both are expanded lazily so that 'make deps' can install them first.
+
+KVER ?= $(shell r=$$(uname -r); \
+	if [ -e /lib/modules/$$r/build ] && [ -e /boot/vmlinuz-$$r ]; then echo $$r; \
+	else for v in $$(ls /lib/modules 2>/dev/null | sort -V); do \
+	[ -e /lib/modules/$$v/build ] && [ -e /boot/vmlinuz-$$v ] && echo $$v; \
+	done | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+T ?=
+
+# Everything the build, the tests and the demo need.
+DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
+	linux-source-6.1 qemu-system-x86 busybox-static kmod cpio \
+	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config iproute2 \
+	util-linux procps python3 sparse cppcheck xz-utils
+
+CACHE ?= $(HOME)/.cache/tlsgw
+CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl
+
+.PHONY: all module tools deps check unit selftests vm demo lint clean
+
+all: module tools
+
+module:
+	@[ -n "$(KVER)" ] || { echo "no kernel headers found: run 'make deps'"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+tools:
+	$(MAKE) -C tools
+
+deps:
+	@missing=; for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	echo "installing:$$missing"; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	$$sudo apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q \
+		--no-install-recommends $$missing
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) selftests
+
+unit:
+	$(MAKE) -C tools check
+
+selftests:
+	KVER=$(KVER) selftests/vm/run.sh check $(T)
+
+vm: deps
+	$(MAKE) all
+	KVER=$(KVER) selftests/vm/run.sh shell
+
+demo: deps
+	$(MAKE) all
+	KVER=$(KVER) selftests/vm/run.sh run examples/demo.sh
+
+$(CHECKPATCH):
+	mkdir -p $(CACHE)
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(CACHE) \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	touch $@
+
+lint: deps $(CHECKPATCH)
+	perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
+		-f $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h uapi/linux/*.h
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee .lint.log
+	@! grep -E 'warning:|error:' .lint.log || { echo "lint: compiler or sparse warnings"; exit 1; }
+	@rm -f .lint.log
+	$(MAKE) -C tools lint
+
+clean:
+	-[ -z "$(KVER)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
