@@ -38,7 +38,7 @@ elif ! grep -a -q '^# guest: done' "$tap"; then
 	seen=$((pass + skip + fail))
 	reason="crashed or powered off early"
 	[ -f "$out/timeout" ] && reason="hung and was killed after ${timeout}s"
-	echo "Bail out! the guest $reason after $seen of $((plan - 1)) tests"
+	echo "Bail out! the guest $reason, having finished $seen of $((plan - 1)) tests"
 	fail=$((fail + plan - 1 - seen))
 fi
 
@@ -50,6 +50,15 @@ else
 	echo "ok $plan - guest kernel log is clean"
 	pass=$((pass + 1))
 fi
+
+# Userspace unit tests run on the host before the guest; count them too.
+for f in ${TLSGW_UNIT_TAP:-}; do
+	up=$(grep -c -E '^ok [0-9]+' "$f")
+	uf=$(grep -c -E '^not ok [0-9]+' "$f")
+	echo "# unit tests ${f##*/}: $up passed, $uf failed"
+	pass=$((pass + up))
+	fail=$((fail + uf))
+done
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

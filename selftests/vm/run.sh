@@ -15,6 +15,8 @@
 #   TLSGW_VM_CPUS     guest CPUs (default 2)
 #   TLSGW_VM_KERNEL   kernel image (default /boot/vmlinuz-$KVER)
 #   TLSGW_VM_MODDIR   module tree for that kernel (default /lib/modules/$KVER)
+#   TLSGW_UNIT_TAP    TAP files of the host-side unit tests, counted in the total
+#   TLSGW_VM_KEEP     keep the run directory (console log) when set
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
