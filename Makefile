@@ -43,6 +43,7 @@ module:
 
 tools:
 	$(MAKE) -C tools
+	$(MAKE) -C selftests
 
 deps:
 	@missing=; for p in $(DEPS_PKGS); do \
@@ -93,7 +94,9 @@ lint: deps $(CHECKPATCH)
 	@! grep -E 'warning:|error:' .lint.log || { echo "lint: compiler or sparse warnings"; exit 1; }
 	@rm -f .lint.log
 	$(MAKE) -C tools lint
+	$(MAKE) -C selftests lint
 
 clean:
 	-[ -z "$(KVER)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
+	$(MAKE) -C selftests clean

@@ -4,37 +4,50 @@
  *
  * Module entry points. Pernet state exists before the netlink family is
  * registered and outlives it, so no request can see a namespace without
- * its state.
+ * its state; the relay workqueue outlives both, so that sessions closed
+ * on the way out can finish.
  */
 
 #include <linux/module.h>
 
 #include "netlink.h"
 #include "pernet.h"
+#include "relay.h"
 #include "version.h"
 
 static int __init tlsgw_init(void)
 {
 	int err;
 
-	err = tlsgw_pernet_init();
+	err = tlsgw_relay_module_init();
 	if (err)
 		return err;
 
+	err = tlsgw_pernet_init();
+	if (err)
+		goto relay_exit;
+
 	err = tlsgw_genl_init();
-	if (err) {
-		tlsgw_pernet_exit();
-		return err;
-	}
+	if (err)
+		goto pernet_exit;
 
 	pr_info("tlsgw " TLSGW_VERSION " loaded\n");
 	return 0;
+
+pernet_exit:
+	tlsgw_pernet_exit();
+relay_exit:
+	tlsgw_relay_module_exit();
+	return err;
 }
 
 static void __exit tlsgw_exit(void)
 {
 	tlsgw_genl_exit();
+	/* Ends every session of every namespace. */
 	tlsgw_pernet_exit();
+	/* Runs what the sessions queued; the last of them frees them. */
+	tlsgw_relay_module_exit();
 	pr_info("tlsgw " TLSGW_VERSION " unloaded\n");
 }
 

@@ -1,98 +1,199 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tlsgw generic netlink family: the control plane used by tlsgwctl and
- * tlsgwd. uapi/linux/tlsgw.h documents the API.
+ * tlsgwd. uapi/linux/tlsgw.h documents the API. Requests are serialized by
+ * the genetlink mutex (the family is not parallel_ops).
  */
 
+#include <linux/ctype.h>
+#include <linux/in6.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
+#include <uapi/linux/tls.h>
 
 #include <linux/tlsgw.h>
 
 #include "netlink.h"
 #include "pernet.h"
+#include "service.h"
+#include "session.h"
 #include "version.h"
 
-static const struct nla_policy tlsgw_genl_policy[TLSGW_A_MAX + 1] = {
+#define TLSGW_IDLE_TIMEOUT_MAX	(7 * 24 * 3600)
+
+static const u64 tlsgw_features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
+				  TLSGW_F_KTLS_OFFLOAD | TLSGW_F_EVENTS;
+
+static struct genl_family tlsgw_genl_family;
+
+/* Policies ---------------------------------------------------------------- */
+
+static const struct nla_policy tlsgw_info_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_INFO_FLAGS] = NLA_POLICY_MASK(NLA_U32, __TLSGW_INFO_F_ALL),
 	[TLSGW_A_VERSION] = { .type = NLA_REJECT,
 			      .reject_message = "TLSGW_A_VERSION is reply-only" },
 	[TLSGW_A_FEATURES] = { .type = NLA_REJECT,
 			       .reject_message = "TLSGW_A_FEATURES is reply-only" },
 	[TLSGW_A_COUNTERS] = { .type = NLA_REJECT,
 			       .reject_message = "TLSGW_A_COUNTERS is reply-only" },
-	[TLSGW_A_INFO_FLAGS] = NLA_POLICY_MASK(NLA_U32, __TLSGW_INFO_F_ALL),
-	[TLSGW_A_SERVICE] = { .type = NLA_REJECT,
-			      .reject_message = "services are not supported by this module" },
-	[TLSGW_A_SESSION] = { .type = NLA_REJECT,
-			      .reject_message = "sessions are not supported by this module" },
-	[TLSGW_A_SOCKS] = { .type = NLA_REJECT,
-			    .reject_message = "SOCKS5 is not supported by this module" },
-	[TLSGW_A_STARTTLS] = { .type = NLA_REJECT,
-			       .reject_message = "STARTTLS is not supported by this module" },
-	[TLSGW_A_EVENT] = { .type = NLA_REJECT,
-			    .reject_message = "TLSGW_A_EVENT is notification-only" },
 };
 
-static const u64 tlsgw_features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET;
+static struct netlink_range_validation tlsgw_idle_range = {
+	.max = TLSGW_IDLE_TIMEOUT_MAX,
+};
 
-static struct genl_family tlsgw_genl_family;
+static const struct nla_policy tlsgw_svc_policy[TLSGW_SVC_A_MAX + 1] = {
+	[TLSGW_SVC_A_NAME] = { .type = NLA_NUL_STRING,
+			       .len = TLSGW_NAME_MAX - 1 },
+	[TLSGW_SVC_A_MAX_SESSIONS] = { .type = NLA_U32 },
+	[TLSGW_SVC_A_IDLE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &tlsgw_idle_range),
+	[TLSGW_SVC_A_COUNTERS] = { .type = NLA_REJECT,
+				   .reject_message = "TLSGW_SVC_A_COUNTERS is reply-only" },
+	[TLSGW_SVC_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __TLSGW_SVC_F_ALL),
+};
+
+static const struct nla_policy tlsgw_service_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_SERVICE] = NLA_POLICY_NESTED(tlsgw_svc_policy),
+};
+
+#define TLSGW_REPLY_ONLY(a) \
+	[a] = { .type = NLA_REJECT, .reject_message = #a " is reply-only" }
+
+static const struct nla_policy tlsgw_sess_policy[TLSGW_SESS_A_MAX + 1] = {
+	[TLSGW_SESS_A_ID] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_SERVICE] = { .type = NLA_NUL_STRING,
+				   .len = TLSGW_NAME_MAX - 1 },
+	[TLSGW_SESS_A_CLIENT_FD] = { .type = NLA_S32 },
+	[TLSGW_SESS_A_BACKEND_FD] = { .type = NLA_S32 },
+	[TLSGW_SESS_A_TLS_VERSION] = { .type = NLA_U16 },
+	[TLSGW_SESS_A_CIPHER] = { .type = NLA_U16 },
+	[TLSGW_SESS_A_TX_KEY] = { .type = NLA_BINARY, .len = 32 },
+	[TLSGW_SESS_A_TX_IV] = { .type = NLA_BINARY, .len = 12 },
+	[TLSGW_SESS_A_TX_SEQ] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_RX_KEY] = { .type = NLA_BINARY, .len = 32 },
+	[TLSGW_SESS_A_RX_IV] = { .type = NLA_BINARY, .len = 12 },
+	[TLSGW_SESS_A_RX_SEQ] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_INITIAL_DATA] = { .type = NLA_BINARY,
+					.len = TLSGW_INITIAL_DATA_MAX },
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_CLIENT_PEER),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_CLIENT_LOCAL),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BACKEND_PEER),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BACKEND_LOCAL),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_AGE_MS),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_IDLE_MS),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BYTES_IN),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BYTES_OUT),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_IN),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_OUT),
+};
+
+static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_SESSION] = NLA_POLICY_NESTED(tlsgw_sess_policy),
+};
+
+/* Helpers ----------------------------------------------------------------- */
+
+static struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_net(genl_info_net(info));
+
+	tlsgw_count(tn->ctr, TLSGW_CTR_REQUESTS, 1);
+	return tn;
+}
+
+/* Parses the nest named by attr into tb; it must be present. */
+static int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
+			    const struct nla_policy *policy,
+			    struct nlattr **tb)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return -EINVAL;
+	return nla_parse_nested(tb, maxtype, info->attrs[attr], policy,
+				info->extack);
+}
+
+static bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
+			  struct nlattr **tb, int type)
+{
+	if (tb[type])
+		return true;
+	NL_SET_ERR_ATTR_MISS(info->extack, nest, type);
+	NL_SET_ERR_MSG_MOD(info->extack, "required attribute missing");
+	return false;
+}
+
+static bool tlsgw_name_valid(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (!isalnum(*name) && !strchr("_.-", *name))
+			return false;
+	return true;
+}
+
+static int tlsgw_put_counter(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, TLSGW_CTR_UNSPEC);
+}
 
 /*
- * The namespace gauge describes the whole host: only init_net sees it, so
- * a container's administrator learns nothing about other namespaces.
+ * Counters stored in ctr[], plus the gauges. With reset, each stored
+ * counter is read and zeroed at once, so the report is exactly what was
+ * cleared.
  */
-static int tlsgw_put_counters(struct sk_buff *skb, struct net *net,
-			      u64 requests)
+static int tlsgw_put_counters(struct sk_buff *skb, int attr, atomic64_t *ctr,
+			      unsigned int active, bool with_namespaces,
+			      bool reset)
 {
 	struct nlattr *nest;
+	u64 v;
+	int i;
 
-	nest = nla_nest_start(skb, TLSGW_A_COUNTERS);
+	nest = nla_nest_start(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
-
-	if (nla_put_u64_64bit(skb, TLSGW_CTR_REQUESTS, requests,
-			      TLSGW_CTR_UNSPEC))
-		goto cancel;
-	if (net_eq(net, &init_net) &&
-	    nla_put_u64_64bit(skb, TLSGW_CTR_NAMESPACES, tlsgw_net_count(),
-			      TLSGW_CTR_UNSPEC))
-		goto cancel;
-
+	for (i = TLSGW_CTR_REQUESTS; i <= TLSGW_CTR_MAX; i++) {
+		if (i == TLSGW_CTR_NAMESPACES) {
+			if (!with_namespaces)
+				continue;
+			v = tlsgw_net_count();
+		} else if (i == TLSGW_CTR_SESSIONS_ACTIVE) {
+			v = active;
+		} else {
+			v = reset ? atomic64_xchg(&ctr[i], 0) :
+				    atomic64_read(&ctr[i]);
+		}
+		if (tlsgw_put_counter(skb, i, v)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
 	nla_nest_end(skb, nest);
 	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
-static int tlsgw_put_info(struct sk_buff *skb, struct genl_info *info,
-			  u64 requests)
+static int tlsgw_reply(struct genl_info *info, struct sk_buff *msg, void *hdr,
+		       int err)
 {
-	void *hdr;
-
-	hdr = genlmsg_put_reply(skb, info, &tlsgw_genl_family, 0,
-				TLSGW_CMD_GET_INFO);
-	if (!hdr)
-		return -EMSGSIZE;
-
-	if (nla_put_string(skb, TLSGW_A_VERSION, TLSGW_VERSION) ||
-	    nla_put_u64_64bit(skb, TLSGW_A_FEATURES, tlsgw_features,
-			      TLSGW_A_UNSPEC) ||
-	    tlsgw_put_counters(skb, genl_info_net(info), requests)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
+	if (err) {
+		nlmsg_free(msg);
+		return err == -EMSGSIZE ? -ENOBUFS : err;
 	}
-
-	genlmsg_end(skb, hdr);
-	return 0;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
+
+/* GET_INFO ---------------------------------------------------------------- */
 
 static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tlsgw_net *tn = tlsgw_net(genl_info_net(info));
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct net *net = genl_info_net(info);
 	struct sk_buff *msg;
 	u32 flags = 0;
-	u64 requests;
+	void *hdr;
 	int err;
 
 	if (info->attrs[TLSGW_A_INFO_FLAGS])
@@ -101,28 +202,474 @@ static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tlsgw_genl_family, 0,
+				TLSGW_CMD_GET_INFO);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -ENOBUFS;
+	}
+	err = -EMSGSIZE;
+	if (!nla_put_string(msg, TLSGW_A_VERSION, TLSGW_VERSION) &&
+	    !nla_put_u64_64bit(msg, TLSGW_A_FEATURES, tlsgw_features,
+			       TLSGW_A_UNSPEC))
+		/* The namespace gauge describes the whole host: init_net only. */
+		err = tlsgw_put_counters(msg, TLSGW_A_COUNTERS, tn->ctr,
+					 READ_ONCE(tn->n_sessions),
+					 net_eq(net, &init_net),
+					 flags & TLSGW_INFO_F_RESET_COUNTERS);
+	return tlsgw_reply(info, msg, hdr, err);
+}
 
-	/* A reset reports exactly the values it cleared. */
-	atomic64_inc(&tn->requests);
-	if (flags & TLSGW_INFO_F_RESET_COUNTERS)
-		requests = atomic64_xchg(&tn->requests, 0);
-	else
-		requests = atomic64_read(&tn->requests);
+/* Services ---------------------------------------------------------------- */
 
-	err = tlsgw_put_info(msg, info, requests);
+static int tlsgw_service_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct nlattr *tb[TLSGW_SVC_A_MAX + 1];
+	struct tlsgw_service_conf conf = {};
+	u32 flags = 0;
+	int err;
+
+	err = tlsgw_parse_nest(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
+			       tlsgw_svc_policy, tb);
+	if (err)
+		return err;
+	if (!tlsgw_require(info, info->attrs[TLSGW_A_SERVICE], tb,
+			   TLSGW_SVC_A_NAME))
+		return -EINVAL;
+	conf.name = nla_data(tb[TLSGW_SVC_A_NAME]);
+	if (!tlsgw_name_valid(conf.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[TLSGW_SVC_A_NAME],
+				    "service names are made of A-Z a-z 0-9 _ . -");
+		return -EINVAL;
+	}
+	if (tb[TLSGW_SVC_A_MAX_SESSIONS]) {
+		conf.has_max_sessions = true;
+		conf.max_sessions = nla_get_u32(tb[TLSGW_SVC_A_MAX_SESSIONS]);
+	}
+	if (tb[TLSGW_SVC_A_IDLE_TIMEOUT]) {
+		conf.has_idle_timeout = true;
+		conf.idle_timeout = nla_get_u32(tb[TLSGW_SVC_A_IDLE_TIMEOUT]);
+	}
+	if (tb[TLSGW_SVC_A_FLAGS])
+		flags = nla_get_u32(tb[TLSGW_SVC_A_FLAGS]);
+	return tlsgw_service_set(tn, &conf, !(flags & TLSGW_SVC_F_NO_CREATE),
+				 flags & TLSGW_SVC_F_REPLACE, info->extack);
+}
+
+static int tlsgw_service_name(struct genl_info *info, const char **name)
+{
+	struct nlattr *tb[TLSGW_SVC_A_MAX + 1];
+	int err;
+
+	err = tlsgw_parse_nest(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
+			       tlsgw_svc_policy, tb);
+	if (err)
+		return err;
+	if (!tlsgw_require(info, info->attrs[TLSGW_A_SERVICE], tb,
+			   TLSGW_SVC_A_NAME))
+		return -EINVAL;
+	*name = nla_data(tb[TLSGW_SVC_A_NAME]);
+	return 0;
+}
+
+static int tlsgw_service_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	const char *name;
+	int err;
+
+	err = tlsgw_service_name(info, &name);
+	if (err)
+		return err;
+	return tlsgw_service_del(tn, name, info->extack);
+}
+
+/* Caller holds tn->lock. */
+static int tlsgw_put_service(struct sk_buff *skb, u32 portid, u32 seq,
+			     int flags, struct tlsgw_service *svc)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags,
+			  TLSGW_CMD_SERVICE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, TLSGW_A_SERVICE);
+	if (!nest ||
+	    nla_put_string(skb, TLSGW_SVC_A_NAME, svc->name) ||
+	    nla_put_u32(skb, TLSGW_SVC_A_MAX_SESSIONS, svc->max_sessions) ||
+	    nla_put_u32(skb, TLSGW_SVC_A_IDLE_TIMEOUT, svc->idle_timeout) ||
+	    tlsgw_put_counters(skb, TLSGW_SVC_A_COUNTERS, svc->ctr,
+			       svc->n_sessions, false, false)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int tlsgw_service_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_service *svc;
+	struct sk_buff *msg;
+	const char *name;
+	int err;
+
+	err = tlsgw_service_name(info, &name);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&tn->lock);
+	svc = tlsgw_service_find(tn, name);
+	err = svc ? tlsgw_put_service(msg, info->snd_portid, info->snd_seq, 0,
+				      svc) : -ENOENT;
+	mutex_unlock(&tn->lock);
 	if (err) {
 		nlmsg_free(msg);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_MOD(info->extack, "no such service");
 		return err;
 	}
 	return genlmsg_reply(msg, info);
 }
 
-static const struct genl_small_ops tlsgw_genl_ops[] = {
-	{
-		.cmd = TLSGW_CMD_GET_INFO,
-		.doit = tlsgw_get_info_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
+/* cb->args[0]: how many services were dumped. */
+static int tlsgw_service_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
+	struct tlsgw_service *svc;
+	long i = 0;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry(svc, &tn->services, node) {
+		if (i++ < cb->args[0])
+			continue;
+		if (tlsgw_put_service(skb, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI, svc))
+			break;
+		cb->args[0] = i;
+	}
+	mutex_unlock(&tn->lock);
+	return skb->len;
+}
+
+/* Sessions ---------------------------------------------------------------- */
+
+static int tlsgw_put_addr(struct sk_buff *skb, int type,
+			  const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return nla_put(skb, type, sizeof(struct sockaddr_in), ss);
+	if (ss->ss_family == AF_INET6)
+		return nla_put(skb, type, sizeof(struct sockaddr_in6), ss);
+	return 0;
+}
+
+static u64 tlsgw_ms_since(unsigned long then)
+{
+	return jiffies_to_msecs(jiffies - then);
+}
+
+static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s)
+{
+	const struct tlsgw_relay *r = &s->relay;
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, TLSGW_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_ID, s->id, TLSGW_SESS_A_PAD) ||
+	    nla_put_string(skb, TLSGW_SESS_A_SERVICE, s->svc->name) ||
+	    nla_put_u16(skb, TLSGW_SESS_A_TLS_VERSION, s->version) ||
+	    nla_put_u16(skb, TLSGW_SESS_A_CIPHER, s->cipher))
+		goto cancel;
+	for (i = 0; i < TLSGW_ADDR_NUM; i++)
+		if (tlsgw_put_addr(skb, TLSGW_SESS_A_CLIENT_PEER + i,
+				   &s->addr[i]))
+			goto cancel;
+	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_AGE_MS,
+			      tlsgw_ms_since(s->created), TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_IDLE_MS,
+			      tlsgw_ms_since(READ_ONCE(r->last_active)),
+			      TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_IN,
+			      READ_ONCE(r->dir[0].bytes), TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_OUT,
+			      READ_ONCE(r->dir[1].bytes), TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_IN,
+			      READ_ONCE(r->dir[0].records), TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_OUT,
+			      READ_ONCE(r->dir[1].records), TLSGW_SESS_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int tlsgw_put_session_msg(struct sk_buff *skb, u32 portid, u32 seq,
+				 int flags, u8 cmd, struct tlsgw_session *s)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (tlsgw_put_session(skb, s)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static void tlsgw_offload_dir(struct nlattr **tb, int key, int iv, int seq,
+			      struct tlsgw_ktls_dir *d)
+{
+	d->key = nla_data(tb[key]);
+	d->key_len = nla_len(tb[key]);
+	d->iv = nla_data(tb[iv]);
+	d->iv_len = nla_len(tb[iv]);
+	d->seq = nla_get_u64(tb[seq]);
+}
+
+static const int tlsgw_offload_required[] = {
+	TLSGW_SESS_A_SERVICE, TLSGW_SESS_A_CLIENT_FD, TLSGW_SESS_A_BACKEND_FD,
+	TLSGW_SESS_A_TLS_VERSION, TLSGW_SESS_A_CIPHER,
+	TLSGW_SESS_A_TX_KEY, TLSGW_SESS_A_TX_IV, TLSGW_SESS_A_TX_SEQ,
+	TLSGW_SESS_A_RX_KEY, TLSGW_SESS_A_RX_IV, TLSGW_SESS_A_RX_SEQ,
+};
+
+static int tlsgw_offload_reply(struct genl_info *info, u64 id)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tlsgw_genl_family, 0,
+				TLSGW_CMD_SESSION_OFFLOAD);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -ENOBUFS;
+	}
+	nest = nla_nest_start(msg, TLSGW_A_SESSION);
+	if (nest && !nla_put_u64_64bit(msg, TLSGW_SESS_A_ID, id,
+				       TLSGW_SESS_A_PAD)) {
+		nla_nest_end(msg, nest);
+		err = 0;
+	}
+	return tlsgw_reply(info, msg, hdr, err);
+}
+
+static int tlsgw_session_offload_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
+	struct tlsgw_offload o = {};
+	u64 id;
+	int err, i;
+
+	err = tlsgw_parse_nest(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
+			       tlsgw_sess_policy, tb);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(tlsgw_offload_required); i++) {
+		if (!tlsgw_require(info, info->attrs[TLSGW_A_SESSION], tb,
+				   tlsgw_offload_required[i])) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+
+	o.service = nla_data(tb[TLSGW_SESS_A_SERVICE]);
+	o.client_fd = nla_get_s32(tb[TLSGW_SESS_A_CLIENT_FD]);
+	o.backend_fd = nla_get_s32(tb[TLSGW_SESS_A_BACKEND_FD]);
+	o.keys.version = nla_get_u16(tb[TLSGW_SESS_A_TLS_VERSION]);
+	o.keys.cipher = nla_get_u16(tb[TLSGW_SESS_A_CIPHER]);
+	tlsgw_offload_dir(tb, TLSGW_SESS_A_TX_KEY, TLSGW_SESS_A_TX_IV,
+			  TLSGW_SESS_A_TX_SEQ, &o.keys.tx);
+	tlsgw_offload_dir(tb, TLSGW_SESS_A_RX_KEY, TLSGW_SESS_A_RX_IV,
+			  TLSGW_SESS_A_RX_SEQ, &o.keys.rx);
+	if (tb[TLSGW_SESS_A_INITIAL_DATA]) {
+		o.initial = nla_data(tb[TLSGW_SESS_A_INITIAL_DATA]);
+		o.initial_len = nla_len(tb[TLSGW_SESS_A_INITIAL_DATA]);
+	}
+
+	err = tlsgw_session_offload(tn, &o, &id, info->extack);
+	if (!err)
+		err = tlsgw_offload_reply(info, id);
+out:
+	/* The request skb carries keys: clear them as soon as they are used. */
+	for (i = TLSGW_SESS_A_TX_KEY; i <= TLSGW_SESS_A_RX_SEQ; i++)
+		if (tb[i])
+			memzero_explicit(nla_data(tb[i]), nla_len(tb[i]));
+	return err;
+}
+
+static int tlsgw_session_id(struct genl_info *info, u64 *id)
+{
+	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
+	int err;
+
+	err = tlsgw_parse_nest(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
+			       tlsgw_sess_policy, tb);
+	if (err)
+		return err;
+	if (!tlsgw_require(info, info->attrs[TLSGW_A_SESSION], tb,
+			   TLSGW_SESS_A_ID))
+		return -EINVAL;
+	*id = nla_get_u64(tb[TLSGW_SESS_A_ID]);
+	return 0;
+}
+
+static struct tlsgw_session *tlsgw_session_lookup(struct genl_info *info,
+						  struct tlsgw_net *tn)
+{
+	struct tlsgw_session *s;
+	u64 id;
+	int err;
+
+	err = tlsgw_session_id(info, &id);
+	if (err)
+		return ERR_PTR(err);
+	s = tlsgw_session_get_by_id(tn, id);
+	if (!s) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such session");
+		return ERR_PTR(-ENOENT);
+	}
+	return s;
+}
+
+static int tlsgw_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_session *s;
+	struct sk_buff *msg;
+	int err;
+
+	s = tlsgw_session_lookup(info, tn);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? tlsgw_put_session_msg(msg, info->snd_portid,
+					  info->snd_seq, 0,
+					  TLSGW_CMD_SESSION_GET, s) : -ENOMEM;
+	tlsgw_session_put(s);
+	if (err) {
+		nlmsg_free(msg);
+		return err == -EMSGSIZE ? -ENOBUFS : err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: the last session id dumped; the list is in id order. */
+static int tlsgw_session_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
+	struct tlsgw_session *s;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry(s, &tn->sessions, node) {
+		if (s->id <= (u64)cb->args[0])
+			continue;
+		if (tlsgw_put_session_msg(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  TLSGW_CMD_SESSION_GET, s))
+			break;
+		cb->args[0] = s->id;
+	}
+	mutex_unlock(&tn->lock);
+	return skb->len;
+}
+
+static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_session *s;
+
+	s = tlsgw_session_lookup(info, tn);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	tlsgw_session_kill(s);
+	tlsgw_session_put(s);
+	return 0;
+}
+
+/* Events ------------------------------------------------------------------ */
+
+void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
+			      enum tlsgw_close_reason reason)
+{
+	struct net *net = s->tn->net;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&tlsgw_genl_family, net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tlsgw_genl_family, 0, TLSGW_CMD_EVENT);
+	if (!hdr)
+		goto free;
+	nest = nla_nest_start(msg, TLSGW_A_EVENT);
+	if (!nest || nla_put_u32(msg, TLSGW_EV_A_TYPE, type) ||
+	    (reason && nla_put_u32(msg, TLSGW_EV_A_REASON, reason)))
+		goto free;
+	nla_nest_end(msg, nest);
+	if (tlsgw_put_session(msg, s))
+		goto free;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&tlsgw_genl_family, net, msg, 0, 0,
+				GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(msg);
+}
+
+/* Family ------------------------------------------------------------------ */
+
+#define TLSGW_OP(_cmd, _doit, _dumpit, _policy)				\
+	{								\
+		.cmd = _cmd,						\
+		.doit = _doit,						\
+		.dumpit = _dumpit,					\
+		.policy = _policy,					\
+		.maxattr = TLSGW_A_MAX,					\
+		.flags = GENL_UNS_ADMIN_PERM,				\
+	}
+
+static const struct genl_ops tlsgw_genl_ops[] = {
+	TLSGW_OP(TLSGW_CMD_GET_INFO, tlsgw_get_info_doit, NULL,
+		 tlsgw_info_policy),
+	TLSGW_OP(TLSGW_CMD_SERVICE_NEW, tlsgw_service_new_doit, NULL,
+		 tlsgw_service_policy),
+	TLSGW_OP(TLSGW_CMD_SERVICE_DEL, tlsgw_service_del_doit, NULL,
+		 tlsgw_service_policy),
+	TLSGW_OP(TLSGW_CMD_SERVICE_GET, tlsgw_service_get_doit,
+		 tlsgw_service_dumpit, tlsgw_service_policy),
+	TLSGW_OP(TLSGW_CMD_SESSION_OFFLOAD, tlsgw_session_offload_doit, NULL,
+		 tlsgw_session_policy),
+	TLSGW_OP(TLSGW_CMD_SESSION_GET, tlsgw_session_get_doit,
+		 tlsgw_session_dumpit, tlsgw_session_policy),
+	TLSGW_OP(TLSGW_CMD_SESSION_DEL, tlsgw_session_del_doit, NULL,
+		 tlsgw_session_policy),
 };
 
 static const struct genl_multicast_group tlsgw_genl_mcgrps[] = {
@@ -132,12 +679,10 @@ static const struct genl_multicast_group tlsgw_genl_mcgrps[] = {
 static struct genl_family tlsgw_genl_family __ro_after_init = {
 	.name = TLSGW_GENL_NAME,
 	.version = TLSGW_GENL_VERSION,
-	.maxattr = TLSGW_A_MAX,
-	.policy = tlsgw_genl_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = tlsgw_genl_ops,
-	.n_small_ops = ARRAY_SIZE(tlsgw_genl_ops),
+	.ops = tlsgw_genl_ops,
+	.n_ops = ARRAY_SIZE(tlsgw_genl_ops),
 	.mcgrps = tlsgw_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tlsgw_genl_mcgrps),
 };

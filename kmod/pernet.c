@@ -6,6 +6,8 @@
 #include <net/netns/generic.h>
 
 #include "pernet.h"
+#include "service.h"
+#include "session.h"
 
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);
@@ -26,13 +28,25 @@ static int __net_init tlsgw_net_init(struct net *net)
 	struct tlsgw_net *tn = tlsgw_net(net);
 
 	tn->net = net;
-	atomic64_set(&tn->requests, 0);
+	mutex_init(&tn->lock);
+	INIT_LIST_HEAD(&tn->services);
+	INIT_LIST_HEAD(&tn->sessions);
+	tlsgw_sessions_init(tn);
 	atomic_inc(&tlsgw_nets);
 	return 0;
 }
 
+/*
+ * Sockets from userspace pin their namespace, so a namespace with sessions
+ * only goes away here when the module is unloaded.
+ */
 static void __net_exit tlsgw_net_exit(struct net *net)
 {
+	struct tlsgw_net *tn = tlsgw_net(net);
+
+	tlsgw_sessions_shutdown(tn);
+	tlsgw_services_flush(tn);
+	mutex_destroy(&tn->lock);
 	atomic_dec(&tlsgw_nets);
 }
 

@@ -3,22 +3,51 @@
 #define _TLSGW_PERNET_H
 
 #include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
+
+#include <linux/tlsgw.h>
 
 /*
  * Per network namespace state. Created by the pernet init hook before the
  * namespace is visible to any netlink request and freed by the core after
- * the exit hook, once no request can still be running in the namespace:
- * holders of a struct net reference may use it without further locking.
- * Counters are atomic and need no lock.
+ * the exit hook, which ends every session of the namespace first.
+ *
+ * lock (a mutex: it is taken in netlink requests, the relay workqueue and
+ * the idle collector, all process context) guards the service and session
+ * lists, their counts, next_session_id and dying. Counters are atomic and
+ * need no lock.
  */
 struct tlsgw_net {
 	struct net *net;
-	atomic64_t requests;
+	struct mutex lock;		/* see above */
+	struct list_head services;
+	unsigned int n_services;
+	struct list_head sessions;	/* in increasing id order */
+	unsigned int n_sessions;
+	u64 next_session_id;
+	bool dying;			/* no new sessions */
+	struct delayed_work gc;		/* idle timeouts */
+	atomic64_t ctr[__TLSGW_CTR_MAX];
 };
 
 struct tlsgw_net *tlsgw_net(const struct net *net);
 unsigned int tlsgw_net_count(void);
+
+static inline void tlsgw_count(atomic64_t *ctr, int which, u64 n)
+{
+	atomic64_add(n, &ctr[which]);
+}
+
+/* Gauges are computed when reported; everything else starts over. */
+static inline void tlsgw_counters_reset(atomic64_t *ctr)
+{
+	int i;
+
+	for (i = 0; i < __TLSGW_CTR_MAX; i++)
+		atomic64_set(&ctr[i], 0);
+}
 
 int tlsgw_pernet_init(void);
 void tlsgw_pernet_exit(void);

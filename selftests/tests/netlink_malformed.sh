@@ -5,7 +5,9 @@
 load_tlsgw
 prog=$(dirname "$0")/../nl_malformed
 [ -x "$prog" ] || { echo "FAIL: $prog is not built"; exit 1; }
-check "every malformed request is refused" "$prog"
+ip netns add nlm
+check "every malformed request is refused (in a fresh namespace)" ip netns exec nlm "$prog"
+ip netns del nlm
 check "the module still answers" tlsgwctl info
 check "the module still unloads" rmmod tlsgw
 finish

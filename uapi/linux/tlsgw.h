@@ -63,14 +63,106 @@
  *	  TLSGW_A_COUNTERS		nest of u64 counters, one attribute
  *					per enum tlsgw_counter.
  *
+ * TLSGW_CMD_SERVICE_NEW (doit)
+ *	Creates a TLS-terminating service, or updates the limits of an
+ *	existing one (live sessions keep running). Services only group
+ *	sessions for limits and accounting; tlsgwd owns the listening
+ *	sockets. (Generic netlink refuses NLM_F_CREATE and NLM_F_REPLACE on
+ *	new families' requests, hence TLSGW_SVC_A_FLAGS.) Takes
+ *	TLSGW_A_SERVICE:
+ *	  TLSGW_SVC_A_NAME		string, 1 to TLSGW_NAME_MAX - 1
+ *					bytes of [A-Za-z0-9_.-], required
+ *	  TLSGW_SVC_A_MAX_SESSIONS	u32, live sessions allowed; 0 (the
+ *					default) means only the namespace
+ *					limit applies
+ *	  TLSGW_SVC_A_IDLE_TIMEOUT	u32, seconds without a byte in either
+ *					direction before a session is
+ *					closed; 0 means never (default 300)
+ *	  TLSGW_SVC_A_FLAGS		u32, a mask of enum tlsgw_service_flags:
+ *	    TLSGW_SVC_F_REPLACE		update the service if it exists
+ *					(otherwise: -EEXIST)
+ *	    TLSGW_SVC_F_NO_CREATE	do not create it if it is missing
+ *					(-ENOENT)
+ *	-ENOSPC past the namespace's limit of TLSGW_SERVICES_MAX services.
+ *
+ * TLSGW_CMD_SERVICE_DEL (doit)
+ *	Takes TLSGW_A_SERVICE with TLSGW_SVC_A_NAME. Closes the service's
+ *	sessions (reason TLSGW_CLOSE_KILLED) and removes it.
+ *
+ * TLSGW_CMD_SERVICE_GET (doit with TLSGW_SVC_A_NAME, or dump)
+ *	Returns TLSGW_A_SERVICE with NAME, MAX_SESSIONS, IDLE_TIMEOUT and
+ *	  TLSGW_SVC_A_COUNTERS		nest of enum tlsgw_counter: the
+ *					session counters of this service
+ *
+ * TLSGW_CMD_SESSION_OFFLOAD (doit)
+ *	Hands a TLS session whose handshake is complete to the kernel. The
+ *	kernel takes its own references to both sockets (the caller closes
+ *	its descriptors afterwards), installs kTLS TX and RX on the client
+ *	socket and relays plaintext between the client and the backend until
+ *	either side ends. Takes TLSGW_A_SESSION:
+ *	  TLSGW_SESS_A_SERVICE		string, an existing service, required
+ *	  TLSGW_SESS_A_CLIENT_FD	s32, descriptor in the caller's file
+ *					table: connected (ESTABLISHED) TCP
+ *					socket of the TLS client, no ULP
+ *	  TLSGW_SESS_A_BACKEND_FD	s32, connected TCP socket to the
+ *					backend, no ULP
+ *	  TLSGW_SESS_A_TLS_VERSION	u16, TLS_1_2_VERSION or TLS_1_3_VERSION
+ *					(linux/tls.h)
+ *	  TLSGW_SESS_A_CIPHER		u16, TLS_CIPHER_AES_GCM_128,
+ *					TLS_CIPHER_AES_GCM_256 or
+ *					TLS_CIPHER_CHACHA20_POLY1305
+ *	  TLSGW_SESS_A_TX_KEY		binary, the gateway's (server) write
+ *					key: 16 or 32 bytes as the cipher needs
+ *	  TLSGW_SESS_A_TX_IV		binary, its write IV as TLS derives
+ *					it: 12 bytes, but 4 (the implicit
+ *					salt) for AES-GCM in TLS 1.2
+ *	  TLSGW_SESS_A_TX_SEQ		u64, sequence number of the next
+ *					record the gateway sends
+ *	  TLSGW_SESS_A_RX_KEY, _RX_IV, _RX_SEQ
+ *					the same for the client's direction
+ *	  TLSGW_SESS_A_INITIAL_DATA	binary, optional, at most
+ *					TLSGW_INITIAL_DATA_MAX bytes of
+ *					plaintext the handshake library had
+ *					already read from the client; it
+ *					reaches the backend first
+ *	All but INITIAL_DATA are required. Replies with TLSGW_A_SESSION
+ *	holding TLSGW_SESS_A_ID. On any error nothing is installed and the
+ *	sockets are untouched: -EBADF (not a descriptor), -ENOTSOCK,
+ *	-EPROTOTYPE (not TCP), -ENOTCONN (not established), -EBUSY (already
+ *	has a ULP, or is part of a session), -ENOENT (no such service),
+ *	-EINVAL (version, cipher or key and IV lengths), -ENOSPC (session
+ *	limit), -ENOPROTOOPT (kTLS unavailable). Key material is zeroed in
+ *	the kernel once installed and never reported.
+ *
+ * TLSGW_CMD_SESSION_GET (doit with TLSGW_SESS_A_ID, or dump)
+ *	Returns TLSGW_A_SESSION with ID, SERVICE, TLS_VERSION, CIPHER and
+ *	  TLSGW_SESS_A_CLIENT_PEER,	binary struct sockaddr_in or
+ *	  _CLIENT_LOCAL, _BACKEND_PEER,	sockaddr_in6: the two connections'
+ *	  _BACKEND_LOCAL		addresses
+ *	  TLSGW_SESS_A_AGE_MS		u64, since the offload
+ *	  TLSGW_SESS_A_IDLE_MS		u64, since the last byte relayed
+ *	  TLSGW_SESS_A_BYTES_IN		u64, plaintext client -> backend
+ *	  TLSGW_SESS_A_BYTES_OUT	u64, plaintext backend -> client
+ *	  TLSGW_SESS_A_RECORDS_IN	u64, TLS records received
+ *	  TLSGW_SESS_A_RECORDS_OUT	u64, TLS records sent (upper bound:
+ *					kTLS may merge writes)
+ *
+ * TLSGW_CMD_SESSION_DEL (doit)
+ *	Takes TLSGW_A_SESSION with TLSGW_SESS_A_ID; closes the session with
+ *	reason TLSGW_CLOSE_KILLED (both connections are reset). -ENOENT if
+ *	there is no such session.
+ *
+ * TLSGW_CMD_EVENT (multicast only, group TLSGW_MCGRP_EVENTS)
+ *	TLSGW_A_EVENT holding
+ *	  TLSGW_EV_A_TYPE		u32, enum tlsgw_event
+ *	  TLSGW_EV_A_REASON		u32, enum tlsgw_close_reason (close
+ *					events)
+ *	and TLSGW_A_SESSION as SESSION_GET reports it at that moment.
+ *
  * The following commands are reserved for the objects that are coming:
  * their numbers are fixed, a module that does not implement them answers
  * -EOPNOTSUPP and does not set their TLSGW_F_* bit.
  *
- *   TLSGW_CMD_SERVICE_NEW, _DEL, _GET	TLS-terminating services
- *   TLSGW_CMD_SESSION_OFFLOAD		hand a handshaken socket pair and its
- *					keys to the kernel relay
- *   TLSGW_CMD_SESSION_GET, _DEL	list (dump) and kill relay sessions
  *   TLSGW_CMD_SOCKS_NEW, _DEL, _GET	in-kernel SOCKS5 services
  *   TLSGW_CMD_SOCKS_USER_NEW, _DEL	SOCKS5 RFC 1929 users
  *   TLSGW_CMD_SOCKS_RULE_NEW, _DEL	SOCKS5 allow/deny rules
@@ -78,12 +170,19 @@
  *   TLSGW_CMD_STARTTLS_POLICY_NEW, _DEL, _GET
  *					STARTTLS policies
  *   TLSGW_CMD_STARTTLS_FLOW_GET	dump tracked STARTTLS flows
- *   TLSGW_CMD_EVENT			multicast notification
  *
  * Each of those takes and returns one nested attribute named after its
- * object (TLSGW_A_SERVICE, TLSGW_A_SESSION, TLSGW_A_SOCKS,
- * TLSGW_A_STARTTLS, TLSGW_A_EVENT); the attribute sets inside those nests
- * are defined in this header together with the commands that use them.
+ * object (TLSGW_A_SOCKS, TLSGW_A_STARTTLS); the attribute sets inside
+ * those nests will be defined here together with the commands.
+ *
+ * Limits
+ * ------
+ *
+ * The module parameter max_sessions (default 10000, writable at run time
+ * in /sys/module/tlsgw/parameters) bounds the live sessions of each
+ * network namespace; services may set lower limits of their own.
+ * relay_buffer (default 65536 bytes) is the most data a session holds in
+ * each direction before it stops reading from that side (backpressure).
  *
  * Dumps
  * -----
@@ -147,6 +246,92 @@ enum tlsgw_attr {
 
 #define TLSGW_A_MAX (__TLSGW_A_MAX - 1)
 
+#define TLSGW_NAME_MAX		32
+#define TLSGW_SERVICES_MAX	256
+#define TLSGW_INITIAL_DATA_MAX	32768
+
+enum tlsgw_service_attr {
+	TLSGW_SVC_A_UNSPEC,
+	TLSGW_SVC_A_NAME,		/* string */
+	TLSGW_SVC_A_MAX_SESSIONS,	/* u32 */
+	TLSGW_SVC_A_IDLE_TIMEOUT,	/* u32, seconds */
+	TLSGW_SVC_A_COUNTERS,		/* nest of enum tlsgw_counter; reply */
+	TLSGW_SVC_A_FLAGS,		/* u32, enum tlsgw_service_flags */
+
+	__TLSGW_SVC_A_MAX
+};
+
+#define TLSGW_SVC_A_MAX (__TLSGW_SVC_A_MAX - 1)
+
+enum tlsgw_service_flags {
+	TLSGW_SVC_F_REPLACE = 1U << 0,
+	TLSGW_SVC_F_NO_CREATE = 1U << 1,
+
+	__TLSGW_SVC_F_ALL = TLSGW_SVC_F_REPLACE | TLSGW_SVC_F_NO_CREATE
+};
+
+enum tlsgw_session_attr {
+	TLSGW_SESS_A_UNSPEC,
+	TLSGW_SESS_A_ID,		/* u64 */
+	TLSGW_SESS_A_SERVICE,		/* string */
+	TLSGW_SESS_A_CLIENT_FD,		/* s32; request only */
+	TLSGW_SESS_A_BACKEND_FD,	/* s32; request only */
+	TLSGW_SESS_A_TLS_VERSION,	/* u16 */
+	TLSGW_SESS_A_CIPHER,		/* u16 */
+	TLSGW_SESS_A_TX_KEY,		/* binary; request only */
+	TLSGW_SESS_A_TX_IV,		/* binary; request only */
+	TLSGW_SESS_A_TX_SEQ,		/* u64; request only */
+	TLSGW_SESS_A_RX_KEY,		/* binary; request only */
+	TLSGW_SESS_A_RX_IV,		/* binary; request only */
+	TLSGW_SESS_A_RX_SEQ,		/* u64; request only */
+	TLSGW_SESS_A_INITIAL_DATA,	/* binary; request only */
+	TLSGW_SESS_A_CLIENT_PEER,	/* sockaddr_in or sockaddr_in6 */
+	TLSGW_SESS_A_CLIENT_LOCAL,	/* sockaddr_in or sockaddr_in6 */
+	TLSGW_SESS_A_BACKEND_PEER,	/* sockaddr_in or sockaddr_in6 */
+	TLSGW_SESS_A_BACKEND_LOCAL,	/* sockaddr_in or sockaddr_in6 */
+	TLSGW_SESS_A_AGE_MS,		/* u64 */
+	TLSGW_SESS_A_IDLE_MS,		/* u64 */
+	TLSGW_SESS_A_BYTES_IN,		/* u64 */
+	TLSGW_SESS_A_BYTES_OUT,		/* u64 */
+	TLSGW_SESS_A_RECORDS_IN,	/* u64 */
+	TLSGW_SESS_A_RECORDS_OUT,	/* u64 */
+	TLSGW_SESS_A_PAD,
+
+	__TLSGW_SESS_A_MAX
+};
+
+#define TLSGW_SESS_A_MAX (__TLSGW_SESS_A_MAX - 1)
+
+enum tlsgw_event_attr {
+	TLSGW_EV_A_UNSPEC,
+	TLSGW_EV_A_TYPE,		/* u32, enum tlsgw_event */
+	TLSGW_EV_A_REASON,		/* u32, enum tlsgw_close_reason */
+
+	__TLSGW_EV_A_MAX
+};
+
+#define TLSGW_EV_A_MAX (__TLSGW_EV_A_MAX - 1)
+
+enum tlsgw_event {
+	TLSGW_EVENT_UNSPEC,
+	TLSGW_EVENT_SESSION_OPEN,
+	TLSGW_EVENT_SESSION_CLOSE,
+};
+
+/* Why a session ended. */
+enum tlsgw_close_reason {
+	TLSGW_CLOSE_UNSPEC,
+	TLSGW_CLOSE_DONE,	/* both sides finished (FIN or close_notify) */
+	TLSGW_CLOSE_CLIENT_RESET,	/* client reset or failed */
+	TLSGW_CLOSE_BACKEND_RESET,	/* backend reset or failed */
+	TLSGW_CLOSE_IDLE,	/* idle timeout */
+	TLSGW_CLOSE_KILLED,	/* SESSION_DEL or SERVICE_DEL */
+	TLSGW_CLOSE_ALERT,	/* client sent a fatal TLS alert */
+	TLSGW_CLOSE_KEY_UPDATE,	/* TLS 1.3 KeyUpdate: not followable here */
+	TLSGW_CLOSE_TLS_ERROR,	/* record decryption or protocol error */
+	TLSGW_CLOSE_SHUTDOWN,	/* module unload */
+};
+
 enum tlsgw_info_flags {
 	TLSGW_INFO_F_RESET_COUNTERS = 1U << 0,
 
@@ -173,6 +358,19 @@ enum tlsgw_counter {
 	TLSGW_CTR_NAMESPACES,	/* gauge: namespaces the module serves;
 				 * reported in init_net only
 				 */
+	TLSGW_CTR_SESSIONS_ACTIVE,	/* gauge: live sessions */
+	TLSGW_CTR_SESSIONS_OPENED,	/* successful offloads */
+	TLSGW_CTR_OFFLOAD_FAILED,	/* offloads refused (bad input) */
+	TLSGW_CTR_LIMIT_REJECTED,	/* offloads refused by a limit */
+	TLSGW_CTR_CLOSED_DONE,		/* closes, by enum tlsgw_close_reason */
+	TLSGW_CTR_CLOSED_RESET,		/* client or backend reset */
+	TLSGW_CTR_CLOSED_IDLE,
+	TLSGW_CTR_CLOSED_KILLED,
+	TLSGW_CTR_CLOSED_ALERT,
+	TLSGW_CTR_CLOSED_KEY_UPDATE,
+	TLSGW_CTR_CLOSED_TLS_ERROR,
+	TLSGW_CTR_BYTES_IN,		/* plaintext client -> backend */
+	TLSGW_CTR_BYTES_OUT,		/* plaintext backend -> client */
 
 	__TLSGW_CTR_MAX
 };

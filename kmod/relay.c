@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The relay engine: see relay.h for the lifetime and locking rules.
+ */
+
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/tls.h>
+
+#include "relay.h"
+
+enum {
+	TLSGW_RELAY_STARTED = TLSGW_RELAY_DEAD + 1,
+};
+
+/* TLS record content types (RFC 8446 5.1). */
+enum {
+	TLS_CT_ALERT = 21,
+	TLS_CT_HANDSHAKE = 22,
+	TLS_CT_APPLICATION_DATA = 23,
+};
+
+#define TLS_HS_KEY_UPDATE	24
+#define TLS_ALERT_CLOSE_NOTIFY	0
+#define TLS_ALERT_WARNING	1
+
+/* Passes through one work run before other sessions get a turn. */
+#define TLSGW_RELAY_BUDGET	64
+
+static struct workqueue_struct *tlsgw_relay_wq;
+
+static void tlsgw_relay_kick(struct tlsgw_relay *relay)
+{
+	relay->ops->get(relay);
+	if (!queue_work(tlsgw_relay_wq, &relay->work))
+		relay->ops->put(relay);
+}
+
+/*
+ * Socket callbacks, in softirq context. A relay found in sk_user_data
+ * under sk_callback_lock is hooked, so its owner still holds a reference
+ * and the put in tlsgw_relay_kick() is never the last one.
+ */
+static struct tlsgw_relay *tlsgw_relay_of(struct sock *sk)
+{
+	return (struct tlsgw_relay *)sk->sk_user_data;
+}
+
+static void tlsgw_relay_data_ready(struct sock *sk)
+{
+	struct tlsgw_relay *relay;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	relay = tlsgw_relay_of(sk);
+	if (relay)
+		tlsgw_relay_kick(relay);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_relay_write_space(struct sock *sk)
+{
+	struct tlsgw_relay *relay;
+	int i;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	relay = tlsgw_relay_of(sk);
+	if (relay) {
+		tlsgw_relay_kick(relay);
+		/* The stock callback manages SOCK_NOSPACE for TCP. */
+		i = relay->side[1].sock->sk == sk;
+		relay->side[i].write_space(sk);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_relay_state_change(struct sock *sk)
+{
+	tlsgw_relay_data_ready(sk);
+}
+
+/*
+ * Claims the socket: sk_user_data is the claim, taken atomically, so one
+ * socket cannot join two relays (or another kernel user's callbacks).
+ */
+int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
+{
+	struct tlsgw_relay_hook *side = &relay->side[i];
+	struct sock *sk = side->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data) {
+		write_unlock_bh(&sk->sk_callback_lock);
+		return -EBUSY;
+	}
+	side->data_ready = sk->sk_data_ready;
+	side->write_space = sk->sk_write_space;
+	side->state_change = sk->sk_state_change;
+	sk->sk_user_data = relay;
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_relay_data_ready);
+	WRITE_ONCE(sk->sk_write_space, tlsgw_relay_write_space);
+	WRITE_ONCE(sk->sk_state_change, tlsgw_relay_state_change);
+	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
+}
+
+static void tlsgw_relay_restore(void (**cb)(struct sock *sk),
+				void (*ours)(struct sock *sk),
+				void (*orig)(struct sock *sk))
+{
+	if (*cb == ours)
+		WRITE_ONCE(*cb, orig);
+}
+
+/*
+ * kTLS, installed after our callbacks, wrapped them: it keeps ours as the
+ * callbacks it chains to. Put the originals back there too, so that no
+ * pointer into this module survives the relay.
+ */
+static void tlsgw_relay_unhook_tls(struct tlsgw_relay_hook *side,
+				   struct sock *sk)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	struct tls_sw_context_rx *rx;
+
+	if (!ctx)
+		return;
+	tlsgw_relay_restore(&ctx->sk_write_space, tlsgw_relay_write_space,
+			    side->write_space);
+	rx = tls_sw_ctx_rx(ctx);
+	if (rx)
+		tlsgw_relay_restore(&rx->saved_data_ready,
+				    tlsgw_relay_data_ready, side->data_ready);
+}
+
+static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
+{
+	struct tlsgw_relay_hook *side = &relay->side[i];
+	struct sock *sk = side->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == relay) {
+		sk->sk_user_data = NULL;
+		tlsgw_relay_restore(&sk->sk_data_ready, tlsgw_relay_data_ready,
+				    side->data_ready);
+		tlsgw_relay_restore(&sk->sk_write_space,
+				    tlsgw_relay_write_space, side->write_space);
+		tlsgw_relay_restore(&sk->sk_state_change,
+				    tlsgw_relay_state_change,
+				    side->state_change);
+		if (i == 0 && relay->client_tls)
+			tlsgw_relay_unhook_tls(side, sk);
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* Undoes tlsgw_relay_hook_socket() on both sockets; for failed setups. */
+void tlsgw_relay_unhook(struct tlsgw_relay *relay)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		tlsgw_relay_unhook_socket(relay, i);
+}
+
+static enum tlsgw_close_reason tlsgw_relay_reset_reason(int side)
+{
+	return side ? TLSGW_CLOSE_BACKEND_RESET : TLSGW_CLOSE_CLIENT_RESET;
+}
+
+static int tlsgw_relay_send(struct tlsgw_relay *relay, int to,
+			    const void *data, size_t len, u8 record_type)
+{
+	char cbuf[CMSG_SPACE(sizeof(u8))] = {};
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct cmsghdr *cmsg;
+
+	if (record_type != TLS_CT_APPLICATION_DATA) {
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cmsg = (struct cmsghdr *)cbuf;
+		cmsg->cmsg_level = SOL_TLS;
+		cmsg->cmsg_type = TLS_SET_RECORD_TYPE;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(u8));
+		*(u8 *)CMSG_DATA(cmsg) = record_type;
+	}
+	return kernel_sendmsg(relay->side[to].sock, &msg, &iov, 1, len);
+}
+
+/* Best effort: the client learns that the end is not a truncation. */
+static void tlsgw_relay_close_notify(struct tlsgw_relay *relay)
+{
+	static const u8 alert[2] = { TLS_ALERT_WARNING,
+				     TLS_ALERT_CLOSE_NOTIFY };
+
+	if (relay->client_tls && !relay->dir[1].shut)
+		tlsgw_relay_send(relay, 0, alert, sizeof(alert), TLS_CT_ALERT);
+}
+
+static void tlsgw_relay_shut_write(struct tlsgw_relay *relay, int to)
+{
+	if (to == 0)
+		tlsgw_relay_close_notify(relay);
+	kernel_sock_shutdown(relay->side[to].sock, SHUT_WR);
+}
+
+/* A non-data record from the client: says how the session ends. */
+static enum tlsgw_close_reason tlsgw_relay_control(struct tlsgw_relay_dir *d,
+						   u8 type, int len)
+{
+	if (type == TLS_CT_ALERT && len >= 2 &&
+	    d->buf[1] == TLS_ALERT_CLOSE_NOTIFY) {
+		d->eof = true;
+		return TLSGW_CLOSE_UNSPEC;
+	}
+	if (type == TLS_CT_ALERT)
+		return TLSGW_CLOSE_ALERT;
+	if (type == TLS_CT_HANDSHAKE && len >= 1 &&
+	    d->buf[0] == TLS_HS_KEY_UPDATE)
+		return TLSGW_CLOSE_KEY_UPDATE;
+	return TLSGW_CLOSE_TLS_ERROR;
+}
+
+static enum tlsgw_close_reason tlsgw_relay_recv_err(struct tlsgw_relay *relay,
+						    int from, int err)
+{
+	if (from == 0 && relay->client_tls &&
+	    (err == -EBADMSG || err == -EMSGSIZE || err == -EINVAL ||
+	     err == -EIO))
+		return TLSGW_CLOSE_TLS_ERROR;
+	return tlsgw_relay_reset_reason(from);
+}
+
+/*
+ * Reads into the empty buffer of dir[from]. Returns a close reason, or
+ * UNSPEC with *got set to the bytes read (0: nothing to read now).
+ */
+static enum tlsgw_close_reason tlsgw_relay_recv(struct tlsgw_relay *relay,
+						int from, size_t *got)
+{
+	struct tlsgw_relay_dir *d = &relay->dir[from];
+	char cbuf[CMSG_SPACE(sizeof(u8))];
+	struct msghdr msg = {};
+	struct kvec iov = { .iov_base = d->buf, .iov_len = d->size };
+	struct cmsghdr *cmsg = (struct cmsghdr *)cbuf;
+	u8 type = TLS_CT_APPLICATION_DATA;
+	int n;
+
+	*got = 0;
+	if (from == 0 && relay->client_tls) {
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+	}
+	n = kernel_recvmsg(relay->side[from].sock, &msg, &iov, 1, d->size,
+			   MSG_DONTWAIT);
+	if (n == -EAGAIN)
+		return TLSGW_CLOSE_UNSPEC;
+	if (n < 0)
+		return tlsgw_relay_recv_err(relay, from, n);
+	if (n == 0) {
+		d->eof = true;
+		return TLSGW_CLOSE_UNSPEC;
+	}
+	if (from == 0 && relay->client_tls) {
+		d->records++;
+		if (msg.msg_controllen < sizeof(cbuf) &&
+		    cmsg->cmsg_level == SOL_TLS &&
+		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+			type = *(u8 *)CMSG_DATA(cmsg);
+		if (type != TLS_CT_APPLICATION_DATA)
+			return tlsgw_relay_control(d, type, n);
+	}
+	d->tail = n;
+	*got = n;
+	return TLSGW_CLOSE_UNSPEC;
+}
+
+/* Moves what it can in one direction; *progress is set on any movement. */
+static enum tlsgw_close_reason tlsgw_relay_pump(struct tlsgw_relay *relay,
+						int from, bool *progress)
+{
+	struct tlsgw_relay_dir *d = &relay->dir[from];
+	enum tlsgw_close_reason reason;
+	int to = !from;
+	size_t got;
+	int n;
+
+	for (;;) {
+		if (d->head < d->tail) {
+			n = tlsgw_relay_send(relay, to, d->buf + d->head,
+					     d->tail - d->head,
+					     TLS_CT_APPLICATION_DATA);
+			if (n == -EAGAIN)
+				return TLSGW_CLOSE_UNSPEC;
+			if (n < 0)
+				return tlsgw_relay_reset_reason(to);
+			d->head += n;
+			d->bytes += n;
+			if (to == 0 && relay->client_tls)
+				d->records += DIV_ROUND_UP(n, TLS_MAX_PAYLOAD_SIZE);
+			if (d->head == d->tail) {
+				d->head = 0;
+				d->tail = 0;
+			}
+			WRITE_ONCE(relay->last_active, jiffies);
+			*progress = true;
+			continue;
+		}
+		if (d->eof) {
+			if (!d->shut) {
+				tlsgw_relay_shut_write(relay, to);
+				d->shut = true;
+				*progress = true;
+			}
+			return TLSGW_CLOSE_UNSPEC;
+		}
+		reason = tlsgw_relay_recv(relay, from, &got);
+		if (reason)
+			return reason;
+		if (!got && !d->eof)
+			return TLSGW_CLOSE_UNSPEC;
+		*progress = true;
+	}
+}
+
+static void tlsgw_relay_work(struct work_struct *work)
+{
+	struct tlsgw_relay *relay = container_of(work, struct tlsgw_relay,
+						 work);
+	enum tlsgw_close_reason reason = TLSGW_CLOSE_UNSPEC;
+	int budget = TLSGW_RELAY_BUDGET;
+	bool progress = false;
+	int i;
+
+	if (!test_bit(TLSGW_RELAY_STARTED, &relay->flags))
+		goto out;
+
+	while (!reason && !tlsgw_relay_dead(relay) && budget--) {
+		progress = false;
+		for (i = 0; i < 2 && !reason; i++)
+			reason = tlsgw_relay_pump(relay, i, &progress);
+		if (!progress)
+			break;
+	}
+
+	if (!reason && relay->dir[0].shut && relay->dir[1].shut)
+		reason = TLSGW_CLOSE_DONE;
+	if (reason)
+		tlsgw_relay_close(relay, reason);
+	else if (progress && !tlsgw_relay_dead(relay))
+		tlsgw_relay_kick(relay);	/* budget used up: yield */
+out:
+	relay->ops->put(relay);
+}
+
+int tlsgw_relay_init(struct tlsgw_relay *relay,
+		     const struct tlsgw_relay_ops *ops, struct socket *client,
+		     struct socket *backend, size_t bufsize,
+		     const void *initial, size_t initial_len)
+{
+	int i;
+
+	relay->ops = ops;
+	relay->side[0].sock = client;
+	relay->side[1].sock = backend;
+	INIT_WORK(&relay->work, tlsgw_relay_work);
+	for (i = 0; i < 2; i++) {
+		relay->dir[i].size = i == 0 ? max(bufsize, initial_len)
+					    : bufsize;
+		relay->dir[i].buf = kvmalloc(relay->dir[i].size,
+					     GFP_KERNEL_ACCOUNT);
+		if (!relay->dir[i].buf)
+			return -ENOMEM;
+	}
+	if (initial_len) {
+		memcpy(relay->dir[0].buf, initial, initial_len);
+		relay->dir[0].tail = initial_len;
+	}
+	return 0;
+}
+
+void tlsgw_relay_start(struct tlsgw_relay *relay)
+{
+	relay->last_active = jiffies;
+	set_bit(TLSGW_RELAY_STARTED, &relay->flags);
+	tlsgw_relay_kick(relay);
+}
+
+static bool tlsgw_relay_abortive(enum tlsgw_close_reason reason)
+{
+	switch (reason) {
+	case TLSGW_CLOSE_DONE:
+	case TLSGW_CLOSE_IDLE:
+	case TLSGW_CLOSE_KEY_UPDATE:
+	case TLSGW_CLOSE_SHUTDOWN:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Ends the relay, once: graceful reasons send close_notify and FIN,
+ * abortive ones make the final close send RST. Process context.
+ */
+void tlsgw_relay_close(struct tlsgw_relay *relay,
+		       enum tlsgw_close_reason reason)
+{
+	int i;
+
+	if (test_and_set_bit(TLSGW_RELAY_DEAD, &relay->flags))
+		return;
+
+	tlsgw_relay_unhook(relay);
+
+	if (tlsgw_relay_abortive(reason)) {
+		for (i = 0; i < 2; i++)
+			sock_no_linger(relay->side[i].sock->sk);
+	} else {
+		if (test_bit(TLSGW_RELAY_STARTED, &relay->flags))
+			tlsgw_relay_close_notify(relay);
+		for (i = 0; i < 2; i++)
+			kernel_sock_shutdown(relay->side[i].sock, SHUT_RDWR);
+	}
+	relay->ops->closed(relay, reason);
+}
+
+/* Frees buffers and drops the socket files: the relay is closed. */
+void tlsgw_relay_release(struct tlsgw_relay *relay)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		kvfree(relay->dir[i].buf);
+		relay->dir[i].buf = NULL;
+		if (relay->side[i].sock)
+			sockfd_put(relay->side[i].sock);
+		relay->side[i].sock = NULL;
+	}
+}
+
+int tlsgw_relay_module_init(void)
+{
+	tlsgw_relay_wq = alloc_workqueue("tlsgw_relay", WQ_UNBOUND, 0);
+	return tlsgw_relay_wq ? 0 : -ENOMEM;
+}
+
+void tlsgw_relay_module_exit(void)
+{
+	destroy_workqueue(tlsgw_relay_wq);
+	/* No socket callback of ours may still be on its way out. */
+	synchronize_rcu();
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TLS-terminating services: names with limits that sessions belong to.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "service.h"
+#include "session.h"
+
+/* Caller holds tn->lock. */
+struct tlsgw_service *tlsgw_service_find(struct tlsgw_net *tn,
+					 const char *name)
+{
+	struct tlsgw_service *svc;
+
+	list_for_each_entry(svc, &tn->services, node)
+		if (!strcmp(svc->name, name))
+			return svc;
+	return NULL;
+}
+
+static struct tlsgw_service *tlsgw_service_new(struct tlsgw_net *tn,
+					       const char *name,
+					       struct netlink_ext_ack *extack)
+{
+	struct tlsgw_service *svc;
+
+	if (tn->n_services >= TLSGW_SERVICES_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "too many services in this namespace");
+		return ERR_PTR(-ENOSPC);
+	}
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
+	if (!svc)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&svc->ref);
+	strscpy(svc->name, name, sizeof(svc->name));
+	svc->idle_timeout = TLSGW_IDLE_TIMEOUT_DEFAULT;
+	list_add_tail(&svc->node, &tn->services);
+	tn->n_services++;
+	return svc;
+}
+
+/* An existing service changes only with replace; a missing one is made only with create. */
+int tlsgw_service_set(struct tlsgw_net *tn, const struct tlsgw_service_conf *c,
+		      bool create, bool replace, struct netlink_ext_ack *extack)
+{
+	struct tlsgw_service *svc;
+	int err = 0;
+
+	mutex_lock(&tn->lock);
+	svc = tlsgw_service_find(tn, c->name);
+	if (svc && !replace) {
+		NL_SET_ERR_MSG_MOD(extack, "service exists (TLSGW_SVC_F_REPLACE changes it)");
+		err = -EEXIST;
+		goto out;
+	}
+	if (!svc && !create) {
+		NL_SET_ERR_MSG_MOD(extack, "no such service");
+		err = -ENOENT;
+		goto out;
+	}
+	if (!svc) {
+		svc = tlsgw_service_new(tn, c->name, extack);
+		if (IS_ERR(svc)) {
+			err = PTR_ERR(svc);
+			goto out;
+		}
+	}
+	if (c->has_max_sessions)
+		svc->max_sessions = c->max_sessions;
+	if (c->has_idle_timeout)
+		WRITE_ONCE(svc->idle_timeout, c->idle_timeout);
+out:
+	mutex_unlock(&tn->lock);
+	return err;
+}
+
+static void tlsgw_service_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct tlsgw_service, ref));
+}
+
+void tlsgw_service_put(struct tlsgw_service *svc)
+{
+	kref_put(&svc->ref, tlsgw_service_free);
+}
+
+int tlsgw_service_del(struct tlsgw_net *tn, const char *name,
+		      struct netlink_ext_ack *extack)
+{
+	struct tlsgw_service *svc;
+
+	mutex_lock(&tn->lock);
+	svc = tlsgw_service_find(tn, name);
+	if (svc) {
+		list_del(&svc->node);
+		tn->n_services--;
+	}
+	mutex_unlock(&tn->lock);
+	if (!svc) {
+		NL_SET_ERR_MSG_MOD(extack, "no such service");
+		return -ENOENT;
+	}
+	tlsgw_sessions_close_service(tn, svc);
+	tlsgw_service_put(svc);
+	return 0;
+}
+
+/* Namespace exit: its sessions are gone already. */
+void tlsgw_services_flush(struct tlsgw_net *tn)
+{
+	struct tlsgw_service *svc, *tmp;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry_safe(svc, tmp, &tn->services, node) {
+		list_del(&svc->node);
+		tlsgw_service_put(svc);
+	}
+	tn->n_services = 0;
+	mutex_unlock(&tn->lock);
+}

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Relayed TLS sessions: offload (take two sockets and the keys, install
+ * kTLS, start the relay), the per-namespace table, limits, idle timeouts
+ * and teardown. See session.h for lifetime and locking.
+ */
+
+#include <linux/file.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "netlink.h"
+#include "session.h"
+
+static unsigned int max_sessions = 10000;
+module_param(max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "live sessions allowed per network namespace");
+
+static unsigned int relay_buffer = 16384;
+module_param(relay_buffer, uint, 0644);
+MODULE_PARM_DESC(relay_buffer, "bytes buffered per session and direction (4096 to 4194304)");
+
+#define TLSGW_GC_INTERVAL	HZ
+
+static void tlsgw_session_free(struct tlsgw_session *s)
+{
+	tlsgw_relay_release(&s->relay);
+	tlsgw_service_put(s->svc);
+	kfree(s);
+}
+
+void tlsgw_session_put(struct tlsgw_session *s)
+{
+	if (refcount_dec_and_test(&s->ref))
+		tlsgw_session_free(s);
+}
+
+static struct tlsgw_session *tlsgw_session_of(struct tlsgw_relay *relay)
+{
+	return container_of(relay, struct tlsgw_session, relay);
+}
+
+static void tlsgw_session_relay_get(struct tlsgw_relay *relay)
+{
+	refcount_inc(&tlsgw_session_of(relay)->ref);
+}
+
+static void tlsgw_session_relay_put(struct tlsgw_relay *relay)
+{
+	tlsgw_session_put(tlsgw_session_of(relay));
+}
+
+static int tlsgw_close_counter(enum tlsgw_close_reason reason)
+{
+	switch (reason) {
+	case TLSGW_CLOSE_DONE:
+		return TLSGW_CTR_CLOSED_DONE;
+	case TLSGW_CLOSE_CLIENT_RESET:
+	case TLSGW_CLOSE_BACKEND_RESET:
+		return TLSGW_CTR_CLOSED_RESET;
+	case TLSGW_CLOSE_IDLE:
+		return TLSGW_CTR_CLOSED_IDLE;
+	case TLSGW_CLOSE_KILLED:
+		return TLSGW_CTR_CLOSED_KILLED;
+	case TLSGW_CLOSE_ALERT:
+		return TLSGW_CTR_CLOSED_ALERT;
+	case TLSGW_CLOSE_KEY_UPDATE:
+		return TLSGW_CTR_CLOSED_KEY_UPDATE;
+	case TLSGW_CLOSE_TLS_ERROR:
+		return TLSGW_CTR_CLOSED_TLS_ERROR;
+	default:
+		return TLSGW_CTR_UNSPEC;
+	}
+}
+
+static void tlsgw_session_count(struct tlsgw_session *s, int which, u64 n)
+{
+	tlsgw_count(s->tn->ctr, which, n);
+	tlsgw_count(s->svc->ctr, which, n);
+}
+
+/* The relay ended: unlist, account, tell listeners, drop the list's ref. */
+static void tlsgw_session_closed(struct tlsgw_relay *relay,
+				 enum tlsgw_close_reason reason)
+{
+	struct tlsgw_session *s = tlsgw_session_of(relay);
+	struct tlsgw_net *tn = s->tn;
+	int ctr = tlsgw_close_counter(reason);
+
+	mutex_lock(&tn->lock);
+	list_del(&s->node);
+	tn->n_sessions--;
+	s->svc->n_sessions--;
+	mutex_unlock(&tn->lock);
+
+	if (ctr)
+		tlsgw_session_count(s, ctr, 1);
+	tlsgw_session_count(s, TLSGW_CTR_BYTES_IN, relay->dir[0].bytes);
+	tlsgw_session_count(s, TLSGW_CTR_BYTES_OUT, relay->dir[1].bytes);
+	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_CLOSE, reason);
+	tlsgw_session_put(s);
+}
+
+static const struct tlsgw_relay_ops tlsgw_session_relay_ops = {
+	.get = tlsgw_session_relay_get,
+	.put = tlsgw_session_relay_put,
+	.closed = tlsgw_session_closed,
+};
+
+/* The extack macros want literals; these come from the tables below. */
+static void tlsgw_side_msg(struct netlink_ext_ack *extack, const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+
+/* Messages per side: [0] client, [1] backend. */
+static const char *const tlsgw_msg_badfd[] = {
+	"client fd is not an open socket", "backend fd is not an open socket" };
+static const char *const tlsgw_msg_not_tcp[] = {
+	"client fd is not a TCP socket", "backend fd is not a TCP socket" };
+static const char *const tlsgw_msg_netns[] = {
+	"client socket belongs to another network namespace",
+	"backend socket belongs to another network namespace" };
+static const char *const tlsgw_msg_state[] = {
+	"client socket is not connected (ESTABLISHED)",
+	"backend socket is not connected (ESTABLISHED)" };
+static const char *const tlsgw_msg_ulp[] = {
+	"client socket already has a ULP (kTLS?)",
+	"backend socket already has a ULP (kTLS?)" };
+static const char *const tlsgw_msg_busy[] = {
+	"client socket is already in a session",
+	"backend socket is already in a session" };
+
+static int tlsgw_check_socket(struct socket *sock, struct tlsgw_net *tn,
+			      int side, struct netlink_ext_ack *extack)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	if (sock->type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)) {
+		tlsgw_side_msg(extack, tlsgw_msg_not_tcp[side]);
+		return -EPROTOTYPE;
+	}
+	if (!net_eq(sock_net(sk), tn->net)) {
+		tlsgw_side_msg(extack, tlsgw_msg_netns[side]);
+		return -EINVAL;
+	}
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		tlsgw_side_msg(extack, tlsgw_msg_state[side]);
+		err = -ENOTCONN;
+	} else if (inet_csk(sk)->icsk_ulp_ops) {
+		tlsgw_side_msg(extack, tlsgw_msg_ulp[side]);
+		err = -EBUSY;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static struct socket *tlsgw_lookup_socket(struct tlsgw_net *tn, int fd,
+					  int side,
+					  struct netlink_ext_ack *extack)
+{
+	struct socket *sock;
+	int err;
+
+	sock = sockfd_lookup(fd, &err);
+	if (!sock) {
+		tlsgw_side_msg(extack, tlsgw_msg_badfd[side]);
+		return ERR_PTR(err);
+	}
+	err = tlsgw_check_socket(sock, tn, side, extack);
+	if (err) {
+		sockfd_put(sock);
+		return ERR_PTR(err);
+	}
+	return sock;
+}
+
+/* Takes a slot against the limits; caller holds tn->lock. */
+static int tlsgw_session_reserve(struct tlsgw_net *tn,
+				 struct tlsgw_service *svc,
+				 struct netlink_ext_ack *extack)
+{
+	if (tn->dying)
+		return -ENODEV;
+	if (tn->n_sessions >= READ_ONCE(max_sessions)) {
+		NL_SET_ERR_MSG_MOD(extack, "session limit of the namespace reached (max_sessions)");
+		return -ENOSPC;
+	}
+	if (svc->max_sessions && svc->n_sessions >= svc->max_sessions) {
+		NL_SET_ERR_MSG_MOD(extack, "session limit of the service reached");
+		return -ENOSPC;
+	}
+	tn->n_sessions++;
+	svc->n_sessions++;
+	kref_get(&svc->ref);
+	return 0;
+}
+
+static void tlsgw_session_unreserve(struct tlsgw_net *tn,
+				    struct tlsgw_service *svc)
+{
+	mutex_lock(&tn->lock);
+	tn->n_sessions--;
+	svc->n_sessions--;
+	mutex_unlock(&tn->lock);
+	tlsgw_service_put(svc);
+}
+
+static struct tlsgw_service *tlsgw_session_slot(struct tlsgw_net *tn,
+						const char *name,
+						struct netlink_ext_ack *extack)
+{
+	struct tlsgw_service *svc;
+	int err;
+
+	mutex_lock(&tn->lock);
+	svc = tlsgw_service_find(tn, name);
+	if (!svc) {
+		NL_SET_ERR_MSG_MOD(extack, "no such service");
+		err = -ENOENT;
+	} else {
+		err = tlsgw_session_reserve(tn, svc, extack);
+	}
+	mutex_unlock(&tn->lock);
+	if (err == -ENOSPC)
+		tlsgw_count(tn->ctr, TLSGW_CTR_LIMIT_REJECTED, 1);
+	return err ? ERR_PTR(err) : svc;
+}
+
+static void tlsgw_session_addresses(struct tlsgw_session *s)
+{
+	struct socket *c = s->relay.side[0].sock;
+	struct socket *b = s->relay.side[1].sock;
+
+	kernel_getpeername(c, (struct sockaddr *)&s->addr[TLSGW_ADDR_CLIENT_PEER]);
+	kernel_getsockname(c, (struct sockaddr *)&s->addr[TLSGW_ADDR_CLIENT_LOCAL]);
+	kernel_getpeername(b, (struct sockaddr *)&s->addr[TLSGW_ADDR_BACKEND_PEER]);
+	kernel_getsockname(b, (struct sockaddr *)&s->addr[TLSGW_ADDR_BACKEND_LOCAL]);
+}
+
+/*
+ * kTLS goes on after our callbacks, so that it wraps them and wakes the
+ * relay once per complete record. Once the ULP is attached the client
+ * connection cannot go back to userspace: a later failure resets it.
+ */
+static int tlsgw_session_install(struct tlsgw_session *s,
+				 const struct tlsgw_offload *o,
+				 struct netlink_ext_ack *extack)
+{
+	struct tlsgw_relay *relay = &s->relay;
+	struct socket *client = relay->side[0].sock;
+	int err;
+
+	err = tlsgw_relay_hook_socket(relay, 0);
+	if (err) {
+		tlsgw_side_msg(extack, tlsgw_msg_busy[0]);
+		return err;
+	}
+	err = tlsgw_relay_hook_socket(relay, 1);
+	if (err) {
+		tlsgw_side_msg(extack, tlsgw_msg_busy[1]);
+		goto unhook;
+	}
+	err = tlsgw_ktls_attach(client, extack);
+	if (err)
+		goto unhook;
+	relay->client_tls = true;
+	err = tlsgw_ktls_install(client, &o->keys, true, extack);
+	if (!err)
+		err = tlsgw_ktls_install(client, &o->keys, false, extack);
+	if (!err)
+		return 0;
+	sock_no_linger(client->sk);
+	kernel_sock_shutdown(client, SHUT_RDWR);
+unhook:
+	tlsgw_relay_unhook(relay);
+	return err;
+}
+
+static struct tlsgw_session *tlsgw_session_new(struct tlsgw_net *tn,
+					       const struct tlsgw_offload *o,
+					       struct socket *client,
+					       struct socket *backend)
+{
+	size_t bufsize = clamp_t(size_t, READ_ONCE(relay_buffer), 4096,
+				 4 << 20);
+	struct tlsgw_session *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return NULL;
+	refcount_set(&s->ref, 1);
+	s->tn = tn;
+	s->version = o->keys.version;
+	s->cipher = o->keys.cipher;
+	s->created = jiffies;
+	if (tlsgw_relay_init(&s->relay, &tlsgw_session_relay_ops, client,
+			     backend, bufsize, o->initial, o->initial_len)) {
+		/* The caller still owns the sockets. */
+		s->relay.side[0].sock = NULL;
+		s->relay.side[1].sock = NULL;
+		tlsgw_relay_release(&s->relay);
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void tlsgw_session_list(struct tlsgw_net *tn, struct tlsgw_session *s)
+{
+	mutex_lock(&tn->lock);
+	s->id = ++tn->next_session_id;
+	list_add_tail(&s->node, &tn->sessions);
+	mutex_unlock(&tn->lock);
+	queue_delayed_work(system_wq, &tn->gc, TLSGW_GC_INTERVAL);
+}
+
+static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
+			       const struct tlsgw_offload *o,
+			       struct socket *client, struct socket *backend,
+			       u64 *id, struct netlink_ext_ack *extack)
+{
+	struct tlsgw_session *s;
+	int err;
+
+	s = tlsgw_session_new(tn, o, client, backend);
+	if (!s)
+		return -ENOMEM;
+	s->svc = svc;
+	err = tlsgw_session_install(s, o, extack);
+	if (err) {
+		/* Nothing was listed: the sockets go back to the caller. */
+		s->relay.side[0].sock = NULL;
+		s->relay.side[1].sock = NULL;
+		tlsgw_relay_release(&s->relay);
+		kfree(s);
+		return err;
+	}
+	tlsgw_session_addresses(s);
+	tlsgw_session_list(tn, s);
+	*id = s->id;
+	tlsgw_session_count(s, TLSGW_CTR_SESSIONS_OPENED, 1);
+	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_OPEN, 0);
+	tlsgw_relay_start(&s->relay);
+	return 0;
+}
+
+int tlsgw_session_offload(struct tlsgw_net *tn, const struct tlsgw_offload *o,
+			  u64 *id, struct netlink_ext_ack *extack)
+{
+	struct socket *client, *backend = NULL;
+	struct tlsgw_service *svc;
+	int err;
+
+	err = tlsgw_ktls_validate(&o->keys, extack);
+	if (err)
+		goto fail;
+	client = tlsgw_lookup_socket(tn, o->client_fd, 0, extack);
+	if (IS_ERR(client)) {
+		err = PTR_ERR(client);
+		goto fail;
+	}
+	backend = tlsgw_lookup_socket(tn, o->backend_fd, 1, extack);
+	if (IS_ERR(backend)) {
+		err = PTR_ERR(backend);
+		goto put_client;
+	}
+	if (client->sk == backend->sk) {
+		NL_SET_ERR_MSG_MOD(extack, "client and backend are the same socket");
+		err = -EINVAL;
+		goto put_backend;
+	}
+	svc = tlsgw_session_slot(tn, o->service, extack);
+	if (IS_ERR(svc)) {
+		err = PTR_ERR(svc);
+		goto put_backend;
+	}
+	err = tlsgw_session_setup(tn, svc, o, client, backend, id, extack);
+	if (!err)
+		return 0;	/* the session owns the sockets now */
+	tlsgw_session_unreserve(tn, svc);
+put_backend:
+	sockfd_put(backend);
+put_client:
+	sockfd_put(client);
+fail:
+	tlsgw_count(tn->ctr, TLSGW_CTR_OFFLOAD_FAILED, 1);
+	return err;
+}
+
+struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id)
+{
+	struct tlsgw_session *s, *found = NULL;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry(s, &tn->sessions, node) {
+		if (s->id == id) {
+			refcount_inc(&s->ref);
+			found = s;
+			break;
+		}
+	}
+	mutex_unlock(&tn->lock);
+	return found;
+}
+
+void tlsgw_session_kill(struct tlsgw_session *s)
+{
+	tlsgw_relay_close(&s->relay, TLSGW_CLOSE_KILLED);
+}
+
+/*
+ * Closing takes tn->lock (in tlsgw_session_closed), so sessions are
+ * collected with a reference under the lock and closed after it.
+ */
+static void tlsgw_sessions_close_matching(struct tlsgw_net *tn,
+					  bool (*match)(struct tlsgw_session *s,
+							const void *arg),
+					  const void *arg,
+					  enum tlsgw_close_reason reason)
+{
+	struct tlsgw_session *s, *tmp;
+	LIST_HEAD(reap);
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry(s, &tn->sessions, node) {
+		if (match(s, arg)) {
+			refcount_inc(&s->ref);
+			list_add_tail(&s->reap, &reap);
+		}
+	}
+	mutex_unlock(&tn->lock);
+
+	list_for_each_entry_safe(s, tmp, &reap, reap) {
+		tlsgw_relay_close(&s->relay, reason);
+		tlsgw_session_put(s);
+	}
+}
+
+static bool tlsgw_session_of_service(struct tlsgw_session *s, const void *svc)
+{
+	return s->svc == svc;
+}
+
+void tlsgw_sessions_close_service(struct tlsgw_net *tn,
+				  struct tlsgw_service *svc)
+{
+	tlsgw_sessions_close_matching(tn, tlsgw_session_of_service, svc,
+				      TLSGW_CLOSE_KILLED);
+}
+
+static bool tlsgw_session_idle(struct tlsgw_session *s, const void *now)
+{
+	unsigned long timeout = READ_ONCE(s->svc->idle_timeout) * HZ;
+
+	return timeout && time_after(*(const unsigned long *)now,
+				     READ_ONCE(s->relay.last_active) + timeout);
+}
+
+static void tlsgw_sessions_gc(struct work_struct *work)
+{
+	struct tlsgw_net *tn = container_of(to_delayed_work(work),
+					    struct tlsgw_net, gc);
+	unsigned long now = jiffies;
+	bool more;
+
+	tlsgw_sessions_close_matching(tn, tlsgw_session_idle, &now,
+				      TLSGW_CLOSE_IDLE);
+	mutex_lock(&tn->lock);
+	more = !list_empty(&tn->sessions) && !tn->dying;
+	mutex_unlock(&tn->lock);
+	if (more)
+		schedule_delayed_work(&tn->gc, TLSGW_GC_INTERVAL);
+}
+
+void tlsgw_sessions_init(struct tlsgw_net *tn)
+{
+	INIT_DELAYED_WORK(&tn->gc, tlsgw_sessions_gc);
+}
+
+static bool tlsgw_session_any(struct tlsgw_session *s, const void *arg)
+{
+	return true;
+}
+
+/* Namespace exit (module unload): end every session, stop the collector. */
+void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
+{
+	mutex_lock(&tn->lock);
+	tn->dying = true;
+	mutex_unlock(&tn->lock);
+	tlsgw_sessions_close_matching(tn, tlsgw_session_any, NULL,
+				      TLSGW_CLOSE_SHUTDOWN);
+	cancel_delayed_work_sync(&tn->gc);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSGW_SESSION_H
+#define _TLSGW_SESSION_H
+
+#include <linux/refcount.h>
+#include <linux/socket.h>
+
+#include "ktls.h"
+#include "pernet.h"
+#include "relay.h"
+#include "service.h"
+
+enum {
+	TLSGW_ADDR_CLIENT_PEER,
+	TLSGW_ADDR_CLIENT_LOCAL,
+	TLSGW_ADDR_BACKEND_PEER,
+	TLSGW_ADDR_BACKEND_LOCAL,
+	TLSGW_ADDR_NUM,
+};
+
+/*
+ * A relayed TLS session. Listed in tn->sessions under tn->lock from the
+ * end of a successful offload until its relay closes; the list holds one
+ * reference, queued relay work and callers that looked it up hold others.
+ * Freed (sockets released) on the last put, in process context. All fields
+ * but the list linkage are set before it is listed and constant after.
+ */
+struct tlsgw_session {
+	struct list_head node;
+	struct list_head reap;		/* private list of a collector */
+	refcount_t ref;
+	u64 id;
+	struct tlsgw_net *tn;
+	struct tlsgw_service *svc;	/* reference held */
+	u16 version;
+	u16 cipher;
+	unsigned long created;		/* jiffies */
+	struct sockaddr_storage addr[TLSGW_ADDR_NUM];
+	struct tlsgw_relay relay;
+};
+
+struct tlsgw_offload {
+	const char *service;
+	int client_fd;
+	int backend_fd;
+	struct tlsgw_ktls_params keys;
+	const void *initial;
+	size_t initial_len;
+};
+
+void tlsgw_sessions_init(struct tlsgw_net *tn);
+int tlsgw_session_offload(struct tlsgw_net *tn, const struct tlsgw_offload *o,
+			  u64 *id, struct netlink_ext_ack *extack);
+struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id);
+void tlsgw_session_put(struct tlsgw_session *s);
+void tlsgw_session_kill(struct tlsgw_session *s);
+void tlsgw_sessions_close_service(struct tlsgw_net *tn,
+				  struct tlsgw_service *svc);
+void tlsgw_sessions_shutdown(struct tlsgw_net *tn);
+
+#endif /* _TLSGW_SESSION_H */
