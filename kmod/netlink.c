@@ -26,6 +26,13 @@ static const u64 tlsgw_features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
 
 static struct genl_family tlsgw_genl_family;
 
+/*
+ * Events may be sent only while the family is registered: senders hold
+ * the read side, unregistration flips tlsgw_genl_live under the write side.
+ */
+static DECLARE_RWSEM(tlsgw_genl_sem);
+static bool tlsgw_genl_live;
+
 /* Policies ---------------------------------------------------------------- */
 
 static const struct nla_policy tlsgw_info_policy[TLSGW_A_MAX + 1] = {
@@ -620,11 +627,13 @@ void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&tlsgw_genl_family, net, 0))
-		return;
+	down_read(&tlsgw_genl_sem);
+	if (!tlsgw_genl_live ||
+	    !genl_has_listeners(&tlsgw_genl_family, net, 0))
+		goto out;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &tlsgw_genl_family, 0, TLSGW_CMD_EVENT);
 	if (!hdr)
 		goto free;
@@ -638,9 +647,11 @@ void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&tlsgw_genl_family, net, msg, 0, 0,
 				GFP_KERNEL);
-	return;
+	goto out;
 free:
 	nlmsg_free(msg);
+out:
+	up_read(&tlsgw_genl_sem);
 }
 
 /* Family ------------------------------------------------------------------ */
@@ -689,10 +700,17 @@ static struct genl_family tlsgw_genl_family __ro_after_init = {
 
 int __init tlsgw_genl_init(void)
 {
-	return genl_register_family(&tlsgw_genl_family);
+	int err = genl_register_family(&tlsgw_genl_family);
+
+	tlsgw_genl_live = !err;
+	return err;
 }
 
+/* Sessions ended by the unload that follows send no events. */
 void tlsgw_genl_exit(void)
 {
+	down_write(&tlsgw_genl_sem);
+	tlsgw_genl_live = false;
+	up_write(&tlsgw_genl_sem);
 	genl_unregister_family(&tlsgw_genl_family);
 }

@@ -329,7 +329,7 @@ enum tlsgw_close_reason {
 	TLSGW_CLOSE_ALERT,	/* client sent a fatal TLS alert */
 	TLSGW_CLOSE_KEY_UPDATE,	/* TLS 1.3 KeyUpdate: not followable here */
 	TLSGW_CLOSE_TLS_ERROR,	/* record decryption or protocol error */
-	TLSGW_CLOSE_SHUTDOWN,	/* module unload */
+	TLSGW_CLOSE_SHUTDOWN,	/* module unload (sends no event) */
 };
 
 enum tlsgw_info_flags {
