@@ -116,45 +116,50 @@ int tlsgw_ktls_attach(struct socket *sock, struct netlink_ext_ack *extack)
  * Builds the kTLS crypto_info for one direction. Layout: the salt is the
  * implicit nonce (first bytes of the derived IV); for TLS 1.3 the iv field
  * holds the rest of it; TLS 1.2 AES-GCM sends its 8-byte explicit nonce,
- * for which the record sequence number is a fine unique choice.
+ * for which the record sequence number is a fine unique choice. ChaCha20
+ * takes the whole 12-byte IV. Lengths were validated before.
  */
+static void tlsgw_ktls_fill_gcm(u8 *key, int key_len, u8 *salt, u8 *iv,
+				u8 *rec_seq, const struct tlsgw_ktls_dir *d,
+				__be64 seq)
+{
+	memcpy(key, d->key, key_len);
+	memcpy(salt, d->iv, TLS_CIPHER_AES_GCM_128_SALT_SIZE);
+	if (d->iv_len == TLS_CIPHER_AES_GCM_128_SALT_SIZE)
+		memcpy(iv, &seq, TLS_CIPHER_AES_GCM_128_IV_SIZE);
+	else
+		memcpy(iv, d->iv + TLS_CIPHER_AES_GCM_128_SALT_SIZE,
+		       TLS_CIPHER_AES_GCM_128_IV_SIZE);
+	memcpy(rec_seq, &seq, sizeof(seq));
+}
+
 static void tlsgw_ktls_fill(union tls_crypto_context *info,
 			    const struct tlsgw_ktls_params *p,
-			    const struct tlsgw_cipher *c,
 			    const struct tlsgw_ktls_dir *d)
 {
+	struct tls12_crypto_info_aes_gcm_128 *g128 = &info->aes_gcm_128;
+	struct tls12_crypto_info_aes_gcm_256 *g256 = &info->aes_gcm_256;
+	struct tls12_crypto_info_chacha20_poly1305 *cc =
+		&info->chacha20_poly1305;
 	__be64 seq = cpu_to_be64(d->seq);
-	u8 *iv, *key, *salt, *rec_seq;
 
 	info->info.version = p->version;
 	info->info.cipher_type = p->cipher;
 	switch (p->cipher) {
 	case TLS_CIPHER_AES_GCM_128:
-		iv = info->aes_gcm_128.iv;
-		key = info->aes_gcm_128.key;
-		salt = info->aes_gcm_128.salt;
-		rec_seq = info->aes_gcm_128.rec_seq;
+		tlsgw_ktls_fill_gcm(g128->key, sizeof(g128->key), g128->salt,
+				    g128->iv, g128->rec_seq, d, seq);
 		break;
 	case TLS_CIPHER_AES_GCM_256:
-		iv = info->aes_gcm_256.iv;
-		key = info->aes_gcm_256.key;
-		salt = info->aes_gcm_256.salt;
-		rec_seq = info->aes_gcm_256.rec_seq;
+		tlsgw_ktls_fill_gcm(g256->key, sizeof(g256->key), g256->salt,
+				    g256->iv, g256->rec_seq, d, seq);
 		break;
 	default:
-		iv = info->chacha20_poly1305.iv;
-		key = info->chacha20_poly1305.key;
-		salt = info->chacha20_poly1305.salt;
-		rec_seq = info->chacha20_poly1305.rec_seq;
+		memcpy(cc->key, d->key, sizeof(cc->key));
+		memcpy(cc->iv, d->iv, sizeof(cc->iv));
+		memcpy(cc->rec_seq, &seq, sizeof(cc->rec_seq));
 		break;
 	}
-	memcpy(key, d->key, c->key_len);
-	memcpy(salt, d->iv, c->salt_len);
-	if (d->iv_len == c->salt_len)
-		memcpy(iv, &seq, c->iv_len);
-	else
-		memcpy(iv, d->iv + c->salt_len, c->iv_len);
-	memcpy(rec_seq, &seq, sizeof(seq));
 }
 
 int tlsgw_ktls_install(struct socket *sock, const struct tlsgw_ktls_params *p,
@@ -164,7 +169,7 @@ int tlsgw_ktls_install(struct socket *sock, const struct tlsgw_ktls_params *p,
 	union tls_crypto_context info = {};
 	int err;
 
-	tlsgw_ktls_fill(&info, p, c, tx ? &p->tx : &p->rx);
+	tlsgw_ktls_fill(&info, p, tx ? &p->tx : &p->rx);
 	err = tlsgw_setsockopt(sock, SOL_TLS, tx ? TLS_TX : TLS_RX, &info,
 			       c->info_len);
 	memzero_explicit(&info, sizeof(info));

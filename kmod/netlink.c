@@ -145,34 +145,57 @@ static int tlsgw_put_counter(struct sk_buff *skb, int type, u64 value)
 	return nla_put_u64_64bit(skb, type, value, TLSGW_CTR_UNSPEC);
 }
 
+/* What a counters nest reports beyond the stored counters. */
+struct tlsgw_counters {
+	atomic64_t *ctr;
+	unsigned int active;		/* live sessions */
+	u64 live_in, live_out;		/* bytes of live sessions */
+	bool service;			/* only the per-session counters */
+	bool namespaces;		/* the host-wide gauge */
+	bool reset;
+};
+
+static bool tlsgw_counter_skip(const struct tlsgw_counters *c, int i)
+{
+	if (i == TLSGW_CTR_NAMESPACES)
+		return !c->namespaces;
+	return c->service && (i == TLSGW_CTR_REQUESTS ||
+			      i == TLSGW_CTR_OFFLOAD_FAILED);
+}
+
 /*
- * Counters stored in ctr[], plus the gauges. With reset, each stored
- * counter is read and zeroed at once, so the report is exactly what was
- * cleared.
+ * With reset, each stored counter is read and zeroed at once, so the
+ * report is exactly what was cleared. Byte counters include live sessions.
  */
-static int tlsgw_put_counters(struct sk_buff *skb, int attr, atomic64_t *ctr,
-			      unsigned int active, bool with_namespaces,
-			      bool reset)
+static u64 tlsgw_counter_value(const struct tlsgw_counters *c, int i)
+{
+	u64 v;
+
+	if (i == TLSGW_CTR_NAMESPACES)
+		return tlsgw_net_count();
+	if (i == TLSGW_CTR_SESSIONS_ACTIVE)
+		return c->active;
+	v = c->reset ? atomic64_xchg(&c->ctr[i], 0) : atomic64_read(&c->ctr[i]);
+	if (i == TLSGW_CTR_BYTES_IN)
+		v += c->live_in;
+	if (i == TLSGW_CTR_BYTES_OUT)
+		v += c->live_out;
+	return v;
+}
+
+static int tlsgw_put_counters(struct sk_buff *skb, int attr,
+			      const struct tlsgw_counters *c)
 {
 	struct nlattr *nest;
-	u64 v;
 	int i;
 
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = TLSGW_CTR_REQUESTS; i <= TLSGW_CTR_MAX; i++) {
-		if (i == TLSGW_CTR_NAMESPACES) {
-			if (!with_namespaces)
-				continue;
-			v = tlsgw_net_count();
-		} else if (i == TLSGW_CTR_SESSIONS_ACTIVE) {
-			v = active;
-		} else {
-			v = reset ? atomic64_xchg(&ctr[i], 0) :
-				    atomic64_read(&ctr[i]);
-		}
-		if (tlsgw_put_counter(skb, i, v)) {
+		if (tlsgw_counter_skip(c, i))
+			continue;
+		if (tlsgw_put_counter(skb, i, tlsgw_counter_value(c, i))) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}
@@ -197,6 +220,7 @@ static int tlsgw_reply(struct genl_info *info, struct sk_buff *msg, void *hdr,
 static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_counters c = { .ctr = tn->ctr };
 	struct net *net = genl_info_net(info);
 	struct sk_buff *msg;
 	u32 flags = 0;
@@ -215,15 +239,15 @@ static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return -ENOBUFS;
 	}
+	/* The namespace gauge describes the whole host: init_net only. */
+	c.namespaces = net_eq(net, &init_net);
+	c.reset = flags & TLSGW_INFO_F_RESET_COUNTERS;
+	c.active = tlsgw_sessions_bytes(tn, NULL, &c.live_in, &c.live_out);
 	err = -EMSGSIZE;
 	if (!nla_put_string(msg, TLSGW_A_VERSION, TLSGW_VERSION) &&
 	    !nla_put_u64_64bit(msg, TLSGW_A_FEATURES, tlsgw_features,
 			       TLSGW_A_UNSPEC))
-		/* The namespace gauge describes the whole host: init_net only. */
-		err = tlsgw_put_counters(msg, TLSGW_A_COUNTERS, tn->ctr,
-					 READ_ONCE(tn->n_sessions),
-					 net_eq(net, &init_net),
-					 flags & TLSGW_INFO_F_RESET_COUNTERS);
+		err = tlsgw_put_counters(msg, TLSGW_A_COUNTERS, &c);
 	return tlsgw_reply(info, msg, hdr, err);
 }
 
@@ -294,10 +318,15 @@ static int tlsgw_service_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Caller holds tn->lock. */
 static int tlsgw_put_service(struct sk_buff *skb, u32 portid, u32 seq,
-			     int flags, struct tlsgw_service *svc)
+			     int flags, struct tlsgw_net *tn,
+			     struct tlsgw_service *svc)
 {
+	struct tlsgw_counters c = { .ctr = svc->ctr, .service = true };
 	struct nlattr *nest;
 	void *hdr;
+
+	c.active = __tlsgw_sessions_bytes(tn, svc, &c.live_in,
+					  &c.live_out);
 
 	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags,
 			  TLSGW_CMD_SERVICE_GET);
@@ -308,8 +337,7 @@ static int tlsgw_put_service(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_string(skb, TLSGW_SVC_A_NAME, svc->name) ||
 	    nla_put_u32(skb, TLSGW_SVC_A_MAX_SESSIONS, svc->max_sessions) ||
 	    nla_put_u32(skb, TLSGW_SVC_A_IDLE_TIMEOUT, svc->idle_timeout) ||
-	    tlsgw_put_counters(skb, TLSGW_SVC_A_COUNTERS, svc->ctr,
-			       svc->n_sessions, false, false)) {
+	    tlsgw_put_counters(skb, TLSGW_SVC_A_COUNTERS, &c)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -335,7 +363,7 @@ static int tlsgw_service_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tn->lock);
 	svc = tlsgw_service_find(tn, name);
 	err = svc ? tlsgw_put_service(msg, info->snd_portid, info->snd_seq, 0,
-				      svc) : -ENOENT;
+				      tn, svc) : -ENOENT;
 	mutex_unlock(&tn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -359,7 +387,7 @@ static int tlsgw_service_dumpit(struct sk_buff *skb,
 		if (i++ < cb->args[0])
 			continue;
 		if (tlsgw_put_service(skb, NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI, svc))
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI, tn, svc))
 			break;
 		cb->args[0] = i;
 	}
@@ -384,7 +412,12 @@ static u64 tlsgw_ms_since(unsigned long then)
 	return jiffies_to_msecs(jiffies - then);
 }
 
-static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s)
+/*
+ * Addresses are left out of events: Linux 6.1 cannot restrict a multicast
+ * group to CAP_NET_ADMIN, and anyone in the namespace may listen.
+ */
+static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s,
+			     bool addresses)
 {
 	const struct tlsgw_relay *r = &s->relay;
 	struct nlattr *nest;
@@ -398,7 +431,7 @@ static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s)
 	    nla_put_u16(skb, TLSGW_SESS_A_TLS_VERSION, s->version) ||
 	    nla_put_u16(skb, TLSGW_SESS_A_CIPHER, s->cipher))
 		goto cancel;
-	for (i = 0; i < TLSGW_ADDR_NUM; i++)
+	for (i = 0; addresses && i < TLSGW_ADDR_NUM; i++)
 		if (tlsgw_put_addr(skb, TLSGW_SESS_A_CLIENT_PEER + i,
 				   &s->addr[i]))
 			goto cancel;
@@ -431,7 +464,7 @@ static int tlsgw_put_session_msg(struct sk_buff *skb, u32 portid, u32 seq,
 	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (tlsgw_put_session(skb, s)) {
+	if (tlsgw_put_session(skb, s, true)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -642,7 +675,7 @@ void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 	    (reason && nla_put_u32(msg, TLSGW_EV_A_REASON, reason)))
 		goto free;
 	nla_nest_end(msg, nest);
-	if (tlsgw_put_session(msg, s))
+	if (tlsgw_put_session(msg, s, false))
 		goto free;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&tlsgw_genl_family, net, msg, 0, 0,

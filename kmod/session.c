@@ -228,9 +228,11 @@ static struct tlsgw_service *tlsgw_session_slot(struct tlsgw_net *tn,
 	} else {
 		err = tlsgw_session_reserve(tn, svc, extack);
 	}
-	mutex_unlock(&tn->lock);
-	if (err == -ENOSPC)
+	if (err == -ENOSPC) {
 		tlsgw_count(tn->ctr, TLSGW_CTR_LIMIT_REJECTED, 1);
+		tlsgw_count(svc->ctr, TLSGW_CTR_LIMIT_REJECTED, 1);
+	}
+	mutex_unlock(&tn->lock);
 	return err ? ERR_PTR(err) : svc;
 }
 
@@ -478,6 +480,40 @@ static void tlsgw_sessions_gc(struct work_struct *work)
 	mutex_unlock(&tn->lock);
 	if (more)
 		schedule_delayed_work(&tn->gc, TLSGW_GC_INTERVAL);
+}
+
+/*
+ * Live sessions (of svc, or all) and the bytes they have relayed so far;
+ * the counters hold only those of closed sessions. Caller holds tn->lock.
+ */
+unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
+				    struct tlsgw_service *svc, u64 *in,
+				    u64 *out)
+{
+	struct tlsgw_session *s;
+	unsigned int n = 0;
+
+	*in = 0;
+	*out = 0;
+	list_for_each_entry(s, &tn->sessions, node) {
+		if (svc && s->svc != svc)
+			continue;
+		*in += READ_ONCE(s->relay.dir[0].bytes);
+		*out += READ_ONCE(s->relay.dir[1].bytes);
+		n++;
+	}
+	return n;
+}
+
+unsigned int tlsgw_sessions_bytes(struct tlsgw_net *tn,
+				  struct tlsgw_service *svc, u64 *in, u64 *out)
+{
+	unsigned int n;
+
+	mutex_lock(&tn->lock);
+	n = __tlsgw_sessions_bytes(tn, svc, in, out);
+	mutex_unlock(&tn->lock);
+	return n;
 }
 
 void tlsgw_sessions_init(struct tlsgw_net *tn)

@@ -57,5 +57,10 @@ void tlsgw_session_kill(struct tlsgw_session *s);
 void tlsgw_sessions_close_service(struct tlsgw_net *tn,
 				  struct tlsgw_service *svc);
 void tlsgw_sessions_shutdown(struct tlsgw_net *tn);
+unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
+				    struct tlsgw_service *svc, u64 *in,
+				    u64 *out);
+unsigned int tlsgw_sessions_bytes(struct tlsgw_net *tn,
+				  struct tlsgw_service *svc, u64 *in, u64 *out);
 
 #endif /* _TLSGW_SESSION_H */

@@ -38,9 +38,13 @@
  * NETLINK_EXT_ACK. An unknown command gets -EOPNOTSUPP: tools use that,
  * together with TLSGW_A_FEATURES, to tell a module that is too old.
  *
- * Integers are in host byte order unless an attribute says otherwise.
- * Counters are __u64 and start at zero when the module is loaded into a
- * namespace (or when they are reset).
+ * Integers are in host byte order unless an attribute says otherwise;
+ * addresses are a struct sockaddr_in or sockaddr_in6 as the socket API
+ * has them (port and address in network byte order). A __u64 attribute
+ * may be preceded by a padding attribute of type 0 (or *_PAD), which
+ * readers skip. Counters are __u64 and start at zero when the module is
+ * loaded into a namespace (or when they are reset); the byte counters
+ * include the bytes live sessions have relayed so far.
  *
  * Commands
  * --------
@@ -77,7 +81,8 @@
  *					limit applies
  *	  TLSGW_SVC_A_IDLE_TIMEOUT	u32, seconds without a byte in either
  *					direction before a session is
- *					closed; 0 means never (default 300)
+ *					closed; 0 means never (default 300,
+ *					at most 604800, else -ERANGE)
  *	  TLSGW_SVC_A_FLAGS		u32, a mask of enum tlsgw_service_flags:
  *	    TLSGW_SVC_F_REPLACE		update the service if it exists
  *					(otherwise: -EEXIST)
@@ -93,6 +98,8 @@
  *	Returns TLSGW_A_SERVICE with NAME, MAX_SESSIONS, IDLE_TIMEOUT and
  *	  TLSGW_SVC_A_COUNTERS		nest of enum tlsgw_counter: the
  *					session counters of this service
+ *					(SESSIONS_*, LIMIT_REJECTED, CLOSED_*,
+ *					BYTES_*)
  *
  * TLSGW_CMD_SESSION_OFFLOAD (doit)
  *	Hands a TLS session whose handshake is complete to the kernel. The
@@ -143,9 +150,9 @@
  *	  TLSGW_SESS_A_IDLE_MS		u64, since the last byte relayed
  *	  TLSGW_SESS_A_BYTES_IN		u64, plaintext client -> backend
  *	  TLSGW_SESS_A_BYTES_OUT	u64, plaintext backend -> client
- *	  TLSGW_SESS_A_RECORDS_IN	u64, TLS records received
- *	  TLSGW_SESS_A_RECORDS_OUT	u64, TLS records sent (upper bound:
- *					kTLS may merge writes)
+ *	  TLSGW_SESS_A_RECORDS_IN	u64, TLS records received (a lower
+ *					bound: one read may span records)
+ *	  TLSGW_SESS_A_RECORDS_OUT	u64, TLS records sent
  *
  * TLSGW_CMD_SESSION_DEL (doit)
  *	Takes TLSGW_A_SESSION with TLSGW_SESS_A_ID; closes the session with
@@ -157,7 +164,10 @@
  *	  TLSGW_EV_A_TYPE		u32, enum tlsgw_event
  *	  TLSGW_EV_A_REASON		u32, enum tlsgw_close_reason (close
  *					events)
- *	and TLSGW_A_SESSION as SESSION_GET reports it at that moment.
+ *	and, beside it, TLSGW_A_SESSION as SESSION_GET reports it at that
+ *	moment but without the four addresses: Linux 6.1 cannot restrict a
+ *	multicast group to CAP_NET_ADMIN, so anyone in the namespace may
+ *	listen; SESSION_GET (admin only) has the addresses.
  *
  * The following commands are reserved for the objects that are coming:
  * their numbers are fixed, a module that does not implement them answers
@@ -188,10 +198,11 @@
  * -----
  *
  * _GET commands sent with NLM_F_DUMP answer with one message per object,
- * as many as fit in each reply buffer, ended by NLMSG_DONE. An object is
- * never split across messages. A dump that races with changes may miss
- * objects that were added or removed during it, but never reports one
- * twice.
+ * as many as fit in each reply buffer, ended by NLMSG_DONE; no ack
+ * follows, and an error during the dump comes as the (negative) errno in
+ * NLMSG_DONE's payload. An object is never split across messages. A dump
+ * that races with changes may miss objects that were added or removed
+ * during it, but never reports one twice.
  */
 
 #ifndef _UAPI_LINUX_TLSGW_H
