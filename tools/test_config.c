@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for tlsgwd's configuration parser (tlsgwd_conf.c), TAP. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "test_cert.h"
+#include "tlsgwd_conf.h"
+
+#define PLAN 47
+
+static char dir[] = "/tmp/test_config.XXXXXX";
+static char cert_a[256], key_a[256], cert_b[256], key_b[256];
+static char *out;
+static size_t out_len;
+
+/* Parses text; returns the error messages (all of them, "" if none). */
+static const char *parse(const char *text, struct conf *c, int *errors)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *err;
+
+	free(out);
+	out = NULL;
+	err = open_memstream(&out, &out_len);
+	if (!in || !err) {
+		perror("fmemopen");
+		exit(1);
+	}
+	*errors = conf_parse(in, "t.conf", c, err);
+	fclose(in);
+	fclose(err);
+	return out;
+}
+
+/* One config that must fail with exactly these messages. */
+static void bad(const char *text, const char *want, const char *desc)
+{
+	struct conf c;
+	int n;
+
+	tap_is(parse(text, &c, &n), want, desc);
+	conf_free(&c);
+}
+
+#define SVC "[service s]\nlisten = 127.0.0.1:4430\nbackend = 127.0.0.1:80\n" \
+	"certificate = a.pem a.key\n"
+
+static void test_valid(void)
+{
+	static const char text[] =
+		"# comment\n"
+		"\n"
+		"[global]\n"
+		"  max-pending-handshakes = 32   \n"
+		"handshake-timeout=5\n"
+		"log = syslog\n"
+		"; another comment\n"
+		"[service https]\n"
+		"listen = 0.0.0.0:443\n"
+		"listen = [::]:443\n"
+		"backend = [::1]:8080\n"
+		"certificate = a.pem a.key\n"
+		"certificate = b.pem   b.key\n"
+		"tls-versions = 1.3\n"
+		"alpn = h2, http/1.1\n"
+		"max-sessions = 1000\n"
+		"[service smtps]\n"
+		"listen = 192.0.2.1:465\n"
+		"backend = 127.0.0.1:587\n"
+		"certificate = m.pem m.key\n"
+		"idle-timeout = 0\n";
+	const struct conf_service *s;
+	struct sockaddr_in6 *v6;
+	struct conf c;
+	int n;
+
+	tap_is(parse(text, &c, &n), "", "valid configuration: no errors");
+	tap_ok(n == 0 && c.n_svc == 2, "two services");
+	tap_ok(c.max_pending == 32 && c.handshake_timeout == 5 &&
+	       c.log == LOG_TO_SYSLOG, "[global] values");
+	s = &c.svc[0];
+	tap_is(s->name, "https", "service name");
+	v6 = (struct sockaddr_in6 *)&s->listen[1].ss;
+	tap_ok(s->n_listen == 2 && s->listen[0].ss.ss_family == AF_INET &&
+	       v6->sin6_family == AF_INET6 && ntohs(v6->sin6_port) == 443 &&
+	       s->listen[1].len == sizeof(*v6), "IPv4 and [IPv6] listen");
+	tap_ok(s->has_backend && s->backend.ss.ss_family == AF_INET6,
+	       "IPv6 backend");
+	tap_ok(s->n_certs == 2 && !strcmp(s->certs[1].cert_file, "b.pem") &&
+	       !strcmp(s->certs[1].key_file, "b.key") && s->certs[1].line == 13,
+	       "two certificates, with their line");
+	tap_ok(s->min_version == TLS1_3_VERSION &&
+	       s->max_version == TLS1_3_VERSION, "tls-versions = 1.3");
+	tap_ok(s->alpn_len == 12 && !memcmp(s->alpn, "\2h2\10http/1.1", 12),
+	       "alpn in wire format, spaces trimmed");
+	tap_ok(s->max_sessions == 1000 && s->idle_timeout == 300,
+	       "max-sessions; idle-timeout defaults to 300");
+	s = &c.svc[1];
+	tap_ok(s->idle_timeout == 0 && s->min_version == TLS1_2_VERSION &&
+	       s->max_version == TLS1_3_VERSION,
+	       "idle-timeout 0; versions default to 1.2 and 1.3");
+	conf_free(&c);
+
+	parse(SVC, &c, &n);
+	tap_ok(n == 0 && c.max_pending == 256 && c.handshake_timeout == 10 &&
+	       c.log == LOG_TO_STDERR, "[global] is optional, with defaults");
+	conf_free(&c);
+}
+
+static void test_errors(void)
+{
+	bad(SVC "oops\n", "t.conf:5: expected 'key = value' or a [section]\n",
+	    "line without '='");
+	bad("backend = 1.2.3.4:5\n" SVC,
+	    "t.conf:1: 'backend' outside a section ([global] or "
+	    "[service NAME] first)\n", "key before any section");
+	bad("[bogus]\nfoo = bar\n" SVC,
+	    "t.conf:1: unknown section [bogus] (expected [global] or "
+	    "[service NAME])\n", "unknown section; its keys not reported");
+	bad("[service\n" SVC, "t.conf:1: malformed section header\n",
+	    "unterminated section header");
+	bad("[service a/b]\n" SVC,
+	    "t.conf:1: invalid service name 'a/b' (1 to 31 of A-Z a-z 0-9 _ . -)\n",
+	    "bad service name");
+	bad("[service aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n" SVC,
+	    "t.conf:1: invalid service name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
+	    "(1 to 31 of A-Z a-z 0-9 _ . -)\n", "service name too long");
+	bad(SVC "[service s]\n",
+	    "t.conf:5: service 's' already defined at line 1\n",
+	    "duplicate service");
+	bad("[global]\n[global]\n" SVC, "t.conf:2: [global] given twice\n",
+	    "[global] twice");
+	bad(SVC "colour = blue\n",
+	    "t.conf:5: unknown key 'colour' in [service s]\n",
+	    "unknown service key");
+	bad("[global]\nlisten = 1.2.3.4:5\n" SVC,
+	    "t.conf:2: unknown key 'listen' in [global]\n",
+	    "service key in [global]");
+	bad(SVC "backend = 127.0.0.1:81\n",
+	    "t.conf:5: 'backend' given twice in this section\n",
+	    "backend twice");
+	bad(SVC "listen = 127.0.0.1\nlisten = [::1]443\nlisten = 1.2.3.4:0\n"
+	    "listen = 1.2.3.4:65536\nlisten = localhost:443\n"
+	    "listen = [1.2.3.4]:443\n",
+	    "t.conf:5: invalid address '127.0.0.1' (ADDR:PORT or [IPV6]:PORT)\n"
+	    "t.conf:6: invalid address '[::1]443' (ADDR:PORT or [IPV6]:PORT)\n"
+	    "t.conf:7: invalid address '1.2.3.4:0' (ADDR:PORT or [IPV6]:PORT)\n"
+	    "t.conf:8: invalid address '1.2.3.4:65536' (ADDR:PORT or [IPV6]:PORT)\n"
+	    "t.conf:9: invalid address 'localhost:443' (ADDR:PORT or [IPV6]:PORT)\n"
+	    "t.conf:10: invalid address '[1.2.3.4]:443' (ADDR:PORT or [IPV6]:PORT)\n",
+	    "bad addresses, every one reported");
+	bad(SVC "listen =\n", "t.conf:5: missing value for 'listen'\n",
+	    "empty value");
+	bad(SVC "= x\n", "t.conf:5: missing key before '='\n", "empty key");
+	bad(SVC "tls-versions = 1.1 1.2\n",
+	    "t.conf:5: tls-versions takes 1.2 and/or 1.3\n", "TLS 1.1 refused");
+	bad("[global]\nmax-pending-handshakes = 0\nhandshake-timeout = 1s\n"
+	    "log = file\n" SVC,
+	    "t.conf:2: max-pending-handshakes must be 1 to 65536\n"
+	    "t.conf:3: handshake-timeout must be 1 to 3600 seconds\n"
+	    "t.conf:4: log must be stderr or syslog\n", "bad [global] values");
+	bad(SVC "max-sessions = -1\nidle-timeout = 4294967296\n",
+	    "t.conf:5: max-sessions must be a number (0: no limit)\n"
+	    "t.conf:6: idle-timeout must be a number of seconds (0: never)\n",
+	    "bad numbers");
+	bad(SVC "certificate = only-one.pem\ncertificate = a b c\n",
+	    "t.conf:5: certificate takes two files: CERT KEY\n"
+	    "t.conf:6: certificate takes two files: CERT KEY\n",
+	    "certificate needs exactly two files");
+	bad(SVC "alpn = h2,,http/1.1\n",
+	    "t.conf:5: alpn: empty or too long protocol name\n",
+	    "empty ALPN protocol");
+	bad("[service s]\n",
+	    "t.conf:1: service 's' has no 'listen' address\n"
+	    "t.conf:1: service 's' has no 'backend' address\n"
+	    "t.conf:1: service 's' has no 'certificate'\n",
+	    "required keys, reported at the section");
+	bad(SVC "[service t]\nlisten = 127.0.0.1:4430\nbackend = 127.0.0.1:80\n"
+	    "certificate = a b\n",
+	    "t.conf:5: listen address 127.0.0.1:4430 is already used by "
+	    "service 's'\n", "same listen address twice");
+	bad("# nothing\n", "t.conf:1: no [service NAME] defined\n",
+	    "no service");
+}
+
+/* conf_load_certs() on a parsed config; returns its messages. */
+static const char *load(const char *text, struct conf *c, int *errors)
+{
+	FILE *err;
+
+	parse(text, c, errors);
+	if (*errors)
+		return out;
+	free(out);
+	out = NULL;
+	err = open_memstream(&out, &out_len);
+	*errors = conf_load_certs(c, err);
+	fclose(err);
+	return out;
+}
+
+static void test_certs(void)
+{
+	char text[2048], want[1024];
+	struct conf c;
+	int n;
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n"
+		 "certificate = %s %s\n", cert_a, key_a, cert_b, key_b);
+	tap_is(load(text, &c, &n), "", "certificates and keys load");
+	tap_ok(n == 0 && c.svc[0].certs[0].x509 && c.svc[0].certs[1].pkey,
+	       "loaded objects");
+	tap_ok(c.svc[0].ktls_ciphers && c.svc[0].ktls_ciphersuites &&
+	       strstr(c.svc[0].ktls_ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256") &&
+	       strstr(c.svc[0].ktls_ciphersuites, "TLS_CHACHA20_POLY1305_SHA256"),
+	       "default cipher lists");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n", cert_a, key_b);
+	snprintf(want, sizeof(want), "t.conf:4: key %s does not match "
+		 "certificate %s\n", key_b, cert_a);
+	tap_is(load(text, &c, &n), want, "key that does not match");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s/none.pem %s\n",
+		 dir, key_a);
+	snprintf(want, sizeof(want), "t.conf:4: cannot open certificate "
+		 "%s/none.pem: No such file or directory\n", dir);
+	tap_is(load(text, &c, &n), want, "missing certificate file");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n", key_a, key_a);
+	load(text, &c, &n);
+	tap_ok(n == 1 && strstr(out, "t.conf:4: no PEM certificate in "),
+	       "a key is not a certificate");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n"
+		 "ciphers = AES128-SHA:ECDHE-ECDSA-AES256-SHA384:"
+		 "ECDHE-RSA-AES256-GCM-SHA384\n"
+		 "ciphersuites = TLS_AES_128_CCM_SHA256:TLS_AES_256_GCM_SHA384\n",
+		 cert_a, key_a);
+	tap_is(load(text, &c, &n), "", "mixed cipher lists load");
+	tap_is(c.svc[0].ktls_ciphers, "ECDHE-RSA-AES256-GCM-SHA384",
+	       "TLS 1.2 list filtered to what kTLS takes");
+	tap_is(c.svc[0].ktls_ciphersuites, "TLS_AES_256_GCM_SHA384",
+	       "TLS 1.3 list filtered (no CCM)");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n"
+		 "ciphers = AES128-SHA:DHE-RSA-AES256-SHA256\n"
+		 "ciphersuites = TLS_AES_128_CCM_SHA256\n", cert_a, key_a);
+	tap_is(load(text, &c, &n),
+	       "t.conf:5: ciphers: none of 'AES128-SHA:DHE-RSA-AES256-SHA256' "
+	       "can be offloaded to kTLS (AES-128-GCM, AES-256-GCM or "
+	       "CHACHA20-POLY1305 only)\n"
+	       "t.conf:6: ciphersuites: none of 'TLS_AES_128_CCM_SHA256' can be "
+	       "offloaded to kTLS (AES-128-GCM, AES-256-GCM or "
+	       "CHACHA20-POLY1305 only)\n", "only non-kTLS ciphers: errors");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n"
+		 "tls-versions = 1.3\nciphers = nonsense\n", cert_a, key_a);
+	tap_is(load(text, &c, &n), "",
+	       "the TLS 1.2 list is not checked when only 1.3 is on");
+	conf_free(&c);
+
+	snprintf(text, sizeof(text), "[service s]\nlisten = 127.0.0.1:1\n"
+		 "backend = 127.0.0.1:2\ncertificate = %s %s\n"
+		 "ciphers = nonsense\n", cert_a, key_a);
+	tap_is(load(text, &c, &n), "t.conf:5: ciphers: no usable cipher in "
+	       "'nonsense'\n", "unknown cipher names");
+	conf_free(&c);
+}
+
+static void test_file(void)
+{
+	char path[300];
+	struct conf c;
+	FILE *err = fopen("/dev/null", "w");
+
+	snprintf(path, sizeof(path), "%s/missing.conf", dir);
+	tap_ok(conf_parse_file(path, &c, err) == 1, "missing file is an error");
+	conf_free(&c);
+	fclose(err);
+}
+
+int main(void)
+{
+	EVP_PKEY *ka, *kb;
+	X509 *ca, *cb;
+
+	tap_plan(PLAN);
+	if (!mkdtemp(dir) || test_make_cert("a.example", "DNS:a.example", &ka, &ca) ||
+	    test_make_cert("b.example", "DNS:*.b.example", &kb, &cb)) {
+		printf("Bail out! cannot set up\n");
+		return 1;
+	}
+	snprintf(cert_a, sizeof(cert_a), "%s/a.pem", dir);
+	snprintf(key_a, sizeof(key_a), "%s/a.key", dir);
+	snprintf(cert_b, sizeof(cert_b), "%s/b.pem", dir);
+	snprintf(key_b, sizeof(key_b), "%s/b.key", dir);
+	if (test_write_pem(cert_a, ca, key_a, ka) ||
+	    test_write_pem(cert_b, cb, key_b, kb)) {
+		printf("Bail out! cannot write certificates\n");
+		return 1;
+	}
+	test_valid();
+	test_errors();
+	test_certs();
+	test_file();
+	unlink(cert_a);
+	unlink(key_a);
+	unlink(cert_b);
+	unlink(key_b);
+	rmdir(dir);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+	X509_free(ca);
+	X509_free(cb);
+	free(out);
+	return tap_done(PLAN);
+}

@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlsgwd configuration file.
+ *
+ * Format: one setting per line, "key = value". Blank lines and lines
+ * whose first non-blank character is '#' or ';' are ignored (there are
+ * no comments after a value). Whitespace around keys and values is
+ * dropped. Settings belong to the section opened last:
+ *
+ *   [global]                     at most once; every key optional
+ *   max-pending-handshakes = N   connections accepted but not yet handed
+ *                                to the kernel (handshake or backend
+ *                                connect); more are closed at once
+ *                                (1..65536, default 256)
+ *   handshake-timeout = SECONDS  for the TLS handshake, and again for
+ *                                the backend connect (1..3600, default 10)
+ *   log = stderr|syslog          default stderr (tlsgwd -f forces stderr)
+ *
+ *   [service NAME]               NAME: 1 to 31 of [A-Za-z0-9_.-], unique;
+ *                                the kernel service of that name
+ *   listen = ADDR:PORT           required, repeatable (up to 16): IPv4
+ *                                "0.0.0.0:443" or IPv6 "[::]:443"
+ *                                (IPv6 sockets are IPV6_V6ONLY)
+ *   backend = ADDR:PORT          required, where the plaintext goes
+ *   certificate = CERT KEY       required, repeatable (up to 16): PEM
+ *                                chain file (leaf first) and key file.
+ *                                The first certificate whose DNS names
+ *                                (or CN without any) match the client's
+ *                                SNI is used, "*.example.com" wildcards
+ *                                included; the first one otherwise
+ *   tls-versions = 1.2 1.3       versions to accept (default both)
+ *   ciphers = LIST               TLS 1.2 cipher list (OpenSSL syntax)
+ *   ciphersuites = LIST          TLS 1.3 ciphersuites (OpenSSL syntax)
+ *   alpn = PROTO,PROTO           ALPN protocols offered, by preference
+ *   max-sessions = N             live offloaded sessions (0: no service
+ *                                limit, the default)
+ *   idle-timeout = SECONDS       kernel closes idle sessions (0: never;
+ *                                default 300)
+ *
+ * Only what kTLS can take over is ever negotiated: AES-128-GCM,
+ * AES-256-GCM and CHACHA20-POLY1305. Both cipher lists are filtered down
+ * to those (a list left with none of them is an error); the defaults are
+ * the forward-secret AEAD suites.
+ *
+ * Errors are reported as "FILE:LINE: message" and parsing goes on, so
+ * that one run shows every error.
+ */
+#define _GNU_SOURCE
+#include "tlsgwd_conf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#define DEFAULT_CIPHERS							\
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"	\
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"	\
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"	\
+	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"		\
+	"DHE-RSA-CHACHA20-POLY1305"
+#define DEFAULT_CIPHERSUITES						\
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"		\
+	"TLS_CHACHA20_POLY1305_SHA256"
+
+struct parser {
+	const char *file;
+	FILE *err;
+	int line;
+	int errors;
+	struct conf *c;
+	struct conf_service *svc;	/* current [service], or NULL */
+	bool in_global;
+	bool bad_section;	/* its header had an error: skip its keys */
+	bool seen_global;
+	unsigned int seen;		/* non-repeatable keys seen, by bit */
+};
+
+static void perr(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void perr(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(p->err, "%s:%d: ", p->file, line);
+	va_start(ap, fmt);
+	vfprintf(p->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->err);
+	p->errors++;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int conf_parse_addr(const char *s, struct conf_addr *a)
+{
+	char host[64];
+	unsigned long port;
+	size_t hlen;
+
+	memset(a, 0, sizeof(*a));
+	if (strlen(s) >= sizeof(a->text))
+		return -1;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+
+		if (!close || close[1] != ':')
+			return -1;
+		hlen = (size_t)(close - s - 1);
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, hlen);
+		host[hlen] = '\0';
+		if (parse_uint(close + 2, 1, 65535, &port) ||
+		    inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		a->len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+		const char *colon = strrchr(s, ':');
+
+		if (!colon)
+			return -1;
+		hlen = (size_t)(colon - s);
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, s, hlen);
+		host[hlen] = '\0';
+		if (parse_uint(colon + 1, 1, 65535, &port) ||
+		    inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		a->len = sizeof(*sin);
+	}
+	snprintf(a->text, sizeof(a->text), "%s", s);
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n >= TLSGW_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return false;
+	return true;
+}
+
+static void section(struct parser *p, char *s)
+{
+	char *end = strchr(s, ']');
+	char *name;
+	int i;
+
+	p->svc = NULL;
+	p->in_global = false;
+	p->bad_section = true;	/* until the header is known good */
+	p->seen = 0;
+	if (!end || trim(end + 1)[0]) {
+		perr(p, p->line, "malformed section header");
+		return;
+	}
+	*end = '\0';
+	s = trim(s + 1);
+	if (!strcmp(s, "global")) {
+		if (p->seen_global)
+			perr(p, p->line, "[global] given twice");
+		p->seen_global = true;
+		p->in_global = true;
+		p->bad_section = false;
+		return;
+	}
+	if (strncmp(s, "service", 7) || !isspace((unsigned char)s[7])) {
+		perr(p, p->line, "unknown section [%s] (expected [global] or "
+		     "[service NAME])", s);
+		return;
+	}
+	name = trim(s + 7);
+	if (!valid_name(name)) {
+		perr(p, p->line, "invalid service name '%s' (1 to %d of "
+		     "A-Z a-z 0-9 _ . -)", name, TLSGW_NAME_MAX - 1);
+		return;
+	}
+	for (i = 0; i < p->c->n_svc; i++)
+		if (!strcmp(p->c->svc[i].name, name)) {
+			perr(p, p->line, "service '%s' already defined at line %d",
+			     name, p->c->svc[i].line);
+			return;
+		}
+	if (p->c->n_svc == CONF_SERVICES_MAX) {
+		perr(p, p->line, "too many services (at most %d)",
+		     CONF_SERVICES_MAX);
+		return;
+	}
+	p->bad_section = false;
+	p->svc = &p->c->svc[p->c->n_svc++];
+	memset(p->svc, 0, sizeof(*p->svc));
+	snprintf(p->svc->name, sizeof(p->svc->name), "%s", name);
+	p->svc->line = p->line;
+	p->svc->min_version = TLS1_2_VERSION;
+	p->svc->max_version = TLS1_3_VERSION;
+	p->svc->idle_timeout = 300;
+}
+
+/* Non-repeatable keys: one bit each, per section. */
+static bool once(struct parser *p, unsigned int bit, const char *key)
+{
+	if (p->seen & bit) {
+		perr(p, p->line, "'%s' given twice in this section", key);
+		return false;
+	}
+	p->seen |= bit;
+	return true;
+}
+
+static void global_key(struct parser *p, const char *key, const char *val)
+{
+	unsigned long v;
+
+	if (!strcmp(key, "max-pending-handshakes")) {
+		if (!once(p, 1, key))
+			return;
+		if (parse_uint(val, 1, 65536, &v))
+			perr(p, p->line, "max-pending-handshakes must be 1 to 65536");
+		else
+			p->c->max_pending = (unsigned int)v;
+	} else if (!strcmp(key, "handshake-timeout")) {
+		if (!once(p, 2, key))
+			return;
+		if (parse_uint(val, 1, 3600, &v))
+			perr(p, p->line, "handshake-timeout must be 1 to 3600 seconds");
+		else
+			p->c->handshake_timeout = (unsigned int)v;
+	} else if (!strcmp(key, "log")) {
+		if (!once(p, 4, key))
+			return;
+		if (!strcmp(val, "stderr"))
+			p->c->log = LOG_TO_STDERR;
+		else if (!strcmp(val, "syslog"))
+			p->c->log = LOG_TO_SYSLOG;
+		else
+			perr(p, p->line, "log must be stderr or syslog");
+	} else {
+		perr(p, p->line, "unknown key '%s' in [global]", key);
+	}
+}
+
+static void versions(struct parser *p, const char *val)
+{
+	char buf[64], *tok, *save = NULL;
+	bool v12 = false, v13 = false, bad = false;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (!strcmp(tok, "1.2"))
+			v12 = true;
+		else if (!strcmp(tok, "1.3"))
+			v13 = true;
+		else
+			bad = true;
+	}
+	if (bad || (!v12 && !v13)) {
+		perr(p, p->line, "tls-versions takes 1.2 and/or 1.3");
+		return;
+	}
+	p->svc->min_version = v12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+	p->svc->max_version = v13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+}
+
+static void alpn(struct parser *p, const char *val)
+{
+	struct conf_service *s = p->svc;
+	const char *tok = val;
+
+	s->alpn_len = 0;
+	while (*tok) {
+		size_t n = strcspn(tok, ",");
+		const char *t = tok;
+
+		while (n && isspace((unsigned char)*t)) {
+			t++;
+			n--;
+		}
+		while (n && isspace((unsigned char)t[n - 1]))
+			n--;
+		if (n == 0 || n > 255 || s->alpn_len + 1 + n > sizeof(s->alpn)) {
+			perr(p, p->line, "alpn: empty or too long protocol name");
+			s->alpn_len = 0;
+			return;
+		}
+		s->alpn[s->alpn_len++] = (unsigned char)n;
+		memcpy(s->alpn + s->alpn_len, t, n);
+		s->alpn_len += n;
+		tok += strcspn(tok, ",");
+		if (*tok == ',')
+			tok++;
+	}
+	if (!s->alpn_len)
+		perr(p, p->line, "alpn: no protocol given");
+}
+
+static void certificate(struct parser *p, const char *val)
+{
+	struct conf_service *s = p->svc;
+	char cert[PATH_MAX], key[PATH_MAX], extra[2];
+	struct conf_cert *cc;
+
+	if (sscanf(val, "%4095s %4095s %1s", cert, key, extra) != 2) {
+		perr(p, p->line, "certificate takes two files: CERT KEY");
+		return;
+	}
+	if (s->n_certs == CONF_CERTS_MAX) {
+		perr(p, p->line, "too many certificates (at most %d)",
+		     CONF_CERTS_MAX);
+		return;
+	}
+	cc = &s->certs[s->n_certs++];
+	cc->cert_file = strdup(cert);
+	cc->key_file = strdup(key);
+	cc->line = p->line;
+}
+
+static void service_key(struct parser *p, const char *key, const char *val)
+{
+	struct conf_service *s = p->svc;
+	unsigned long v;
+
+	if (!strcmp(key, "listen")) {
+		if (s->n_listen == CONF_LISTEN_MAX)
+			perr(p, p->line, "too many listen addresses (at most %d)",
+			     CONF_LISTEN_MAX);
+		else if (conf_parse_addr(val, &s->listen[s->n_listen]))
+			perr(p, p->line, "invalid address '%s' (ADDR:PORT or "
+			     "[IPV6]:PORT)", val);
+		else
+			s->n_listen++;
+	} else if (!strcmp(key, "backend")) {
+		if (!once(p, 1, key))
+			return;
+		if (conf_parse_addr(val, &s->backend))
+			perr(p, p->line, "invalid address '%s' (ADDR:PORT or "
+			     "[IPV6]:PORT)", val);
+		else
+			s->has_backend = true;
+	} else if (!strcmp(key, "certificate")) {
+		certificate(p, val);
+	} else if (!strcmp(key, "tls-versions")) {
+		if (once(p, 2, key))
+			versions(p, val);
+	} else if (!strcmp(key, "ciphers")) {
+		if (!once(p, 4, key))
+			return;
+		s->ciphers = strdup(val);
+		s->ciphers_line = p->line;
+	} else if (!strcmp(key, "ciphersuites")) {
+		if (!once(p, 8, key))
+			return;
+		s->ciphersuites = strdup(val);
+		s->ciphersuites_line = p->line;
+	} else if (!strcmp(key, "alpn")) {
+		if (once(p, 16, key))
+			alpn(p, val);
+	} else if (!strcmp(key, "max-sessions")) {
+		if (!once(p, 32, key))
+			return;
+		if (parse_uint(val, 0, UINT32_MAX, &v))
+			perr(p, p->line, "max-sessions must be a number (0: no limit)");
+		else
+			s->max_sessions = (uint32_t)v;
+	} else if (!strcmp(key, "idle-timeout")) {
+		if (!once(p, 64, key))
+			return;
+		if (parse_uint(val, 0, UINT32_MAX, &v))
+			perr(p, p->line, "idle-timeout must be a number of seconds "
+			     "(0: never)");
+		else
+			s->idle_timeout = (uint32_t)v;
+	} else {
+		perr(p, p->line, "unknown key '%s' in [service %s]", key,
+		     s->name);
+	}
+}
+
+static void setting(struct parser *p, char *s)
+{
+	char *eq = strchr(s, '=');
+	char *key, *val;
+
+	if (!eq) {
+		perr(p, p->line, "expected 'key = value' or a [section]");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (!*key) {
+		perr(p, p->line, "missing key before '='");
+		return;
+	}
+	if (!*val) {
+		perr(p, p->line, "missing value for '%s'", key);
+		return;
+	}
+	if (p->in_global)
+		global_key(p, key, val);
+	else if (p->svc)
+		service_key(p, key, val);
+	else if (!p->bad_section)
+		perr(p, p->line, "'%s' outside a section ([global] or "
+		     "[service NAME] first)", key);
+	/* else: inside a section whose header had an error, reported */
+}
+
+static void check_service(struct parser *p, const struct conf_service *s)
+{
+	if (!s->n_listen)
+		perr(p, s->line, "service '%s' has no 'listen' address", s->name);
+	if (!s->has_backend)
+		perr(p, s->line, "service '%s' has no 'backend' address", s->name);
+	if (!s->n_certs)
+		perr(p, s->line, "service '%s' has no 'certificate'", s->name);
+}
+
+static bool same_addr(const struct conf_addr *a, const struct conf_addr *b)
+{
+	return a->len == b->len && !memcmp(&a->ss, &b->ss, a->len);
+}
+
+/* Reports listen address j of service i if an earlier one is the same. */
+static void dup_listen(struct parser *p, const struct conf *c, int i, int j)
+{
+	const struct conf_addr *a = &c->svc[i].listen[j];
+	int k, l;
+
+	for (k = 0; k <= i; k++)
+		for (l = 0; l < (k == i ? j : c->svc[k].n_listen); l++)
+			if (same_addr(&c->svc[k].listen[l], a)) {
+				perr(p, c->svc[i].line, "listen address %s is "
+				     "already used by service '%s'", a->text,
+				     c->svc[k].name);
+				return;
+			}
+}
+
+int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
+{
+	struct parser p = { .file = file, .err = err, .c = c };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int i, j;
+
+	memset(c, 0, sizeof(*c));
+	c->file = strdup(file);
+	c->max_pending = 256;
+	c->handshake_timeout = 10;
+	c->log = LOG_TO_STDERR;
+	c->svc = calloc(CONF_SERVICES_MAX, sizeof(*c->svc));
+	if (!c->svc || !c->file) {
+		perr(&p, 0, "out of memory");
+		return p.errors;
+	}
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		char *s;
+
+		p.line++;
+		if ((size_t)n != strlen(line)) {
+			perr(&p, p.line, "NUL byte in line");
+			continue;
+		}
+		s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[')
+			section(&p, s);
+		else
+			setting(&p, s);
+	}
+	free(line);
+	for (i = 0; i < c->n_svc; i++)
+		check_service(&p, &c->svc[i]);
+	/* The same address twice would fail at bind() time: say so now. */
+	for (i = 0; i < c->n_svc; i++)
+		for (j = 0; j < c->svc[i].n_listen; j++)
+			dup_listen(&p, c, i, j);
+	if (!c->n_svc)
+		perr(&p, p.line, "no [service NAME] defined");
+	return p.errors;
+}
+
+int conf_parse_file(const char *path, struct conf *c, FILE *err)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (!f) {
+		memset(c, 0, sizeof(*c));
+		fprintf(err, "%s:0: cannot open: %s\n", path, strerror(errno));
+		return 1;
+	}
+	n = conf_parse(f, path, c, err);
+	fclose(f);
+	return n;
+}
+
+bool conf_ktls_cipher(const SSL_CIPHER *c)
+{
+	switch (SSL_CIPHER_get_cipher_nid(c)) {
+	case NID_aes_128_gcm:
+	case NID_aes_256_gcm:
+	case NID_chacha20_poly1305:
+		return true;
+	}
+	return false;
+}
+
+/* Last OpenSSL error as text, for messages. */
+static const char *ssl_err(void)
+{
+	static char buf[256];
+	unsigned long e = ERR_peek_last_error();
+
+	if (!e)
+		return "unknown error";
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	return buf;
+}
+
+static int load_cert(const char *file, int line, struct conf_cert *cc,
+		     FILE *err)
+{
+	FILE *f;
+	X509 *x;
+
+	f = fopen(cc->cert_file, "r");
+	if (!f) {
+		fprintf(err, "%s:%d: cannot open certificate %s: %s\n", file,
+			line, cc->cert_file, strerror(errno));
+		return 1;
+	}
+	cc->x509 = PEM_read_X509(f, NULL, NULL, NULL);
+	if (!cc->x509) {
+		fclose(f);
+		fprintf(err, "%s:%d: no PEM certificate in %s: %s\n", file,
+			line, cc->cert_file, ssl_err());
+		return 1;
+	}
+	cc->chain = sk_X509_new_null();
+	while (cc->chain && (x = PEM_read_X509(f, NULL, NULL, NULL)))
+		sk_X509_push(cc->chain, x);
+	ERR_clear_error();	/* the end of the file */
+	fclose(f);
+
+	f = fopen(cc->key_file, "r");
+	if (!f) {
+		fprintf(err, "%s:%d: cannot open key %s: %s\n", file, line,
+			cc->key_file, strerror(errno));
+		return 1;
+	}
+	cc->pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!cc->pkey) {
+		fprintf(err, "%s:%d: no PEM private key in %s: %s\n", file,
+			line, cc->key_file, ssl_err());
+		return 1;
+	}
+	if (X509_check_private_key(cc->x509, cc->pkey) != 1) {
+		ERR_clear_error();
+		fprintf(err, "%s:%d: key %s does not match certificate %s\n",
+			file, line, cc->key_file, cc->cert_file);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Expands an OpenSSL cipher string and keeps what kTLS can take:
+ * returns a malloc'ed colon-separated list, or NULL (error printed).
+ */
+static char *ktls_list(const char *file, int line, const char *what,
+		       const char *list, bool tls13, FILE *err)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	STACK_OF(SSL_CIPHER) *sk;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int i, ok, kept = 0;
+
+	if (!ctx) {
+		fprintf(err, "%s:%d: %s\n", file, line, ssl_err());
+		return NULL;
+	}
+	ok = tls13 ? SSL_CTX_set_ciphersuites(ctx, list) :
+		     SSL_CTX_set_cipher_list(ctx, list);
+	if (ok != 1) {
+		fprintf(err, "%s:%d: %s: no usable cipher in '%s'\n", file,
+			line, what, list);
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	mem = open_memstream(&out, &len);
+	sk = SSL_CTX_get_ciphers(ctx);
+	for (i = 0; mem && i < sk_SSL_CIPHER_num(sk); i++) {
+		const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
+		bool is13 = (SSL_CIPHER_get_protocol_id(c) >> 8) == 0x13;
+
+		if (is13 != tls13 || !conf_ktls_cipher(c))
+			continue;
+		fprintf(mem, "%s%s", kept++ ? ":" : "", SSL_CIPHER_get_name(c));
+	}
+	if (mem)
+		fclose(mem);
+	SSL_CTX_free(ctx);
+	if (!kept) {
+		fprintf(err, "%s:%d: %s: none of '%s' can be offloaded to kTLS "
+			"(AES-128-GCM, AES-256-GCM or CHACHA20-POLY1305 "
+			"only)\n", file, line, what, list);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int conf_load_certs(struct conf *c, FILE *err)
+{
+	int i, j, errors = 0;
+
+	for (i = 0; i < c->n_svc; i++) {
+		struct conf_service *s = &c->svc[i];
+
+		for (j = 0; j < s->n_certs; j++)
+			errors += load_cert(c->file, s->certs[j].line,
+					    &s->certs[j], err);
+		if (s->min_version <= TLS1_2_VERSION) {
+			s->ktls_ciphers = ktls_list(c->file,
+				s->ciphers ? s->ciphers_line : s->line, "ciphers",
+				s->ciphers ? s->ciphers : DEFAULT_CIPHERS, false,
+				err);
+			errors += !s->ktls_ciphers;
+		}
+		if (s->max_version >= TLS1_3_VERSION) {
+			s->ktls_ciphersuites = ktls_list(c->file,
+				s->ciphersuites ? s->ciphersuites_line : s->line,
+				"ciphersuites", s->ciphersuites ? s->ciphersuites :
+				DEFAULT_CIPHERSUITES, true, err);
+			errors += !s->ktls_ciphersuites;
+		}
+	}
+	return errors;
+}
+
+void conf_free(struct conf *c)
+{
+	int i, j;
+
+	for (i = 0; c->svc && i < c->n_svc; i++) {
+		struct conf_service *s = &c->svc[i];
+
+		for (j = 0; j < s->n_certs; j++) {
+			free(s->certs[j].cert_file);
+			free(s->certs[j].key_file);
+			X509_free(s->certs[j].x509);
+			sk_X509_pop_free(s->certs[j].chain, X509_free);
+			EVP_PKEY_free(s->certs[j].pkey);
+		}
+		free(s->ciphers);
+		free(s->ciphersuites);
+		free(s->ktls_ciphers);
+		free(s->ktls_ciphersuites);
+	}
+	free(c->svc);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tlsgwd configuration: parsing (the format is described at the top of
+ * tlsgwd_conf.c and in examples/tlsgwd.conf), loading the certificates
+ * and keys it names, and turning the cipher settings into lists that only
+ * hold what kTLS can take over.
+ *
+ * Errors are printed as "FILE:LINE: message", one per line, on the
+ * stream given; the functions return how many there were.
+ */
+#ifndef TLSGW_TLSGWD_CONF_H
+#define TLSGW_TLSGWD_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <linux/tlsgw.h>
+#include <openssl/ssl.h>
+
+#include "tlsgwd_log.h"
+
+#define CONF_LISTEN_MAX		16
+#define CONF_CERTS_MAX		16
+#define CONF_SERVICES_MAX	TLSGW_SERVICES_MAX
+
+struct conf_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char text[64];		/* as written: "127.0.0.1:443", "[::]:443" */
+};
+
+struct conf_cert {
+	char *cert_file;
+	char *key_file;
+	int line;
+	/* Filled by conf_load_certs(). */
+	X509 *x509;
+	STACK_OF(X509) *chain;
+	EVP_PKEY *pkey;
+};
+
+struct conf_service {
+	char name[TLSGW_NAME_MAX];
+	int line;			/* of the [service NAME] header */
+	struct conf_addr listen[CONF_LISTEN_MAX];
+	int n_listen;
+	struct conf_addr backend;
+	bool has_backend;
+	struct conf_cert certs[CONF_CERTS_MAX];	/* [0] is the default */
+	int n_certs;
+	int min_version, max_version;	/* TLS1_2_VERSION, TLS1_3_VERSION */
+	char *ciphers;			/* TLS 1.2 list as configured */
+	char *ciphersuites;		/* TLS 1.3 */
+	int ciphers_line, ciphersuites_line;
+	unsigned char alpn[256];	/* wire format, server preference */
+	size_t alpn_len;
+	uint32_t max_sessions;		/* 0: only the kernel's limit */
+	uint32_t idle_timeout;		/* seconds; 0: never */
+	/* Filled by conf_load_certs(): kTLS-capable only. */
+	char *ktls_ciphers;
+	char *ktls_ciphersuites;
+};
+
+struct conf {
+	char *file;
+	unsigned int max_pending;	/* max-pending-handshakes */
+	unsigned int handshake_timeout;	/* seconds */
+	enum log_target log;
+	struct conf_service *svc;
+	int n_svc;
+};
+
+/* Parses in (named file in messages) into c; c must be freed after. */
+int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err);
+
+/* Opens and parses path. */
+int conf_parse_file(const char *path, struct conf *c, FILE *err);
+
+/*
+ * Loads every service's certificates and keys, checks that each key
+ * matches its certificate, and computes the kTLS-capable cipher lists.
+ */
+int conf_load_certs(struct conf *c, FILE *err);
+
+void conf_free(struct conf *c);
+
+/* Parses "1.2.3.4:443" or "[::1]:443". 0 or -1. */
+int conf_parse_addr(const char *s, struct conf_addr *a);
+
+/* True if the cipher can be handed to kTLS (AES-GCM, ChaCha20-Poly1305). */
+bool conf_ktls_cipher(const SSL_CIPHER *c);
+
+#endif /* TLSGW_TLSGWD_CONF_H */

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tlsgwd logging; see tlsgwd_log.h. */
+#include "tlsgwd_log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static enum log_target target = LOG_TO_STDERR;
+
+void log_open(enum log_target t)
+{
+	if (t == target)
+		return;
+	if (target == LOG_TO_SYSLOG)
+		closelog();
+	target = t;
+	if (target == LOG_TO_SYSLOG)
+		openlog(TLSGWD_NAME, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+static void vlog(int level, const char *fmt, va_list ap)
+{
+	if (target == LOG_TO_SYSLOG) {
+		vsyslog(level, fmt, ap);
+		return;
+	}
+	fputs(TLSGWD_NAME ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+/* For nl.c's tnl_report(): the same messages tlsgwctl prints. */
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
