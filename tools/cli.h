@@ -40,6 +40,12 @@ struct cli_object {
 	const char *help;	/* one line */
 	const char *default_cmd;	/* run when no command is given */
 	const struct cli_cmd *cmds;	/* terminated by a zeroed entry */
+	/*
+	 * An argument after OBJECT that names no command is the first
+	 * argument of default_cmd ("monitor count 5" for "monitor events
+	 * count 5"). Otherwise it is an unknown command.
+	 */
+	bool args_without_cmd;
 };
 
 /* "tlsgwctl: " + message + newline, on stderr. */

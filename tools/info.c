@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The "info" object: tlsgwctl info [show | reset-counters]. */
+/*
+ * The "info" object: tlsgwctl info [show | reset-counters], and "stats":
+ * tlsgwctl stats [show | reset], the same counters on their own.
+ */
 #include "info.h"
 
 #include <errno.h>
@@ -8,6 +11,7 @@
 
 #include <linux/tlsgw.h>
 
+#include "fmt.h"
 #include "json.h"
 
 /* Indexed by bit number of enum tlsgw_features. */
@@ -16,10 +20,23 @@ static const char *const feature_names[] = {
 	"events",
 };
 
-/* Indexed by enum tlsgw_counter. */
+/* Indexed by enum tlsgw_counter: the lower-case enum suffix. */
 static const char *const counter_names[] = {
 	[TLSGW_CTR_REQUESTS] = "requests",
 	[TLSGW_CTR_NAMESPACES] = "namespaces",
+	[TLSGW_CTR_SESSIONS_ACTIVE] = "sessions_active",
+	[TLSGW_CTR_SESSIONS_OPENED] = "sessions_opened",
+	[TLSGW_CTR_OFFLOAD_FAILED] = "offload_failed",
+	[TLSGW_CTR_LIMIT_REJECTED] = "limit_rejected",
+	[TLSGW_CTR_CLOSED_DONE] = "closed_done",
+	[TLSGW_CTR_CLOSED_RESET] = "closed_reset",
+	[TLSGW_CTR_CLOSED_IDLE] = "closed_idle",
+	[TLSGW_CTR_CLOSED_KILLED] = "closed_killed",
+	[TLSGW_CTR_CLOSED_ALERT] = "closed_alert",
+	[TLSGW_CTR_CLOSED_KEY_UPDATE] = "closed_key_update",
+	[TLSGW_CTR_CLOSED_TLS_ERROR] = "closed_tls_error",
+	[TLSGW_CTR_BYTES_IN] = "bytes_in",
+	[TLSGW_CTR_BYTES_OUT] = "bytes_out",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -40,7 +57,7 @@ static const char *feature_name(unsigned int bit, char *buf, size_t size)
 	return buf;
 }
 
-static const char *counter_name(unsigned int type, char *buf, size_t size)
+const char *info_counter_name(unsigned int type, char *buf, size_t size)
 {
 	if (type < ARRAY_SIZE(counter_names) && counter_names[type])
 		return counter_names[type];
@@ -48,22 +65,47 @@ static const char *counter_name(unsigned int type, char *buf, size_t size)
 	return buf;
 }
 
-static int parse_counters(struct nlattr *nest, struct tlsgw_info *info,
-			  struct tnl_status *st)
+bool info_counter_get(const struct info_counter *counters, unsigned int n,
+		      unsigned int type, uint64_t *value)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (counters[i].type == type) {
+			*value = counters[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
+int info_parse_counters(const struct nlattr *nest,
+			struct info_counter *counters, unsigned int *n,
+			struct tnl_status *st)
 {
 	struct nlattr *a;
 	int rem;
 
 	nla_for_each_nested(a, nest, rem) {
+		/*
+		 * The kernel puts u64s with TLSGW_CTR_UNSPEC as the padding
+		 * type: on architectures without efficient unaligned access
+		 * empty type-0 attributes come between the counters.
+		 */
+		if (nla_type(a) == TLSGW_CTR_UNSPEC)
+			continue;
 		if (nla_len(a) != sizeof(uint64_t))
 			return tnl_bad_reply(st, "counter %d is not a u64",
 					     nla_type(a));
-		if (info->n_counters == INFO_MAX_COUNTERS)
+		if (*n == INFO_MAX_COUNTERS)
 			return tnl_bad_reply(st, "too many counters");
-		info->counters[info->n_counters].type = nla_type(a);
-		info->counters[info->n_counters].value = nla_get_u64(a);
-		info->n_counters++;
+		counters[*n].type = nla_type(a);
+		counters[*n].value = nla_get_u64(a);
+		(*n)++;
 	}
+	if (rem > 0)
+		return tnl_bad_reply(st, "%d trailing bytes in a counter nest",
+				     rem);
 	return 0;
 }
 
@@ -88,15 +130,24 @@ int info_parse(struct nl_msg *msg, struct tlsgw_info *info,
 	if (tb[TLSGW_A_FEATURES])
 		info->features = nla_get_u64(tb[TLSGW_A_FEATURES]);
 	if (tb[TLSGW_A_COUNTERS])
-		return parse_counters(tb[TLSGW_A_COUNTERS], info, st);
+		return info_parse_counters(tb[TLSGW_A_COUNTERS], info->counters,
+					   &info->n_counters, st);
 	return 0;
 }
 
-/* The version comes from the kernel: keep control bytes off the tty. */
-static void print_sanitized(FILE *out, const char *s)
+void info_counters_json(struct json *j, const struct info_counter *counters,
+			unsigned int n)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	char buf[32];
+	unsigned int i;
+
+	json_object_open(j);
+	for (i = 0; i < n; i++) {
+		json_key(j, info_counter_name(counters[i].type, buf,
+					      sizeof(buf)));
+		json_u64(j, counters[i].value);
+	}
+	json_object_close(j);
 }
 
 static void print_text(FILE *out, const struct tlsgw_info *info)
@@ -105,7 +156,8 @@ static void print_text(FILE *out, const struct tlsgw_info *info)
 	unsigned int i;
 
 	fputs("module version ", out);
-	print_sanitized(out, info->version);
+	/* The version comes from the kernel: keep control bytes off the tty. */
+	fmt_sanitized(out, info->version);
 	fputs("\nfeatures:", out);
 	for (i = 0; i < 64; i++)
 		if (info->features & (UINT64_C(1) << i))
@@ -114,7 +166,7 @@ static void print_text(FILE *out, const struct tlsgw_info *info)
 	fputs("counters:\n", out);
 	for (i = 0; i < info->n_counters; i++)
 		fprintf(out, "  %s %" PRIu64 "\n",
-			counter_name(info->counters[i].type, buf, sizeof(buf)),
+			info_counter_name(info->counters[i].type, buf, sizeof(buf)),
 			info->counters[i].value);
 }
 
@@ -135,13 +187,7 @@ static void print_json(FILE *out, const struct tlsgw_info *info, bool pretty)
 			json_string(&j, feature_name(i, buf, sizeof(buf)));
 	json_array_close(&j);
 	json_key(&j, "counters");
-	json_object_open(&j);
-	for (i = 0; i < info->n_counters; i++) {
-		json_key(&j, counter_name(info->counters[i].type, buf,
-					  sizeof(buf)));
-		json_u64(&j, info->counters[i].value);
-	}
-	json_object_close(&j);
+	info_counters_json(&j, info->counters, info->n_counters);
 	json_object_close(&j);
 	json_finish(&j);
 }
@@ -153,6 +199,26 @@ void info_print(FILE *out, const struct tlsgw_info *info,
 		print_json(out, info, opts->pretty);
 	else
 		print_text(out, info);
+}
+
+void stats_print(FILE *out, const struct tlsgw_info *info,
+		 const struct cli_opts *opts)
+{
+	struct json j;
+	char buf[32];
+	unsigned int i;
+
+	if (opts->json) {
+		json_init(&j, out, opts->pretty);
+		info_counters_json(&j, info->counters, info->n_counters);
+		json_finish(&j);
+		return;
+	}
+	for (i = 0; i < info->n_counters; i++)
+		fprintf(out, "%s %" PRIu64 "\n",
+			info_counter_name(info->counters[i].type, buf,
+					  sizeof(buf)),
+			info->counters[i].value);
 }
 
 struct query {
@@ -212,7 +278,11 @@ static void report_reset_failure(const struct tnl_status *st)
 	tnl_report(st);
 }
 
-static int run_info(const struct cli_opts *opts, uint32_t flags)
+typedef void (*info_print_fn)(FILE *out, const struct tlsgw_info *info,
+			      const struct cli_opts *opts);
+
+static int run_info(const struct cli_opts *opts, uint32_t flags,
+		    info_print_fn print)
 {
 	struct tlsgw_info info;
 	struct tnl_status st;
@@ -224,7 +294,7 @@ static int run_info(const struct cli_opts *opts, uint32_t flags)
 			tnl_report(&st);
 		return CLI_EXIT_FAIL;
 	}
-	info_print(stdout, &info, opts);
+	print(stdout, &info, opts);
 	return CLI_EXIT_OK;
 }
 
@@ -232,14 +302,30 @@ static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
 {
 	int rc = cli_no_args(argc, argv);
 
-	return rc ? rc : run_info(opts, 0);
+	return rc ? rc : run_info(opts, 0, info_print);
 }
 
 static int cmd_reset(const struct cli_opts *opts, int argc, char **argv)
 {
 	int rc = cli_no_args(argc, argv);
 
-	return rc ? rc : run_info(opts, TLSGW_INFO_F_RESET_COUNTERS);
+	return rc ? rc : run_info(opts, TLSGW_INFO_F_RESET_COUNTERS,
+				  info_print);
+}
+
+static int cmd_stats_show(const struct cli_opts *opts, int argc, char **argv)
+{
+	int rc = cli_no_args(argc, argv);
+
+	return rc ? rc : run_info(opts, 0, stats_print);
+}
+
+static int cmd_stats_reset(const struct cli_opts *opts, int argc, char **argv)
+{
+	int rc = cli_no_args(argc, argv);
+
+	return rc ? rc : run_info(opts, TLSGW_INFO_F_RESET_COUNTERS,
+				  stats_print);
 }
 
 static const struct cli_cmd info_cmds[] = {
@@ -254,4 +340,19 @@ const struct cli_object info_object = {
 	.help = "the tlsgw module and this namespace's counters",
 	.default_cmd = "show",
 	.cmds = info_cmds,
+};
+
+static const struct cli_cmd stats_cmds[] = {
+	{ "show", "", "this namespace's counters, one per line",
+	  cmd_stats_show },
+	{ "reset", "", "show the counters, then reset them to zero "
+	  "(as info reset-counters)", cmd_stats_reset },
+	{ 0 }
+};
+
+const struct cli_object stats_object = {
+	.name = "stats",
+	.help = "this namespace's counters",
+	.default_cmd = "show",
+	.cmds = stats_cmds,
 };

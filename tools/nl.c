@@ -85,9 +85,14 @@ struct nl_msg *tnl_request(const struct tnl *nl, uint8_t cmd, int flags)
 
 	if (!msg)
 		return NULL;
-	/* NLM_F_ACK: the ack (or error) is what ends a transaction. */
+	/*
+	 * NLM_F_ACK: the ack (or error) is what ends a transaction. Not for
+	 * dumps (see tnl_transact()).
+	 */
+	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
+		flags |= NLM_F_ACK;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags | NLM_F_ACK, cmd, TLSGW_GENL_VERSION)) {
+			 flags, cmd, TLSGW_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -95,29 +100,18 @@ struct nl_msg *tnl_request(const struct tnl *nl, uint8_t cmd, int flags)
 }
 
 /*
- * Copies the kernel's extack text into buf ("" if there is none).
- *
- * libnl passes the error callback a pointer into the received datagram,
- * so the NLMSG_ERROR header sits right before it. The extack TLVs follow
- * struct nlmsgerr and, unless NLM_F_CAPPED, the echoed request payload,
- * which the kernel pads to NLMSG_ALIGNTO. All offsets are checked against
- * the message length, which libnl has checked against the datagram.
+ * Copies the extack text from the TLVs at offset off of nlh into buf (""
+ * if there are none). off is checked against the message length, which
+ * libnl has checked against the datagram.
  */
-static void parse_extack(const struct nlmsgerr *e, char *buf, size_t size)
+static void parse_tlvs(const struct nlmsghdr *nlh, size_t off, char *buf,
+		       size_t size)
 {
-	const struct nlmsghdr *nlh = (const void *)((const char *)e -
-						    NLMSG_HDRLEN);
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t off = NLMSG_HDRLEN + sizeof(*e);
 
 	buf[0] = '\0';
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
-			return;
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	}
 	if (nlh->nlmsg_len <= off)
 		return;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + off),
@@ -129,6 +123,46 @@ static void parse_extack(const struct nlmsgerr *e, char *buf, size_t size)
 		 nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == sizeof(uint32_t))
 		snprintf(buf, size, "missing required attribute %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+}
+
+/*
+ * Copies the kernel's extack text into buf ("" if there is none).
+ *
+ * libnl passes the error callback a pointer into the received datagram,
+ * so the NLMSG_ERROR header sits right before it. The extack TLVs follow
+ * struct nlmsgerr and, unless NLM_F_CAPPED, the echoed request payload,
+ * which the kernel pads to NLMSG_ALIGNTO.
+ */
+static void parse_extack(const struct nlmsgerr *e, char *buf, size_t size)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e -
+						    NLMSG_HDRLEN);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	parse_tlvs(nlh, off, buf, size);
+}
+
+int tnl_done_status(const struct nlmsghdr *nlh, struct tnl_status *st)
+{
+	int err;
+
+	/* An NLMSG_DONE without an error code (not from Linux) is success. */
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(err))
+		return 0;
+	memcpy(&err, (const char *)nlh + NLMSG_HDRLEN, sizeof(err));
+	if (err >= 0)
+		return 0;
+	st->fail = TNL_KERNEL;
+	st->code = -err;
+	parse_tlvs(nlh, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(err)), st->msg,
+		   sizeof(st->msg));
+	return -1;
 }
 
 struct xfer {
@@ -167,13 +201,30 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* The final ack of a request, or NLMSG_DONE ending a dump. */
-static int on_end(struct nl_msg *msg, void *arg)
+/* The final ack of a request. */
+static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct xfer *x = arg;
 
 	(void)msg;
 	x->done = true;
+	return NL_STOP;
+}
+
+/*
+ * NLMSG_DONE ending a dump. Its payload is the dump's error code: a dump
+ * that fails after it started (or the first part of which fails) reports
+ * the error there, with the extack in TLVs behind it, not in an
+ * NLMSG_ERROR.
+ */
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct xfer *x = arg;
+	struct tnl_status done = { .fail = TNL_OK };
+
+	x->done = true;
+	if (tnl_done_status(nlmsg_hdr(msg), &done) < 0)
+		*x->st = done;	/* the kernel's error wins over ours */
 	return NL_STOP;
 }
 
@@ -184,8 +235,8 @@ static struct nl_cb *xfer_cb(struct xfer *x)
 	if (!cb)
 		return NULL;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, x);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_end, x);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_end, x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, x);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, x);
 	return cb;
 }
@@ -203,7 +254,18 @@ int tnl_transact(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn fn,
 		nlmsg_free(msg);
 		return local_fail(st, NLE_NOMEM);
 	}
-	err = nl_send_auto(nl->sk, msg);
+	/*
+	 * As nl_send_auto(), but libnl's nl_complete_msg() sets NLM_F_ACK on
+	 * every message, and a dump must not have it: a dump ends with
+	 * NLMSG_DONE, which carries its error if it failed part way. Linux
+	 * sends no ack after a dump that started (netlink_rcv_skb() skips
+	 * it), but one that came after NLMSG_DONE would stay on the socket
+	 * and break the sequence check of the next request on it.
+	 */
+	nl_complete_msg(nl->sk, msg);
+	if ((nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
+		nlmsg_hdr(msg)->nlmsg_flags &= ~NLM_F_ACK;
+	err = nl_send(nl->sk, msg);
 	nlmsg_free(msg);
 	while (err >= 0 && !x.done) {
 		err = nl_recvmsgs_report(nl->sk, cb);

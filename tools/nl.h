@@ -46,15 +46,27 @@ typedef int (*tnl_reply_fn)(struct nl_msg *msg, void *arg,
 int tnl_open(struct tnl *nl, struct tnl_status *st);
 void tnl_close(struct tnl *nl);
 
-/* A request for cmd with the genl header filled in; NULL on ENOMEM. */
+/*
+ * A request for cmd with the genl header filled in; NULL on ENOMEM.
+ * NLM_F_ACK is added (and sent) unless flags has NLM_F_DUMP: a dump ends
+ * with NLMSG_DONE instead.
+ */
 struct nl_msg *tnl_request(const struct tnl *nl, uint8_t cmd, int flags);
 
 /*
  * Sends msg (consuming it), passes each reply to fn and waits for the
- * final ack, error or NLMSG_DONE. Returns 0 or -1 with st filled.
+ * final ack, error or NLMSG_DONE: a dump's replies may span many
+ * datagrams, each holding many messages. Returns 0 or -1 with st filled;
+ * an error code in NLMSG_DONE is a kernel failure like an NLMSG_ERROR.
  */
 int tnl_transact(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn fn,
 		 void *arg, struct tnl_status *st);
+
+/*
+ * The status an NLMSG_DONE message carries: 0, or -1 with st filled
+ * (TNL_KERNEL, code and extack) if it holds a negative errno.
+ */
+int tnl_done_status(const struct nlmsghdr *nlh, struct tnl_status *st);
 
 int tnl_bad_reply(struct tnl_status *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

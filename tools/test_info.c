@@ -12,7 +12,7 @@
 #include "info.h"
 #include "tap.h"
 
-#define PLAN 9
+#define PLAN 13
 
 static char *buf;
 static size_t len;
@@ -34,12 +34,36 @@ static struct nl_msg *good_reply(bool extra)
 	nla_put_u64(msg, TLSGW_CTR_REQUESTS, 3);
 	nla_put_u64(msg, TLSGW_CTR_NAMESPACES, 1);
 	if (extra)
-		nla_put_u64(msg, 9, UINT64_MAX);
+		nla_put_u64(msg, 60, UINT64_MAX);
 	nla_nest_end(msg, nest);
 	return msg;
 }
 
-static const char *printed(struct nl_msg *msg, bool json, bool pretty)
+/* A reply from a module with sessions: every counter, padded. */
+static struct nl_msg *full_reply(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	int i;
+
+	genlmsg_put(msg, 0, 1, 0x20, 0, 0, TLSGW_CMD_GET_INFO,
+		    TLSGW_GENL_VERSION);
+	nla_put_string(msg, TLSGW_A_VERSION, "0.2.0");
+	nla_put_u64(msg, TLSGW_A_FEATURES, TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
+		    TLSGW_F_KTLS_OFFLOAD | TLSGW_F_EVENTS);
+	nest = nla_nest_start(msg, TLSGW_A_COUNTERS | NLA_F_NESTED);
+	for (i = TLSGW_CTR_REQUESTS; i <= TLSGW_CTR_MAX; i++) {
+		/* What 32-bit kernels put before u64s: skipped. */
+		nla_put(msg, TLSGW_CTR_UNSPEC, 0, NULL);
+		nla_put_u64(msg, i, 100 + i);
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static const char *printed_fn(struct nl_msg *msg, bool json, bool pretty,
+			      void (*print)(FILE *, const struct tlsgw_info *,
+					    const struct cli_opts *))
 {
 	struct cli_opts opts = { .json = json, .pretty = pretty };
 	struct tlsgw_info info;
@@ -57,9 +81,14 @@ static const char *printed(struct nl_msg *msg, bool json, bool pretty)
 	out = open_memstream(&buf, &len);
 	if (!out)
 		exit(1);
-	info_print(out, &info, &opts);
+	print(out, &info, &opts);
 	fclose(out);
 	return buf;
+}
+
+static const char *printed(struct nl_msg *msg, bool json, bool pretty)
+{
+	return printed_fn(msg, json, pretty, info_print);
 }
 
 static void test_print(void)
@@ -80,13 +109,48 @@ static void test_print(void)
 	       "counters:\n"
 	       "  requests 3\n"
 	       "  namespaces 1\n"
-	       "  counter9 18446744073709551615\n",
+	       "  counter60 18446744073709551615\n",
 	       "unknown feature bits and counters named by number");
 	tap_is(printed(good_reply(false), true, true),
 	       "{\n  \"version\": \"0.1.0\",\n"
 	       "  \"features\": [\n    \"info\",\n    \"counter-reset\"\n  ],\n"
 	       "  \"counters\": {\n    \"requests\": 3,\n"
 	       "    \"namespaces\": 1\n  }\n}\n", "pretty JSON output");
+}
+
+static void test_names(void)
+{
+	tap_is(printed(full_reply(), false, false),
+	       "module version 0.2.0\n"
+	       "features: info counter-reset ktls-offload events\n"
+	       "counters:\n"
+	       "  requests 101\n  namespaces 102\n  sessions_active 103\n"
+	       "  sessions_opened 104\n  offload_failed 105\n"
+	       "  limit_rejected 106\n  closed_done 107\n"
+	       "  closed_reset 108\n  closed_idle 109\n"
+	       "  closed_killed 110\n  closed_alert 111\n"
+	       "  closed_key_update 112\n  closed_tls_error 113\n"
+	       "  bytes_in 114\n  bytes_out 115\n",
+	       "every counter and feature named, padding skipped");
+	tap_is(printed_fn(full_reply(), false, false, stats_print),
+	       "requests 101\nnamespaces 102\nsessions_active 103\n"
+	       "sessions_opened 104\noffload_failed 105\n"
+	       "limit_rejected 106\nclosed_done 107\nclosed_reset 108\n"
+	       "closed_idle 109\nclosed_killed 110\nclosed_alert 111\n"
+	       "closed_key_update 112\nclosed_tls_error 113\n"
+	       "bytes_in 114\nbytes_out 115\n", "stats: text");
+	tap_is(printed_fn(full_reply(), true, false, stats_print),
+	       "{\"requests\":101,\"namespaces\":102,"
+	       "\"sessions_active\":103,\"sessions_opened\":104,"
+	       "\"offload_failed\":105,\"limit_rejected\":106,"
+	       "\"closed_done\":107,\"closed_reset\":108,"
+	       "\"closed_idle\":109,\"closed_killed\":110,"
+	       "\"closed_alert\":111,\"closed_key_update\":112,"
+	       "\"closed_tls_error\":113,\"bytes_in\":114,"
+	       "\"bytes_out\":115}\n", "stats: JSON object");
+	tap_is(printed_fn(good_reply(false), true, true, stats_print),
+	       "{\n  \"requests\": 3,\n  \"namespaces\": 1\n}\n",
+	       "stats: pretty JSON");
 }
 
 /* Replies that break the contract must fail to parse, not misprint. */
@@ -146,6 +210,7 @@ int main(void)
 {
 	tap_plan(PLAN);
 	test_print();
+	test_names();
 	test_reject();
 	free(buf);
 	return tap_done(PLAN);

@@ -15,9 +15,16 @@
 
 #include "cli.h"
 #include "info.h"
+#include "monitor.h"
+#include "service.h"
+#include "session.h"
 
 static const struct cli_object *const objects[] = {
 	&info_object,
+	&stats_object,
+	&service_object,
+	&session_object,
+	&monitor_object,
 	NULL,
 };
 
@@ -87,6 +94,11 @@ static int run_object(const struct cli_opts *opts, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	cmd = find_cmd(obj, name);
+	if (!cmd && obj->args_without_cmd) {
+		cmd = find_cmd(obj, obj->default_cmd);
+		if (cmd)
+			return cmd->run(opts, argc - 1, argv + 1);
+	}
 	if (!cmd)
 		return cli_usage_error("unknown command '%s' for object '%s'",
 				       name, obj->name);

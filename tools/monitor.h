@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The "monitor" object: follows the TLSGW_MCGRP_EVENTS multicast group
+ * and prints each TLSGW_CMD_EVENT as one line (text, or one JSON object
+ * per line), flushed at once so that a reader at the end of a pipe sees
+ * it. Parsing and printing are separate so the unit tests can feed them
+ * canned events.
+ */
+#ifndef TLSGW_MONITOR_H
+#define TLSGW_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "nl.h"
+#include "session.h"
+
+struct monitor_event {
+	uint32_t type;		/* enum tlsgw_event, maybe one we don't know */
+	bool has_reason;
+	uint32_t reason;	/* enum tlsgw_close_reason */
+	struct tlsgw_session session;
+};
+
+/*
+ * Parses one TLSGW_CMD_EVENT message: TLSGW_A_EVENT with TYPE (REASON
+ * optional) and TLSGW_A_SESSION are required. -1 with st filled if it
+ * breaks the contract.
+ */
+int event_parse(struct nl_msg *msg, struct monitor_event *ev,
+		struct tnl_status *st);
+
+/*
+ * "session open <as session list>", "session close ID SERVICE reason
+ * REASON in N out N", or a JSON object; with the newline.
+ */
+void event_print(FILE *out, const struct monitor_event *ev,
+		 const struct cli_opts *opts);
+
+extern const struct cli_object monitor_object;
+
+#endif /* TLSGW_MONITOR_H */
