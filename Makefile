@@ -6,6 +6,8 @@
 #   make deps       install the Debian packages everything here needs
 #   make check      unit tests, then the selftests in a QEMU guest
 #                   (T=name runs one selftest)
+#   make check-debug  the same on a KASAN + lockdep + kmemleak + UBSAN
+#                   kernel built once from linux-source-6.1 (cached)
 #   make vm         shell in the test guest with tlsgw loaded
 #   make demo       the demo, in the test guest
 #   make lint       checkpatch --strict, sparse, W=1, cppcheck
@@ -28,12 +30,15 @@ T ?=
 DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 qemu-system-x86 busybox-static kmod cpio \
 	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config iproute2 \
-	util-linux procps python3 sparse cppcheck xz-utils
+	util-linux procps python3 sparse cppcheck xz-utils \
+	bc flex bison libelf-dev \
+	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d
 
 CACHE ?= $(HOME)/.cache/tlsgw
 CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl
 
-.PHONY: all module tools deps check unit selftests vm demo lint clean
+.PHONY: all module tools deps check check-debug unit selftests vm demo lint \
+	clean
 
 all: module tools
 
@@ -64,6 +69,15 @@ check: deps
 
 unit:
 	$(MAKE) -C tools check
+
+# The module is rebuilt against the debug kernel (and back by 'make').
+check-debug: deps
+	$(MAKE) tools
+	$(MAKE) unit
+	@set -e; eval "$$(selftests/vm/debug-kernel.sh print-env)"; \
+	export TLSGW_VM_KERNEL TLSGW_VM_MODDIR; \
+	$(MAKE) module KVER=$$KVER KDIR=$$KDIR; \
+	$(MAKE) selftests KVER=$$KVER T="$(T)"
 
 # The unit tests' TAP (from 'make unit') counts in the run's total.
 selftests:

@@ -18,6 +18,13 @@ for t; do
 	[ -f "$here/tests/$t.sh" ] || { echo "Bail out! no test named $t"; exit 1; }
 done
 
+# Boot-time leak suspects are not ours: forget them before the tests.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w "$kmemleak" ]; then
+	echo scan >"$kmemleak"
+	echo clear >"$kmemleak"
+fi
+
 echo "TAP version 13"
 echo "1..$(($# + 1))"
 n=0
@@ -46,4 +53,24 @@ done
 # must see, so say it in the kernel log.
 if grep -q '^tlsgw ' /proc/modules && ! rmmod tlsgw; then
 	echo "tlsgw-selftests: BUG: tlsgw does not unload after the tests" >/dev/kmsg
+fi
+
+# On a kmemleak kernel, look for leaks now that everything is unloaded:
+# two scans a few seconds apart (an object must look unreferenced in both
+# to be reported). Reports go to the kernel log, where the host finds them.
+if [ -w "$kmemleak" ]; then
+	sleep 5
+	echo scan >"$kmemleak"
+	sleep 5
+	echo scan >"$kmemleak"
+	leaks=$(cat "$kmemleak")
+	if [ -n "$leaks" ]; then
+		echo "# kmemleak after the tests:"
+		echo "$leaks" | sed 's/^/#   /'
+		echo "$leaks" | while IFS= read -r line; do
+			echo "tlsgw-selftests: kmemleak: $line" >/dev/kmsg
+		done
+	else
+		echo "# kmemleak: no leaks after the tests"
+	fi
 fi

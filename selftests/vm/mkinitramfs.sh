@@ -7,7 +7,7 @@ set -eu
 kver=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-mods=/lib/modules/$kver
+mods=${TLSGW_VM_MODDIR:-/lib/modules/$kver}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 

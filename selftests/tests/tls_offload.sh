@@ -1,0 +1,99 @@
+# TLS termination through tlsgwd and tlsgw.ko to nginx: TLS 1.2 and 1.3
+# with each of the three ciphers, curl and openssl s_client, IPv4 and
+# IPv6, SNI choosing the certificate, and the live session as tlsgwctl
+# shows it during a transfer.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+
+tls_setup
+make_cert other other.test
+echo "hello through tlsgw" >"$T/www/index.html"
+head -c 8388608 /dev/urandom >"$T/www/8m"
+start_tlsgwd "certificate = $T/other.pem $T/other.key"
+
+# curl ARGS...: fetch index.html, compare, and prove a kernel session
+# carried it (one more session opened and closed cleanly).
+fetch_ok() {
+	before=$(ctr sessions_opened)
+	gw_curl -v -o "$T/out" "$@" https://www.test/index.html 2>"$T/curl.err"
+	rc=$?
+	grep -m1 "SSL connection using" "$T/curl.err"
+	[ $rc -eq 0 ] && cmp -s "$T/out" "$T/www/index.html" &&
+		[ "$(ctr sessions_opened)" -eq $((before + 1)) ]
+}
+
+check "curl TLS 1.3 AES-128-GCM" fetch_ok --tlsv1.3 --tls13-ciphers TLS_AES_128_GCM_SHA256
+check "curl TLS 1.3 AES-256-GCM" fetch_ok --tlsv1.3 --tls13-ciphers TLS_AES_256_GCM_SHA384
+check "curl TLS 1.3 CHACHA20-POLY1305" fetch_ok --tlsv1.3 --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256
+check "curl TLS 1.2 AES-128-GCM" fetch_ok --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256
+check "curl TLS 1.2 AES-256-GCM" fetch_ok --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384
+check "curl TLS 1.2 CHACHA20-POLY1305" fetch_ok --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-ECDSA-CHACHA20-POLY1305
+fetch6() {
+	in_cli curl -sS --max-time 120 --cacert "$T/www.pem" \
+		--resolve "www.test:443:[$GW6]" -o "$T/out6" \
+		https://www.test/index.html && cmp -s "$T/out6" "$T/www/index.html"
+}
+check "curl over IPv6" fetch6
+
+# s_client: a raw HTTP request, with each TLS version.
+sclient() {
+	printf 'GET /index.html HTTP/1.0\r\nHost: www.test\r\n\r\n' |
+		in_cli timeout 120 openssl s_client -quiet -connect "$GW4:443" \
+			-servername www.test "$@" 2>"$T/sclient.err"
+}
+out=$(sclient -tls1_3)
+check "openssl s_client TLS 1.3 gets the page" sh -c 'echo "$1" | grep -q "hello through tlsgw"' - "$out"
+out=$(sclient -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305)
+check "openssl s_client TLS 1.2 ChaCha20 gets the page" sh -c 'echo "$1" | grep -q "hello through tlsgw"' - "$out"
+
+# SNI: other.test gets its own certificate, www.test and no SNI the first.
+subject() {
+	in_cli timeout 120 openssl s_client -connect "$GW4:443" "$@" </dev/null 2>/dev/null |
+		openssl x509 -noout -subject 2>/dev/null
+}
+check "SNI other.test gets the other.test certificate" sh -c \
+	'echo "$1" | grep -q "CN = other.test"' - "$(subject -servername other.test)"
+check "SNI www.test gets the www.test certificate" sh -c \
+	'echo "$1" | grep -q "CN = www.test"' - "$(subject -servername www.test)"
+check "no SNI gets the first (default) certificate" sh -c \
+	'echo "$1" | grep -q "CN = www.test"' - "$(subject -noservername)"
+fetch_other() {
+	in_cli curl -sS --max-time 120 --cacert "$T/other.pem" \
+		--resolve "other.test:443:$GW4" -o /dev/null \
+		https://other.test/index.html
+}
+check "curl verifies other.test against its own certificate" fetch_other
+
+# A transfer slow enough to watch: the session list shows it, and its
+# byte counter grows while tlsgwd does nothing.
+gw_curl --limit-rate 400K -o "$T/8m.out" https://www.test/8m &
+cpid=$!
+sleep 3
+list=$(tlsgwctl -j session list)
+tlsgwctl session list
+sleep 2
+list2=$(tlsgwctl -j session list)
+check "session list shows the live session" python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])
+assert len(s) == 1, s
+s = s[0]
+assert s["service"] == "web" and s["version"] == "1.3", s
+assert s["client_peer"].startswith("192.0.2.2:"), s
+assert s["client_local"] == "192.0.2.1:443", s
+assert s["backend_peer"] == "198.51.100.2:8080", s
+assert s["bytes_out"] > 0 and s["bytes_in"] > 0, s
+' "$list"
+check "its byte counter grows" python3 -c '
+import json, sys
+a, b = json.loads(sys.argv[1])[0], json.loads(sys.argv[2])[0]
+assert b["bytes_out"] > a["bytes_out"], (a, b)
+assert b["records_out"] >= b["bytes_out"] // 16384, b
+' "$list" "$list2"
+id=$(echo "$list" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+check "session show ID works" sh -c "tlsgwctl session show $id | grep -q '$GW4:443'"
+wait $cpid
+check "the slow download arrived intact" cmp -s "$T/8m.out" "$T/www/8m"
+check "all sessions ended" wait_no_sessions
+check "all of them cleanly" [ "$(ctr closed_reset)" -eq 0 ]
+finish
