@@ -105,7 +105,7 @@ socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()
 }
 
 # tlsgwd with one service "web" on GATEWAY:443 to nginx; extra config lines
-# for the service can be given as arguments.
+# for the service can be given as arguments, more services in $T/extra.conf.
 start_tlsgwd() {
 	{
 		echo "[global]"
@@ -118,6 +118,8 @@ start_tlsgwd() {
 		for line; do
 			echo "$line"
 		done
+		# More services, written by the test before.
+		[ ! -f "$T/extra.conf" ] || cat "$T/extra.conf"
 	} >"$T/tlsgwd.conf"
 	tlsgwd -f -c "$T/tlsgwd.conf" >"$T/tlsgwd.log" 2>&1 &
 	tlsgwd_pid=$!
@@ -129,6 +131,8 @@ tls_setup() {
 	T=$(mktemp -d /tmp/tlsgw-test.XXXXXX)
 	chmod 755 "$T"	# nginx workers are not root
 	trap tls_cleanup EXIT
+	# A fresh module: no session or counter left by an earlier test.
+	unload_tlsgw
 	load_tlsgw
 	veth_pair tg-cli tg-cli0 "$GW4" 192.0.2.2 "$GW6" 2001:db8:1::2
 	veth_pair tg-srv tg-srv0 198.51.100.1 "$SRV4" 2001:db8:2::1 "$SRV6"

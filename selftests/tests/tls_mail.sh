@@ -7,8 +7,7 @@ command -v dovecot >/dev/null || skip "dovecot (dovecot-pop3d) is not installed"
 python3 -c 'import aiosmtpd' 2>/dev/null || skip "aiosmtpd (python3-aiosmtpd) is not installed"
 tls_setup
 
-# SMTP: aiosmtpd stores what it receives in a maildir.
-mkdir -p "$T/smtp"
+# SMTP: aiosmtpd stores what it receives in a maildir (it creates it).
 in_srv python3 -m aiosmtpd -n -l "$SRV4:2525" \
 	-c aiosmtpd.handlers.Mailbox "$T/smtp" &
 pids="$pids $!"
@@ -42,8 +41,7 @@ pids="$pids $!"
 wait_port tg-srv "$SRV4" 2525
 wait_port tg-srv "$SRV4" 110
 
-start_tlsgwd
-cat >>"$T/tlsgwd.conf" <<CONF
+cat >"$T/extra.conf" <<CONF
 [service smtps]
 listen = $GW4:465
 backend = $SRV4:2525
@@ -53,7 +51,7 @@ listen = $GW4:995
 backend = $SRV4:110
 certificate = $T/www.pem $T/www.key
 CONF
-kill -HUP "$tlsgwd_pid"
+start_tlsgwd
 wait_port tg-cli "$GW4" 995
 
 opened=$(ctr sessions_opened)
