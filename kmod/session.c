@@ -526,7 +526,12 @@ static bool tlsgw_session_any(struct tlsgw_session *s, const void *arg)
 	return true;
 }
 
-/* Namespace exit (module unload): end every session, stop the collector. */
+/*
+ * Namespace exit (module unload): end every session and stop the
+ * collector. A relay work may be closing a session concurrently (it won
+ * the close and is on its way to tlsgw_session_closed()): flush the relay
+ * workqueue so that nobody touches tn once this returns.
+ */
 void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 {
 	mutex_lock(&tn->lock);
@@ -535,4 +540,6 @@ void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 	tlsgw_sessions_close_matching(tn, tlsgw_session_any, NULL,
 				      TLSGW_CLOSE_SHUTDOWN);
 	cancel_delayed_work_sync(&tn->gc);
+	tlsgw_relay_flush();
+	WARN_ON_ONCE(!list_empty(&tn->sessions));
 }

@@ -154,12 +154,12 @@ import json, sys
 print(json.load(sys.stdin)["counters"].get(sys.argv[1], 0))' "$1"
 }
 
-# Waits until no session is live (they end shortly after their peers).
+# Waits (up to 120 s) until no session is live: they end shortly after
+# their peers, or by their idle timeout.
 wait_no_sessions() {
-	i=0
-	while [ "$(ctr sessions_active)" -ne 0 ] && [ $i -lt 150 ]; do
-		sleep 0.2
-		i=$((i + 1))
+	end=$(($(date +%s) + 120))
+	while [ "$(ctr sessions_active)" -ne 0 ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.3
 	done
 	[ "$(ctr sessions_active)" -eq 0 ]
 }

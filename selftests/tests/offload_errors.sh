@@ -18,7 +18,8 @@ while [ "$(ctr sessions_active)" -ne 0 ] && [ $i -lt 100 ]; do
 done
 check "one session was opened" [ "$(ctr sessions_opened)" -eq $((opened + 1)) ]
 check "it ended when both peers closed" [ "$(ctr sessions_active)" -eq 0 ]
-check "as a clean close" [ "$(ctr closed_done)" -ge 1 ]
+# Its peers vanished with the program, in no set order: a FIN or a reset.
+check "and was counted as closed" [ $(($(ctr closed_done) + $(ctr closed_reset))) -eq 1 ]
 check "refusals were counted" [ "$(ctr offload_failed)" -ge 16 ]
 check "the limit refusal was counted" [ "$(ctr limit_rejected)" -ge 1 ]
 tlsgwctl -j info

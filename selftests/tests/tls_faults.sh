@@ -69,7 +69,7 @@ certificate = $T/www.pem $T/www.key
 listen = $GW4:9443
 backend = $SRV4:8082
 certificate = $T/www.pem $T/www.key
-idle-timeout = 5
+idle-timeout = 30
 [service refused]
 listen = $GW4:10443
 backend = $SRV4:9
@@ -108,7 +108,7 @@ check "client reset: counted as a reset" [ "$(ctr closed_reset)" -gt "$resets" ]
 # kernel holds no more than its bounded relay buffer. The client gives up,
 # the data it sent cannot be delivered: the idle timeout ends the session.
 idle=$(ctr closed_idle)
-in_cli timeout 20 curl -sS --cacert "$T/www.pem" --resolve "www.test:9443:$GW4" \
+in_cli timeout 25 curl -sS --cacert "$T/www.pem" --resolve "www.test:9443:$GW4" \
 	-T "$T/www/32m" https://www.test:9443/upload 2>/dev/null &
 cpid=$!
 sleep 8

@@ -92,8 +92,12 @@ assert b["records_out"] >= b["bytes_out"] // 16384, b
 ' "$list" "$list2"
 id=$(echo "$list" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 check "session show ID works" sh -c "tlsgwctl session show $id | grep -q '$GW4:443'"
+# A reload (SIGHUP) leaves live sessions alone.
+kill -HUP "$tlsgwd_pid"
 wait $cpid
-check "the slow download arrived intact" cmp -s "$T/8m.out" "$T/www/8m"
+check "the slow download arrived intact across a tlsgwd reload" cmp -s "$T/8m.out" "$T/www/8m"
+check "tlsgwd logged the reload" grep -q -i "reload" "$T/tlsgwd.log"
+check "and still serves after it" fetch_ok
 check "all sessions ended" wait_no_sessions
 check "all of them cleanly" [ "$(ctr closed_reset)" -eq 0 ]
 finish
