@@ -124,7 +124,18 @@ start_tlsgwd() {
 	tlsgwd -f -c "$T/tlsgwd.conf" >"$T/tlsgwd.log" 2>&1 &
 	tlsgwd_pid=$!
 	pids="$pids $tlsgwd_pid"
-	wait_port tg-cli "$GW4" 443
+	wait_listen 443
+}
+
+# Waits until something listens on PORT in this namespace (without
+# connecting: tlsgwd would log a failed handshake for every probe).
+wait_listen() {
+	i=0
+	until ss -Hltn "sport = :$1" | grep -q .; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "nothing listens on port $1"; return 1; }
+		sleep 0.2
+	done
 }
 
 tls_setup() {

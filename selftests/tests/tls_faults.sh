@@ -76,7 +76,7 @@ backend = $SRV4:9
 certificate = $T/www.pem $T/www.key
 CONF
 HS_TIMEOUT=3 start_tlsgwd
-wait_port tg-cli "$GW4" 10443
+wait_listen 10443
 
 url() { echo "https://www.test:$1/index.html"; }
 curl_port() {

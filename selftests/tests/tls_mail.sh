@@ -52,7 +52,7 @@ backend = $SRV4:110
 certificate = $T/www.pem $T/www.key
 CONF
 start_tlsgwd
-wait_port tg-cli "$GW4" 995
+wait_listen 995
 
 opened=$(ctr sessions_opened)
 printf 'From: carol@test\r\nTo: dave@test\r\nSubject: smtps test\r\n\r\nhello over smtps\r\n' >"$T/mail.txt"
