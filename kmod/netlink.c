@@ -130,6 +130,18 @@ static bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 	return false;
 }
 
+/* Parses the nest named by attr into tb and requires its attribute req. */
+static int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
+				const struct nla_policy *policy,
+				struct nlattr **tb, int req)
+{
+	int err = tlsgw_parse_nest(info, attr, maxtype, policy, tb);
+
+	if (err)
+		return err;
+	return tlsgw_require(info, info->attrs[attr], tb, req) ? 0 : -EINVAL;
+}
+
 static bool tlsgw_name_valid(const char *name)
 {
 	if (!*name)
@@ -261,13 +273,10 @@ static int tlsgw_service_new_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 flags = 0;
 	int err;
 
-	err = tlsgw_parse_nest(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
-			       tlsgw_svc_policy, tb);
+	err = tlsgw_parse_nest_req(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
+				   tlsgw_svc_policy, tb, TLSGW_SVC_A_NAME);
 	if (err)
 		return err;
-	if (!tlsgw_require(info, info->attrs[TLSGW_A_SERVICE], tb,
-			   TLSGW_SVC_A_NAME))
-		return -EINVAL;
 	conf.name = nla_data(tb[TLSGW_SVC_A_NAME]);
 	if (!tlsgw_name_valid(conf.name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[TLSGW_SVC_A_NAME],
@@ -293,13 +302,10 @@ static int tlsgw_service_name(struct genl_info *info, const char **name)
 	struct nlattr *tb[TLSGW_SVC_A_MAX + 1];
 	int err;
 
-	err = tlsgw_parse_nest(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
-			       tlsgw_svc_policy, tb);
+	err = tlsgw_parse_nest_req(info, TLSGW_A_SERVICE, TLSGW_SVC_A_MAX,
+				   tlsgw_svc_policy, tb, TLSGW_SVC_A_NAME);
 	if (err)
 		return err;
-	if (!tlsgw_require(info, info->attrs[TLSGW_A_SERVICE], tb,
-			   TLSGW_SVC_A_NAME))
-		return -EINVAL;
 	*name = nla_data(tb[TLSGW_SVC_A_NAME]);
 	return 0;
 }
@@ -565,13 +571,10 @@ static int tlsgw_session_id(struct genl_info *info, u64 *id)
 	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
 	int err;
 
-	err = tlsgw_parse_nest(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
-			       tlsgw_sess_policy, tb);
+	err = tlsgw_parse_nest_req(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
+				   tlsgw_sess_policy, tb, TLSGW_SESS_A_ID);
 	if (err)
 		return err;
-	if (!tlsgw_require(info, info->attrs[TLSGW_A_SESSION], tb,
-			   TLSGW_SESS_A_ID))
-		return -EINVAL;
 	*id = nla_get_u64(tb[TLSGW_SESS_A_ID]);
 	return 0;
 }

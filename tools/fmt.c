@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting and parsing helpers for tlsgwctl; see fmt.h. */
 #include "fmt.h"
+#include "nl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -180,4 +181,21 @@ const char *fmt_close_reason(uint32_t r, char *buf, size_t size)
 		return reason_names[r];
 	snprintf(buf, size, "reason%u", r);
 	return buf;
+}
+
+int fmt_parse_msg(struct nl_msg *msg, uint8_t cmd, const char *what,
+		  struct nlattr **tb, struct tnl_status *st)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err = genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, NULL);
+
+	if (err == 0 && !fmt_msg_whole(nlh))
+		return tnl_bad_reply(st, "truncated attribute in %s", what);
+	if (err < 0)
+		return tnl_bad_reply(st, "malformed %s (%s)", what,
+				     nl_geterror(err));
+	if (genlmsg_hdr(nlh)->cmd != cmd)
+		return tnl_bad_reply(st, "%s for command %u", what,
+				     genlmsg_hdr(nlh)->cmd);
+	return 0;
 }

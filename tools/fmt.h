@@ -43,6 +43,15 @@ bool fmt_attrs_whole(const struct nlattr *head, int len);
 
 /* The same for a message's genl attributes and for a nest. */
 bool fmt_msg_whole(const struct nlmsghdr *nlh);
+
+struct tnl_status;
+/*
+ * Parses the top-level attributes of a tlsgw message that must be for
+ * cmd into tb[TLSGW_A_MAX + 1]; what names it in errors ("SESSION_GET
+ * reply"). Returns 0, or -1 with st filled.
+ */
+int fmt_parse_msg(struct nl_msg *msg, uint8_t cmd, const char *what,
+		  struct nlattr **tb, struct tnl_status *st);
 bool fmt_nest_whole(const struct nlattr *nest);
 
 /*

@@ -18,22 +18,13 @@
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[TLSGW_A_MAX + 1];
 	struct nlattr *eb[TLSGW_EV_A_MAX + 1];
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
-	err = genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, NULL);
-	if (err == 0 && !fmt_msg_whole(nlh))
-		return tnl_bad_reply(st, "truncated attribute in "
-				     "an event");
-	if (err < 0)
-		return tnl_bad_reply(st, "malformed event (%s)",
-				     nl_geterror(err));
-	if (genlmsg_hdr(nlh)->cmd != TLSGW_CMD_EVENT)
-		return tnl_bad_reply(st, "message for command %u",
-				     genlmsg_hdr(nlh)->cmd);
+	if (fmt_parse_msg(msg, TLSGW_CMD_EVENT, "event", tb, st))
+		return -1;
 	if (!tb[TLSGW_A_EVENT] || !tb[TLSGW_A_SESSION])
 		return tnl_bad_reply(st, "event without %s",
 				     tb[TLSGW_A_EVENT] ? "a session"

@@ -15,22 +15,14 @@
 int service_parse(struct nl_msg *msg, struct tlsgw_service *svc,
 		  struct tnl_status *st)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[TLSGW_A_MAX + 1];
 	struct nlattr *sb[TLSGW_SVC_A_MAX + 1];
 	int err;
 
 	memset(svc, 0, sizeof(*svc));
-	err = genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, NULL);
-	if (err == 0 && !fmt_msg_whole(nlh))
-		return tnl_bad_reply(st, "truncated attribute in "
-				     "a SERVICE_GET reply");
-	if (err < 0)
-		return tnl_bad_reply(st, "malformed SERVICE_GET reply (%s)",
-				     nl_geterror(err));
-	if (genlmsg_hdr(nlh)->cmd != TLSGW_CMD_SERVICE_GET)
-		return tnl_bad_reply(st, "reply for command %u",
-				     genlmsg_hdr(nlh)->cmd);
+	if (fmt_parse_msg(msg, TLSGW_CMD_SERVICE_GET, "SERVICE_GET reply", tb,
+			  st))
+		return -1;
 	if (!tb[TLSGW_A_SERVICE])
 		return tnl_bad_reply(st, "SERVICE_GET reply without a "
 				     "service");

@@ -105,21 +105,12 @@ bad_len:
 int session_parse(struct nl_msg *msg, struct tlsgw_session *s,
 		  struct tnl_status *st)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[TLSGW_A_MAX + 1];
-	int err;
 
 	memset(s, 0, sizeof(*s));
-	err = genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, NULL);
-	if (err == 0 && !fmt_msg_whole(nlh))
-		return tnl_bad_reply(st, "truncated attribute in "
-				     "a SESSION_GET reply");
-	if (err < 0)
-		return tnl_bad_reply(st, "malformed SESSION_GET reply (%s)",
-				     nl_geterror(err));
-	if (genlmsg_hdr(nlh)->cmd != TLSGW_CMD_SESSION_GET)
-		return tnl_bad_reply(st, "reply for command %u",
-				     genlmsg_hdr(nlh)->cmd);
+	if (fmt_parse_msg(msg, TLSGW_CMD_SESSION_GET, "SESSION_GET reply", tb,
+			  st))
+		return -1;
 	if (!tb[TLSGW_A_SESSION])
 		return tnl_bad_reply(st, "SESSION_GET reply without a "
 				     "session");
