@@ -39,6 +39,7 @@ struct offload {
 	int version, cipher;
 	int tx_key_len, tx_iv_len, rx_key_len, rx_iv_len;
 	int omit;		/* an attribute type to leave out */
+	const char *initial;	/* TLSGW_SESS_A_INITIAL_DATA */
 };
 
 static void tap(int ok, const char *fmt, const char *detail)
@@ -87,6 +88,9 @@ static int offload(const struct offload *o, struct tnl_status *st)
 	put_key(m, TLSGW_SESS_A_RX_KEY, o->rx_key_len ?: key);
 	put_key(m, TLSGW_SESS_A_RX_IV, o->rx_iv_len ?: iv);
 	nla_put_u64(m, TLSGW_SESS_A_RX_SEQ, 0);
+	if (o->initial)
+		nla_put(m, TLSGW_SESS_A_INITIAL_DATA, strlen(o->initial),
+			o->initial);
 	nla_nest_end(m, nest);
 	return tnl_transact(&nl, m, NULL, NULL, st);
 }
@@ -270,7 +274,20 @@ static void bad_sockets(int c, int b, const char *netns)
 	close(p2);
 }
 
-static void good_then_duplicate(int c, int b, int c2, int b2)
+/* What the backend's peer receives within a few seconds. */
+static int backend_got(int bpeer, const char *want)
+{
+	char buf[64] = "";
+	struct timeval tv = { .tv_sec = 10 };
+	size_t len = strlen(want);
+	ssize_t n;
+
+	setsockopt(bpeer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = recv(bpeer, buf, sizeof(buf) - 1, 0);
+	return n == (ssize_t)len && !memcmp(buf, want, len);
+}
+
+static void good_then_duplicate(int c, int b, int bpeer, int c2, int b2)
 {
 	struct tnl_status st = { 0 };
 	struct offload o = good(c, b);
@@ -278,10 +295,14 @@ static void good_then_duplicate(int c, int b, int c2, int b2)
 
 	tap(!has_ulp(c) && !has_ulp(b),
 	    "after all refusals the sockets have no ULP", NULL);
+	o.initial = "already read by OpenSSL";
 	rc = offload(&o, &st);
 	tap(rc == 0, "a good offload succeeds", st.msg);
 	tap(has_ulp(c) && !has_ulp(b),
 	    "kTLS is on the client socket only", NULL);
+	tap(backend_got(bpeer, o.initial),
+	    "the initial data reaches the backend first", NULL);
+	o.initial = NULL;
 	expect("offloading the same sockets again -> EBUSY", &o, EBUSY, 1);
 	o = good(c2, b);
 	expect("reusing the backend of a live session -> EBUSY", &o, EBUSY,
@@ -302,7 +323,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: offload_errors NETNS\n");
 		return 2;
 	}
-	printf("TAP version 13\n1..23\n");
+	printf("TAP version 13\n1..24\n");
 	if (tnl_open(&nl, &st) || service_add(0)) {
 		printf("Bail out! cannot reach tlsgw\n");
 		return 1;
@@ -313,7 +334,7 @@ int main(int argc, char **argv)
 	tcp_pair(&b2peer, &b2);
 	bad_keys(c, b);
 	bad_sockets(c, b, argv[1]);
-	good_then_duplicate(c, b, c2, b2);
+	good_then_duplicate(c, b, bpeer, c2, b2);
 	printf("# %d of %d failed\n", failed, ntest);
 	tnl_close(&nl);
 	return failed ? 1 : 0;

@@ -8,7 +8,7 @@
 tls_setup
 make_cert other other.test
 echo "hello through tlsgw" >"$T/www/index.html"
-head -c 8388608 /dev/urandom >"$T/www/8m"
+head -c 16777216 /dev/urandom >"$T/www/16m"
 start_tlsgwd "certificate = $T/other.pem $T/other.key"
 
 # curl ARGS...: fetch index.html, compare, and prove a kernel session
@@ -66,13 +66,23 @@ check "curl verifies other.test against its own certificate" fetch_other
 
 # A transfer slow enough to watch: the session list shows it, and its
 # byte counter grows while tlsgwd does nothing.
-gw_curl --limit-rate 400K -o "$T/8m.out" https://www.test/8m &
+gw_curl --limit-rate 400K -o "$T/16m.out" https://www.test/16m &
 cpid=$!
 sleep 3
 list=$(tlsgwctl -j session list)
 tlsgwctl session list
-sleep 2
-list2=$(tlsgwctl -j session list)
+# Socket buffers take megabytes at once, and a slow reader drains them
+# slowly: give the counter up to 30 s to move.
+bytes_out() {
+	echo "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["bytes_out"])'
+}
+end=$(($(date +%s) + 30))
+while :; do
+	sleep 1
+	list2=$(tlsgwctl -j session list)
+	[ "$(bytes_out "$list2")" -gt "$(bytes_out "$list")" ] && break
+	[ "$(date +%s)" -lt $end ] || break
+done
 check "session list shows the live session" python3 -c '
 import json, sys
 s = json.loads(sys.argv[1])
@@ -95,7 +105,7 @@ check "session show ID works" sh -c "tlsgwctl session show $id | grep -q '$GW4:4
 # A reload (SIGHUP) leaves live sessions alone.
 kill -HUP "$tlsgwd_pid"
 wait $cpid
-check "the slow download arrived intact across a tlsgwd reload" cmp -s "$T/8m.out" "$T/www/8m"
+check "the slow download arrived intact across a tlsgwd reload" cmp -s "$T/16m.out" "$T/www/16m"
 check "tlsgwd logged the reload" grep -q -i "reload" "$T/tlsgwd.log"
 check "and still serves after it" fetch_ok
 check "all sessions ended" wait_no_sessions
