@@ -34,7 +34,7 @@ DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	bc flex bison libelf-dev \
 	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d
 
-CACHE ?= $(HOME)/.cache/tlsgw
+CACHE ?= $(or $(HOME),/root)/.cache/tlsgw
 CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl
 
 .PHONY: all module tools deps check check-debug unit selftests vm demo lint \

@@ -49,7 +49,7 @@ done
 
 hash=$(sha256sum <"$fragment" | cut -c1-12)
 key=${pkgver//[^A-Za-z0-9.+~-]/_}-$hash
-top=${TLSGW_CACHE:-$HOME/.cache/tlsgw}/debug-kernel
+top=${TLSGW_CACHE:-${HOME:-/root}/.cache/tlsgw}/debug-kernel
 dir=$top/$key
 kdir=$dir/linux-source-6.1
 log=$dir/build.log
