@@ -191,6 +191,25 @@ int tlskeys_attach(SSL *ssl)
 	return 0;
 }
 
+/* Runs OpenSSL's KDF called name with params; 0 on success. */
+static int kdf_derive(const char *name, const OSSL_PARAM *params,
+		      uint8_t *out, size_t out_len)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, name, NULL);
+	EVP_KDF_CTX *kctx;
+	int ret;
+
+	if (!kdf)
+		return -1;
+	kctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (!kctx)
+		return -1;
+	ret = EVP_KDF_derive(kctx, out, out_len, params) > 0 ? 0 : -1;
+	EVP_KDF_CTX_free(kctx);
+	return ret;
+}
+
 int tlskeys_hkdf_expand_label(const EVP_MD *md, const uint8_t *secret,
 			      size_t secret_len, const char *label,
 			      uint8_t *out, size_t out_len)
@@ -200,9 +219,6 @@ int tlskeys_hkdf_expand_label(const EVP_MD *md, const uint8_t *secret,
 	size_t llen = strlen(label), n = 0;
 	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
 	OSSL_PARAM params[5], *p = params;
-	EVP_KDF_CTX *kctx;
-	EVP_KDF *kdf;
-	int ret;
 
 	if (llen + 6 > 255 || out_len > 0xffff)
 		return -1;
@@ -215,13 +231,6 @@ int tlskeys_hkdf_expand_label(const EVP_MD *md, const uint8_t *secret,
 	n += llen;
 	info[n++] = 0;
 
-	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	if (!kdf)
-		return -1;
-	kctx = EVP_KDF_CTX_new(kdf);
-	EVP_KDF_free(kdf);
-	if (!kctx)
-		return -1;
 	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
 	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
 						(char *)EVP_MD_get0_name(md), 0);
@@ -229,9 +238,7 @@ int tlskeys_hkdf_expand_label(const EVP_MD *md, const uint8_t *secret,
 						 (void *)secret, secret_len);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n);
 	*p = OSSL_PARAM_construct_end();
-	ret = EVP_KDF_derive(kctx, out, out_len, params) > 0 ? 0 : -1;
-	EVP_KDF_CTX_free(kctx);
-	return ret;
+	return kdf_derive("HKDF", params, out, out_len);
 }
 
 int tlskeys_tls12_prf(const EVP_MD *md, const uint8_t *secret,
@@ -240,17 +247,7 @@ int tlskeys_tls12_prf(const EVP_MD *md, const uint8_t *secret,
 		      uint8_t *out, size_t out_len)
 {
 	OSSL_PARAM params[5], *p = params;
-	EVP_KDF_CTX *kctx;
-	EVP_KDF *kdf;
-	int ret;
 
-	kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
-	if (!kdf)
-		return -1;
-	kctx = EVP_KDF_CTX_new(kdf);
-	EVP_KDF_free(kdf);
-	if (!kctx)
-		return -1;
 	/* Several SEED parameters are concatenated: label, then seed. */
 	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
 						(char *)EVP_MD_get0_name(md), 0);
@@ -261,9 +258,7 @@ int tlskeys_tls12_prf(const EVP_MD *md, const uint8_t *secret,
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED,
 						 (void *)seed, seed_len);
 	*p = OSSL_PARAM_construct_end();
-	ret = EVP_KDF_derive(kctx, out, out_len, params) > 0 ? 0 : -1;
-	EVP_KDF_CTX_free(kctx);
-	return ret;
+	return kdf_derive("TLS1-PRF", params, out, out_len);
 }
 
 static int fail(char *err, size_t errlen, const char *msg)
