@@ -169,21 +169,127 @@
  *	multicast group to CAP_NET_ADMIN, so anyone in the namespace may
  *	listen; SESSION_GET (admin only) has the addresses.
  *
+ * SOCKS5 (TLSGW_F_SOCKS5)
+ * ---------------------
+ *
+ * A SOCKS5 service (RFC 1928, RFC 1929) is a listening socket the kernel
+ * owns: greeting, authentication, the request, name resolution (through
+ * tlsgwd), the outgoing connection and the relaying all happen in the
+ * kernel. Every SOCKS command takes TLSGW_A_SOCKS, a nest of enum
+ * tlsgw_socks_attr.
+ *
+ * TLSGW_CMD_SOCKS_NEW (doit)
+ *	Creates a service and starts listening. -EEXIST if the name is
+ *	taken, -EADDRINUSE if the address is, -ENOSPC past
+ *	TLSGW_SOCKS_SERVICES_MAX services in the namespace.
+ *	  TLSGW_SOCKS_A_NAME		string, as TLSGW_SVC_A_NAME; required
+ *	  TLSGW_SOCKS_A_LISTEN		binary sockaddr_in or sockaddr_in6,
+ *					required; port 0 picks a free port
+ *					(SOCKS_GET reports it)
+ *	  TLSGW_SOCKS_A_AUTH		u32, enum tlsgw_socks_auth: the one
+ *					method the service accepts (default
+ *					TLSGW_SOCKS_AUTH_NONE)
+ *	  TLSGW_SOCKS_A_FLAGS		u32, enum tlsgw_socks_flags
+ *	    TLSGW_SOCKS_F_OPEN		lab setup: a request no rule matches
+ *					is allowed. Without it (the default)
+ *					such a request is denied, so a new
+ *					service refuses everything until
+ *					rules allow something.
+ *	  TLSGW_SOCKS_A_MAX_SESSIONS	u32, connections (negotiating or
+ *					relaying) at once; default 1000,
+ *					1 to 1000000
+ *	  TLSGW_SOCKS_A_NEG_TIMEOUT	u32, seconds a client has from its
+ *					connection to a complete request
+ *					(default 10, 1 to 3600)
+ *	  TLSGW_SOCKS_A_IDLE_TIMEOUT	u32, seconds without traffic before a
+ *					relayed connection or UDP association
+ *					is closed; 0: never (default 300, at
+ *					most 604800)
+ *
+ * TLSGW_CMD_SOCKS_DEL (doit)
+ *	Takes TLSGW_SOCKS_A_NAME. Stops listening, resets the service's
+ *	connections and ends its UDP associations.
+ *
+ * TLSGW_CMD_SOCKS_GET (doit with TLSGW_SOCKS_A_NAME, or dump)
+ *	Returns NAME, LISTEN (the bound address), AUTH, FLAGS,
+ *	MAX_SESSIONS, NEG_TIMEOUT, IDLE_TIMEOUT and
+ *	  TLSGW_SOCKS_A_COUNTERS	nest of enum tlsgw_socks_counter
+ *	The doit reply also lists the users and the rules, in order:
+ *	  TLSGW_SOCKS_A_USERS		nest of TLSGW_SOCKS_A_USER nests, each
+ *					with USER_A_NAME and USER_A_COUNTERS
+ *	  TLSGW_SOCKS_A_RULES		nest of TLSGW_SOCKS_A_RULE nests as
+ *					SOCKS_RULE_NEW takes them, with
+ *					RULE_A_INDEX and RULE_A_HITS
+ *
+ * TLSGW_CMD_SOCKS_USER_NEW, TLSGW_CMD_SOCKS_USER_DEL (doit)
+ *	Take TLSGW_SOCKS_A_NAME (the service) and TLSGW_SOCKS_A_USER:
+ *	  TLSGW_SOCKS_USER_A_NAME	string, 1 to 255 bytes, required
+ *	  TLSGW_SOCKS_USER_A_PASSWORD	binary, 1 to 255 bytes, required by
+ *					USER_NEW; request only
+ *	USER_NEW adds the user or replaces its password. The kernel keeps
+ *	only a random 16-byte salt and SHA-256(salt || password), compares
+ *	in constant time, zeroes the password and never reports either.
+ *	At most TLSGW_SOCKS_USERS_MAX users per service (-ENOSPC).
+ *
+ * TLSGW_CMD_SOCKS_RULE_NEW, TLSGW_CMD_SOCKS_RULE_DEL (doit)
+ *	Take TLSGW_SOCKS_A_NAME and TLSGW_SOCKS_A_RULE. Rules are an ordered
+ *	list; the first rule that matches a request decides, and a request
+ *	no rule matches is denied (allowed with TLSGW_SOCKS_F_OPEN). A rule
+ *	matches when every criterion it has matches; a missing criterion
+ *	matches anything.
+ *	  TLSGW_SOCKS_RULE_A_INDEX	u32: RULE_NEW inserts the rule at
+ *					this position (default: appends);
+ *					RULE_DEL removes the rule there
+ *					(required). -ENOENT past the end.
+ *	  TLSGW_SOCKS_RULE_A_ACTION	u32, enum tlsgw_socks_action,
+ *					required by RULE_NEW
+ *	  TLSGW_SOCKS_RULE_A_SRC	binary, 4 or 16 bytes: client address
+ *	  TLSGW_SOCKS_RULE_A_SRC_PLEN	u8, its prefix length (default: all
+ *					bits); an IPv4 prefix matches only
+ *					IPv4 clients, IPv6 only IPv6
+ *	  TLSGW_SOCKS_RULE_A_DST, _DST_PLEN
+ *					the same for the destination; a
+ *					DOMAINNAME request is matched once
+ *					per resolved address
+ *	  TLSGW_SOCKS_RULE_A_PORT_MIN,	u16, destination port range
+ *	  TLSGW_SOCKS_RULE_A_PORT_MAX	(inclusive)
+ *	  TLSGW_SOCKS_RULE_A_COMMANDS	u32, mask of 1 << TLSGW_SOCKS_CMD_*
+ *	  TLSGW_SOCKS_RULE_A_USER	string, the authenticated user
+ *	  TLSGW_SOCKS_RULE_A_HITS	u64, requests decided; reply only
+ *	At most TLSGW_SOCKS_RULES_MAX rules per service (-ENOSPC).
+ *	A denial answers the client with reply code 0x02, counts, and sends
+ *	TLSGW_EVENT_SOCKS_DENIED.
+ *
+ * TLSGW_CMD_SOCKS_RESOLVE (doit, and kernel-to-daemon unicast)
+ *	The name resolution upcall. The daemon (tlsgwd) registers by sending
+ *	TLSGW_A_RESOLVE with TLSGW_RESOLVE_A_FLAGS = TLSGW_RESOLVE_F_REGISTER
+ *	on the socket it will answer from; the last registration in a
+ *	namespace wins and lasts until that socket is closed or cannot be
+ *	reached. For each DOMAINNAME request the kernel sends that socket a
+ *	TLSGW_CMD_SOCKS_RESOLVE message (unicast, never multicast) with
+ *	TLSGW_A_RESOLVE holding ID (u64) and NAME (string, 1 to 255 bytes,
+ *	as the client sent it). The daemon answers with a SOCKS_RESOLVE
+ *	request holding the same ID and either up to
+ *	TLSGW_RESOLVE_ADDRS_MAX TLSGW_RESOLVE_A_ADDR attributes (binary, 4
+ *	or 16 bytes each, in the order to try) or TLSGW_RESOLVE_A_ERROR (u32,
+ *	enum tlsgw_resolve_error). An answer for an unknown or expired ID
+ *	gets -ENOENT. Without a registered daemon, after the module
+ *	parameter socks_resolve_timeout (seconds, default 5) or beyond
+ *	socks_max_resolves pending upcalls per namespace (default 256), the
+ *	client gets reply 0x04 (host unreachable) or 0x01 (general failure)
+ *	and the failure is counted.
+ *
  * The following commands are reserved for the objects that are coming:
  * their numbers are fixed, a module that does not implement them answers
  * -EOPNOTSUPP and does not set their TLSGW_F_* bit.
  *
- *   TLSGW_CMD_SOCKS_NEW, _DEL, _GET	in-kernel SOCKS5 services
- *   TLSGW_CMD_SOCKS_USER_NEW, _DEL	SOCKS5 RFC 1929 users
- *   TLSGW_CMD_SOCKS_RULE_NEW, _DEL	SOCKS5 allow/deny rules
- *   TLSGW_CMD_SOCKS_RESOLVE		DNS upcall to and answer from tlsgwd
  *   TLSGW_CMD_STARTTLS_POLICY_NEW, _DEL, _GET
  *					STARTTLS policies
  *   TLSGW_CMD_STARTTLS_FLOW_GET	dump tracked STARTTLS flows
  *
  * Each of those takes and returns one nested attribute named after its
- * object (TLSGW_A_SOCKS, TLSGW_A_STARTTLS); the attribute sets inside
- * those nests will be defined here together with the commands.
+ * object (TLSGW_A_STARTTLS); the attribute set inside that nest will be
+ * defined here together with the commands.
  *
  * Limits
  * ------
@@ -251,6 +357,7 @@ enum tlsgw_attr {
 	TLSGW_A_SOCKS,		/* nest, reserved */
 	TLSGW_A_STARTTLS,	/* nest, reserved */
 	TLSGW_A_EVENT,		/* nest, reserved */
+	TLSGW_A_RESOLVE,	/* nest of enum tlsgw_resolve_attr */
 
 	__TLSGW_A_MAX
 };
@@ -317,6 +424,7 @@ enum tlsgw_event_attr {
 	TLSGW_EV_A_UNSPEC,
 	TLSGW_EV_A_TYPE,		/* u32, enum tlsgw_event */
 	TLSGW_EV_A_REASON,		/* u32, enum tlsgw_close_reason */
+	TLSGW_EV_A_SOCKS_CMD,		/* u32, enum tlsgw_socks_cmd */
 
 	__TLSGW_EV_A_MAX
 };
@@ -327,6 +435,9 @@ enum tlsgw_event {
 	TLSGW_EVENT_UNSPEC,
 	TLSGW_EVENT_SESSION_OPEN,
 	TLSGW_EVENT_SESSION_CLOSE,
+	TLSGW_EVENT_SOCKS_DENIED,	/* with TLSGW_A_SOCKS: NAME; and
+					 * TLSGW_EV_A_SOCKS_CMD
+					 */
 };
 
 /* Why a session ended. */
@@ -387,5 +498,148 @@ enum tlsgw_counter {
 };
 
 #define TLSGW_CTR_MAX (__TLSGW_CTR_MAX - 1)
+
+/* SOCKS5: see the prose above. */
+#define TLSGW_SOCKS_SERVICES_MAX	64
+#define TLSGW_SOCKS_USERS_MAX		1024
+#define TLSGW_SOCKS_RULES_MAX		256
+#define TLSGW_RESOLVE_ADDRS_MAX		16
+
+enum tlsgw_socks_attr {
+	TLSGW_SOCKS_A_UNSPEC,
+	TLSGW_SOCKS_A_NAME,		/* string */
+	TLSGW_SOCKS_A_LISTEN,		/* sockaddr_in or sockaddr_in6 */
+	TLSGW_SOCKS_A_AUTH,		/* u32, enum tlsgw_socks_auth */
+	TLSGW_SOCKS_A_FLAGS,		/* u32, enum tlsgw_socks_flags */
+	TLSGW_SOCKS_A_MAX_SESSIONS,	/* u32 */
+	TLSGW_SOCKS_A_NEG_TIMEOUT,	/* u32, seconds */
+	TLSGW_SOCKS_A_IDLE_TIMEOUT,	/* u32, seconds */
+	TLSGW_SOCKS_A_COUNTERS,		/* nest of enum tlsgw_socks_counter */
+	TLSGW_SOCKS_A_USER,		/* nest of enum tlsgw_socks_user_attr */
+	TLSGW_SOCKS_A_USERS,		/* nest of TLSGW_SOCKS_A_USER; reply */
+	TLSGW_SOCKS_A_RULE,		/* nest of enum tlsgw_socks_rule_attr */
+	TLSGW_SOCKS_A_RULES,		/* nest of TLSGW_SOCKS_A_RULE; reply */
+
+	__TLSGW_SOCKS_A_MAX
+};
+
+#define TLSGW_SOCKS_A_MAX (__TLSGW_SOCKS_A_MAX - 1)
+
+enum tlsgw_socks_auth {
+	TLSGW_SOCKS_AUTH_NONE,		/* method 0x00 */
+	TLSGW_SOCKS_AUTH_USERPASS,	/* method 0x02, RFC 1929 */
+};
+
+enum tlsgw_socks_flags {
+	TLSGW_SOCKS_F_OPEN = 1U << 0,
+
+	__TLSGW_SOCKS_F_ALL = TLSGW_SOCKS_F_OPEN
+};
+
+/* SOCKS5 commands as RFC 1928 numbers them. */
+enum tlsgw_socks_cmd {
+	TLSGW_SOCKS_CMD_CONNECT = 1,
+	TLSGW_SOCKS_CMD_BIND = 2,
+	TLSGW_SOCKS_CMD_UDP_ASSOCIATE = 3,
+};
+
+#define TLSGW_SOCKS_CMDS_ALL	((1U << TLSGW_SOCKS_CMD_CONNECT) | \
+				 (1U << TLSGW_SOCKS_CMD_BIND) | \
+				 (1U << TLSGW_SOCKS_CMD_UDP_ASSOCIATE))
+
+enum tlsgw_socks_user_attr {
+	TLSGW_SOCKS_USER_A_UNSPEC,
+	TLSGW_SOCKS_USER_A_NAME,	/* string */
+	TLSGW_SOCKS_USER_A_PASSWORD,	/* binary; request only */
+	TLSGW_SOCKS_USER_A_COUNTERS,	/* nest of enum tlsgw_socks_counter */
+
+	__TLSGW_SOCKS_USER_A_MAX
+};
+
+#define TLSGW_SOCKS_USER_A_MAX (__TLSGW_SOCKS_USER_A_MAX - 1)
+
+enum tlsgw_socks_rule_attr {
+	TLSGW_SOCKS_RULE_A_UNSPEC,
+	TLSGW_SOCKS_RULE_A_INDEX,	/* u32 */
+	TLSGW_SOCKS_RULE_A_ACTION,	/* u32, enum tlsgw_socks_action */
+	TLSGW_SOCKS_RULE_A_SRC,		/* binary, 4 or 16 bytes */
+	TLSGW_SOCKS_RULE_A_SRC_PLEN,	/* u8 */
+	TLSGW_SOCKS_RULE_A_DST,		/* binary, 4 or 16 bytes */
+	TLSGW_SOCKS_RULE_A_DST_PLEN,	/* u8 */
+	TLSGW_SOCKS_RULE_A_PORT_MIN,	/* u16 */
+	TLSGW_SOCKS_RULE_A_PORT_MAX,	/* u16 */
+	TLSGW_SOCKS_RULE_A_COMMANDS,	/* u32, 1 << enum tlsgw_socks_cmd */
+	TLSGW_SOCKS_RULE_A_USER,	/* string */
+	TLSGW_SOCKS_RULE_A_HITS,	/* u64; reply only */
+	TLSGW_SOCKS_RULE_A_PAD,
+
+	__TLSGW_SOCKS_RULE_A_MAX
+};
+
+#define TLSGW_SOCKS_RULE_A_MAX (__TLSGW_SOCKS_RULE_A_MAX - 1)
+
+enum tlsgw_socks_action {
+	TLSGW_SOCKS_ALLOW = 1,
+	TLSGW_SOCKS_DENY = 2,
+};
+
+/*
+ * Counters in TLSGW_SOCKS_A_COUNTERS (per service) and
+ * TLSGW_SOCKS_USER_A_COUNTERS (per user: CONNECTIONS, REQUESTS_OK,
+ * DENIED, AUTH_FAILED and the byte counters).
+ */
+enum tlsgw_socks_counter {
+	TLSGW_SOCKS_CTR_UNSPEC,
+	TLSGW_SOCKS_CTR_ACTIVE,		/* gauge: connections now */
+	TLSGW_SOCKS_CTR_CONNECTIONS,	/* accepted (users: authenticated) */
+	TLSGW_SOCKS_CTR_REQUESTS_OK,	/* requests granted (reply 0x00) */
+	TLSGW_SOCKS_CTR_DENIED,		/* refused by the rules (0x02) */
+	TLSGW_SOCKS_CTR_AUTH_FAILED,	/* no acceptable method, bad password */
+	TLSGW_SOCKS_CTR_PROTO_ERRORS,	/* malformed or unsupported requests */
+	TLSGW_SOCKS_CTR_NEG_TIMEOUTS,	/* request not complete in time */
+	TLSGW_SOCKS_CTR_LIMIT_REJECTED,	/* over max_sessions */
+	TLSGW_SOCKS_CTR_CONNECT_FAILED,	/* outgoing connect or BIND failed */
+	TLSGW_SOCKS_CTR_RESOLVE_FAILED,	/* name not resolved */
+	TLSGW_SOCKS_CTR_EARLY_DATA,	/* data sent before the reply: kept
+					 * and relayed once connected
+					 */
+	TLSGW_SOCKS_CTR_IDLE_CLOSED,	/* closed by the idle timeout */
+	TLSGW_SOCKS_CTR_BYTES_IN,	/* client -> destination (TCP+UDP) */
+	TLSGW_SOCKS_CTR_BYTES_OUT,	/* destination -> client */
+	TLSGW_SOCKS_CTR_UDP_IN,		/* datagrams relayed from the client */
+	TLSGW_SOCKS_CTR_UDP_OUT,	/* datagrams relayed to the client */
+	TLSGW_SOCKS_CTR_UDP_FRAG_DROPPED,	/* FRAG != 0 */
+	TLSGW_SOCKS_CTR_UDP_DROPPED,	/* malformed, denied or stray */
+
+	__TLSGW_SOCKS_CTR_MAX
+};
+
+#define TLSGW_SOCKS_CTR_MAX (__TLSGW_SOCKS_CTR_MAX - 1)
+
+enum tlsgw_resolve_attr {
+	TLSGW_RESOLVE_A_UNSPEC,
+	TLSGW_RESOLVE_A_ID,		/* u64 */
+	TLSGW_RESOLVE_A_NAME,		/* string; kernel to daemon */
+	TLSGW_RESOLVE_A_ADDR,		/* binary, 4 or 16 bytes; repeated */
+	TLSGW_RESOLVE_A_ERROR,		/* u32, enum tlsgw_resolve_error */
+	TLSGW_RESOLVE_A_FLAGS,		/* u32, enum tlsgw_resolve_flags */
+	TLSGW_RESOLVE_A_PAD,
+
+	__TLSGW_RESOLVE_A_MAX
+};
+
+#define TLSGW_RESOLVE_A_MAX (__TLSGW_RESOLVE_A_MAX - 1)
+
+enum tlsgw_resolve_flags {
+	TLSGW_RESOLVE_F_REGISTER = 1U << 0,
+
+	__TLSGW_RESOLVE_F_ALL = TLSGW_RESOLVE_F_REGISTER
+};
+
+enum tlsgw_resolve_error {
+	TLSGW_RESOLVE_OK,
+	TLSGW_RESOLVE_NXDOMAIN,		/* no such name: reply 0x04 */
+	TLSGW_RESOLVE_TEMPFAIL,		/* resolver failure: reply 0x01 */
+};
 
 #endif /* _UAPI_LINUX_TLSGW_H */
