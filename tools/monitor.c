@@ -14,6 +14,26 @@
 
 #include "fmt.h"
 #include "json.h"
+#include "socks_rule.h"
+
+/* TLSGW_A_SOCKS of a denial: just the service's name. */
+static int parse_socks(const struct nlattr *nest, struct monitor_event *ev,
+		       struct tnl_status *st)
+{
+	struct nlattr *sb[TLSGW_SOCKS_A_MAX + 1];
+
+	if (!nest)
+		return tnl_bad_reply(st, "SOCKS event without TLSGW_A_SOCKS");
+	if (nla_parse_nested(sb, TLSGW_SOCKS_A_MAX, (struct nlattr *)nest,
+			     NULL) < 0 || !fmt_nest_whole(nest))
+		return tnl_bad_reply(st, "malformed SOCKS event");
+	if (!sb[TLSGW_SOCKS_A_NAME] ||
+	    fmt_name_attr(sb[TLSGW_SOCKS_A_NAME], ev->socks_service,
+			  sizeof(ev->socks_service)) < 0)
+		return tnl_bad_reply(st, "SOCKS event without a valid service "
+				     "name");
+	return 0;
+}
 
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st)
@@ -25,10 +45,8 @@ int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	if (fmt_parse_msg(msg, TLSGW_CMD_EVENT, "event", tb, st))
 		return -1;
-	if (!tb[TLSGW_A_EVENT] || !tb[TLSGW_A_SESSION])
-		return tnl_bad_reply(st, "event without %s",
-				     tb[TLSGW_A_EVENT] ? "a session"
-						       : "TLSGW_A_EVENT");
+	if (!tb[TLSGW_A_EVENT])
+		return tnl_bad_reply(st, "event without TLSGW_A_EVENT");
 	err = nla_parse_nested(eb, TLSGW_EV_A_MAX, tb[TLSGW_A_EVENT], NULL);
 	if (err == 0 && !fmt_nest_whole(tb[TLSGW_A_EVENT]))
 		return tnl_bad_reply(st, "truncated attribute in "
@@ -46,6 +64,17 @@ int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		ev->reason = nla_get_u32(eb[TLSGW_EV_A_REASON]);
 		ev->has_reason = true;
 	}
+	if (eb[TLSGW_EV_A_SOCKS_CMD]) {
+		if (nla_len(eb[TLSGW_EV_A_SOCKS_CMD]) != sizeof(uint32_t))
+			return tnl_bad_reply(st, "event SOCKS command is not "
+					     "a u32");
+		ev->socks_cmd = nla_get_u32(eb[TLSGW_EV_A_SOCKS_CMD]);
+		ev->has_socks_cmd = true;
+	}
+	if (ev->type == TLSGW_EVENT_SOCKS_DENIED)
+		return parse_socks(tb[TLSGW_A_SOCKS], ev, st);
+	if (!tb[TLSGW_A_SESSION])
+		return tnl_bad_reply(st, "event without a session");
 	return session_parse_nest(tb[TLSGW_A_SESSION], &ev->session, st);
 }
 
@@ -56,6 +85,8 @@ static const char *event_name(uint32_t type, char *buf, size_t size)
 		return "open";
 	case TLSGW_EVENT_SESSION_CLOSE:
 		return "close";
+	case TLSGW_EVENT_SOCKS_DENIED:
+		return "denied";
 	}
 	snprintf(buf, size, "event%" PRIu32, type);
 	return buf;
@@ -74,6 +105,16 @@ static void print_text(FILE *out, const struct monitor_event *ev)
 	const struct tlsgw_session *s = &ev->session;
 	char buf[32];
 
+	if (ev->type == TLSGW_EVENT_SOCKS_DENIED) {
+		fputs("socks denied ", out);
+		fmt_sanitized(out, ev->socks_service);
+		if (ev->has_socks_cmd)
+			fprintf(out, " cmd %s", socks_cmd_name(ev->socks_cmd,
+							       buf,
+							       sizeof(buf)));
+		fputc('\n', out);
+		return;
+	}
 	fprintf(out, "session %s ", event_name(ev->type, buf, sizeof(buf)));
 	if (ev->type != TLSGW_EVENT_SESSION_CLOSE) {
 		session_print_line(out, s);
@@ -106,6 +147,19 @@ static void print_json(FILE *out, const struct monitor_event *ev, bool pretty)
 	json_init(&j, out, pretty);
 	json_object_open(&j);
 	json_key(&j, "event");
+	if (ev->type == TLSGW_EVENT_SOCKS_DENIED) {
+		json_string(&j, "socks-denied");
+		json_key(&j, "service");
+		json_string(&j, ev->socks_service);
+		if (ev->has_socks_cmd) {
+			json_key(&j, "command");
+			json_string(&j, socks_cmd_name(ev->socks_cmd, buf,
+						       sizeof(buf)));
+		}
+		json_object_close(&j);
+		json_finish(&j);
+		return;
+	}
 	snprintf(name, sizeof(name), "session-%s",
 		 event_name(ev->type, buf, sizeof(buf)));
 	json_string(&j, name);
@@ -322,14 +376,15 @@ static int cmd_events(const struct cli_opts *opts, int argc, char **argv)
 }
 
 static const struct cli_cmd monitor_cmds[] = {
-	{ "events", "[count N]", "print session events as they happen, until "
-	  "interrupted or after N events", cmd_events },
+	{ "events", "[count N]", "print session and SOCKS5 events as they "
+	  "happen, until interrupted or after N events", cmd_events },
 	{ 0 }
 };
 
 const struct cli_object monitor_object = {
 	.name = "monitor",
-	.help = "follow session events (opened and closed sessions)",
+	.help = "follow events (sessions opened and closed, SOCKS5 "
+		"requests denied)",
 	.default_cmd = "events",
 	.cmds = monitor_cmds,
 	.args_without_cmd = true,

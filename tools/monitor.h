@@ -21,20 +21,26 @@ struct monitor_event {
 	uint32_t type;		/* enum tlsgw_event, maybe one we don't know */
 	bool has_reason;
 	uint32_t reason;	/* enum tlsgw_close_reason */
-	struct tlsgw_session session;
+	struct tlsgw_session session;	/* session events */
+	/* TLSGW_EVENT_SOCKS_DENIED: the service and the SOCKS command. */
+	char socks_service[TLSGW_NAME_MAX];
+	bool has_socks_cmd;
+	uint32_t socks_cmd;		/* enum tlsgw_socks_cmd */
 };
 
 /*
  * Parses one TLSGW_CMD_EVENT message: TLSGW_A_EVENT with TYPE (REASON
- * optional) and TLSGW_A_SESSION are required. -1 with st filled if it
- * breaks the contract.
+ * and SOCKS_CMD optional), and TLSGW_A_SESSION, or for a SOCKS denial
+ * TLSGW_A_SOCKS with the service's NAME, are required. -1 with st filled
+ * if it breaks the contract.
  */
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st);
 
 /*
  * "session open <as session list>", "session close ID SERVICE reason
- * REASON in N out N", or a JSON object; with the newline.
+ * REASON in N out N", "socks denied SERVICE cmd CMD", or a JSON object;
+ * with the newline.
  */
 void event_print(FILE *out, const struct monitor_event *ev,
 		 const struct cli_opts *opts);

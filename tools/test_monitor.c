@@ -14,7 +14,7 @@
 #include "monitor.h"
 #include "tap.h"
 
-#define PLAN 11
+#define PLAN 16
 
 static char *buf;
 static size_t len;
@@ -128,6 +128,40 @@ static void test_print(void)
 	       "in 11 out 22 age 1s idle 0s\n", "unknown event by number");
 }
 
+/* A SOCKS denial: service name (NULL: no TLSGW_A_SOCKS), command. */
+static struct nl_msg *denied(const char *name, int cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, 0, 0x20, 0, 0, TLSGW_CMD_EVENT, 1);
+	nest = nla_nest_start(msg, TLSGW_A_EVENT);
+	nla_put_u32(msg, TLSGW_EV_A_TYPE, TLSGW_EVENT_SOCKS_DENIED);
+	if (cmd >= 0)
+		nla_put_u32(msg, TLSGW_EV_A_SOCKS_CMD, cmd);
+	nla_nest_end(msg, nest);
+	if (name) {
+		nest = nla_nest_start(msg, TLSGW_A_SOCKS);
+		nla_put_string(msg, TLSGW_SOCKS_A_NAME, name);
+		nla_nest_end(msg, nest);
+	}
+	return msg;
+}
+
+static void test_socks(void)
+{
+	tap_is(printed(denied("proxy", TLSGW_SOCKS_CMD_CONNECT), false),
+	       "socks denied proxy cmd connect\n", "SOCKS denial, text");
+	tap_is(printed(denied("proxy", TLSGW_SOCKS_CMD_UDP_ASSOCIATE), true),
+	       "{\"event\":\"socks-denied\",\"service\":\"proxy\","
+	       "\"command\":\"udp\"}\n", "SOCKS denial, JSON line");
+	tap_is(printed(denied("p", 9), false), "socks denied p cmd cmd9\n",
+	       "unknown SOCKS command by number");
+	tap_is(printed(denied("p", -1), true),
+	       "{\"event\":\"socks-denied\",\"service\":\"p\"}\n",
+	       "SOCKS denial without a command");
+}
+
 static bool rejected(struct nl_msg *msg, const char *what)
 {
 	struct monitor_event ev;
@@ -165,12 +199,15 @@ static void test_reject(void)
 	nla_put_string(msg, TLSGW_SESS_A_SERVICE, "web");
 	nla_nest_end(msg, nest);
 	tap_ok(rejected(msg, "u16 type"), "u16 event type");
+	tap_ok(rejected(denied(NULL, 1), "no socks nest"),
+	       "SOCKS denial without TLSGW_A_SOCKS");
 }
 
 int main(void)
 {
 	tap_plan(PLAN);
 	test_print();
+	test_socks();
 	test_reject();
 	free(buf);
 	return tap_done(PLAN);
