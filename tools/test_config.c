@@ -11,7 +11,7 @@
 #include "test_cert.h"
 #include "tlsgwd_conf.h"
 
-#define PLAN 47
+#define PLAN 59
 
 static char dir[] = "/tmp/test_config.XXXXXX";
 static char cert_a[256], key_a[256], cert_b[256], key_b[256];
@@ -117,11 +117,12 @@ static void test_errors(void)
 	bad(SVC "oops\n", "t.conf:5: expected 'key = value' or a [section]\n",
 	    "line without '='");
 	bad("backend = 1.2.3.4:5\n" SVC,
-	    "t.conf:1: 'backend' outside a section ([global] or "
-	    "[service NAME] first)\n", "key before any section");
+	    "t.conf:1: 'backend' outside a section ([global], "
+	    "[service NAME] or [socks NAME] first)\n", "key before any section");
 	bad("[bogus]\nfoo = bar\n" SVC,
-	    "t.conf:1: unknown section [bogus] (expected [global] or "
-	    "[service NAME])\n", "unknown section; its keys not reported");
+	    "t.conf:1: unknown section [bogus] (expected [global], "
+	    "[service NAME] or [socks NAME])\n",
+	    "unknown section; its keys not reported");
 	bad("[service\n" SVC, "t.conf:1: malformed section header\n",
 	    "unterminated section header");
 	bad("[service a/b]\n" SVC,
@@ -184,8 +185,8 @@ static void test_errors(void)
 	    "certificate = a b\n",
 	    "t.conf:5: listen address 127.0.0.1:4430 is already used by "
 	    "service 's'\n", "same listen address twice");
-	bad("# nothing\n", "t.conf:1: no [service NAME] defined\n",
-	    "no service");
+	bad("# nothing\n", "t.conf:1: no [service NAME] or [socks NAME] "
+	    "defined\n", "no service");
 }
 
 /* conf_load_certs() on a parsed config; returns its messages. */
@@ -285,6 +286,123 @@ static void test_certs(void)
 	conf_free(&c);
 }
 
+static void test_socks(void)
+{
+	static const char text[] =
+		"[global]\n"
+		"resolver-cache = 10\n"
+		"resolver-cache-ttl = 60\n"
+		"resolver-threads = 2\n"
+		"[socks proxy]\n"
+		"listen = [::1]:1080\n"
+		"auth = userpass\n"
+		"open = yes\n"
+		"max-sessions = 50\n"
+		"neg-timeout = 5\n"
+		"idle-timeout = 0\n"
+		"user = alice /etc/alice.pw\n"
+		"user = bob   /etc/bob.pw\n"
+		"rule = deny to 10.0.0.0/8\n"
+		"rule = allow port 80-443 cmd connect user alice\n"
+		"[socks lab]\n"
+		"listen = 127.0.0.1:1081\n";
+	const struct conf_socks *k;
+	char want[1024], pwfile[300];
+	struct conf c;
+	FILE *f;
+	int n;
+
+	tap_is(parse(text, &c, &n), "", "[socks] sections alone are valid");
+	tap_ok(n == 0 && c.n_svc == 0 && c.n_socks == 2 &&
+	       c.resolver_cache == 10 && c.resolver_cache_ttl == 60 &&
+	       c.resolver_threads == 2, "two socks; resolver keys");
+	k = &c.socks[0];
+	tap_ok(!strcmp(k->name, "proxy") && k->has_listen &&
+	       k->listen.ss.ss_family == AF_INET6 &&
+	       k->auth == TLSGW_SOCKS_AUTH_USERPASS &&
+	       k->flags == TLSGW_SOCKS_F_OPEN && k->max_sessions == 50 &&
+	       k->neg_timeout == 5 && k->idle_timeout == 0,
+	       "socks settings");
+	tap_ok(k->n_users == 2 && !strcmp(k->users[1].name, "bob") &&
+	       !strcmp(k->users[1].password_file, "/etc/bob.pw") &&
+	       k->users[1].line == 13, "users with files and lines");
+	tap_ok(k->n_rules == 2 && k->rules[0].action == TLSGW_SOCKS_DENY &&
+	       k->rules[0].dst.len == 4 && k->rules[0].dst.plen == 8 &&
+	       k->rules[1].has_ports && k->rules[1].port_max == 443 &&
+	       !strcmp(k->rules[1].user, "alice") && k->rule_lines[1] == 15 &&
+	       !k->rules[1].has_index, "rules in order");
+	k = &c.socks[1];
+	tap_ok(k->auth == TLSGW_SOCKS_AUTH_NONE && !k->flags &&
+	       k->max_sessions == 1000 && k->neg_timeout == 10 &&
+	       k->idle_timeout == 300 && !k->n_users && !k->n_rules,
+	       "socks defaults");
+	conf_free(&c);
+
+	parse(SVC, &c, &n);
+	tap_ok(c.resolver_cache == 1024 && c.resolver_cache_ttl == 30 &&
+	       c.resolver_threads == 4, "resolver defaults");
+	conf_free(&c);
+
+	bad("[socks p]\nlisten = 1.2.3.4:1\nauth = gssapi\nopen = maybe\n"
+	    "max-sessions = 0\nneg-timeout = 3601\nidle-timeout = 604801\n"
+	    "rule = allow port 9-1\nrule = allow index 2\nrule = permit\n"
+	    "user = onlyname\nflavour = x\n",
+	    "t.conf:3: auth must be none or userpass\n"
+	    "t.conf:4: open must be yes or no\n"
+	    "t.conf:5: max-sessions must be 1 to 1000000\n"
+	    "t.conf:6: neg-timeout must be 1 to 3600 seconds\n"
+	    "t.conf:7: idle-timeout must be 0 to 604800 seconds (0: never)\n"
+	    "t.conf:8: invalid port range '9-1': the first port is above the "
+	    "last\n"
+	    "t.conf:9: 'index' is not taken here: rules apply in the order "
+	    "given\n"
+	    "t.conf:10: a rule starts with allow or deny, not 'permit'\n"
+	    "t.conf:11: user takes a name (1 to 255 bytes) and a password "
+	    "file: NAME FILE\n"
+	    "t.conf:12: unknown key 'flavour' in [socks p]\n",
+	    "bad socks values, each on its line");
+	bad("[socks p]\nauth = userpass\n[socks p]\n"
+	    "[socks q]\nlisten = 127.0.0.1:4430\nuser = a f\nuser = a g\n"
+	    SVC "[socks r/s]\n",
+	    "t.conf:3: socks 'p' already defined at line 1\n"
+	    "t.conf:7: user 'a' already defined at line 6\n"
+	    "t.conf:12: invalid SOCKS service name 'r/s' (1 to 31 of A-Z a-z "
+	    "0-9 _ . -)\n"
+	    "t.conf:1: socks 'p' has no 'listen' address\n"
+	    "t.conf:1: socks 'p' has auth = userpass but no 'user'\n"
+	    "t.conf:4: listen address 127.0.0.1:4430 is already used by "
+	    "service 's'\n"
+	    "t.conf:6: socks 'q': users need auth = userpass\n",
+	    "socks section errors");
+	bad("[global]\nresolver-cache = -1\nresolver-cache-ttl = 0\n"
+	    "resolver-threads = 65\n" SVC,
+	    "t.conf:2: resolver-cache must be 0 to 1000000 names\n"
+	    "t.conf:3: resolver-cache-ttl must be 1 to 86400 seconds\n"
+	    "t.conf:4: resolver-threads must be 1 to 64\n",
+	    "bad resolver values");
+
+	/* Password files: readable, one usable line. */
+	snprintf(pwfile, sizeof(pwfile), "%s/pw", dir);
+	f = fopen(pwfile, "w");
+	fputs("hunter2\n", f);
+	fclose(f);
+	snprintf(want, sizeof(want), "[socks p]\nlisten = 127.0.0.1:1\n"
+		 "auth = userpass\nuser = a %s\nuser = b %s/none\n", pwfile,
+		 dir);
+	parse(want, &c, &n);
+	free(out);
+	out = NULL;
+	f = open_memstream(&out, &out_len);
+	n = conf_check_socks(&c, f);
+	fclose(f);
+	snprintf(want, sizeof(want), "t.conf:5: user b: cannot open password "
+		 "file %s/none: No such file or directory\n", dir);
+	tap_ok(n == 1, "one unreadable password file");
+	tap_is(out, want, "password file errors name file and line");
+	conf_free(&c);
+	unlink(pwfile);
+}
+
 static void test_file(void)
 {
 	char path[300];
@@ -320,6 +438,7 @@ int main(void)
 	test_valid();
 	test_errors();
 	test_certs();
+	test_socks();
 	test_file();
 	unlink(cert_a);
 	unlink(key_a);

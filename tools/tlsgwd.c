@@ -2,7 +2,9 @@
 /*
  * tlsgwd: the handshake half of the tlsgw TLS gateway.
  *
- *   tlsgwd [-f] -c FILE     run (in the foreground; -f: log to stderr)
+ *   tlsgwd [-f] [-d] -c FILE
+ *                           run (in the foreground; -f: log to stderr,
+ *                           -d: debug messages too)
  *   tlsgwd -t -c FILE       check FILE, its certificates and keys
  *   tlsgwd -n -c FILE       dry run without the kernel module: handshake
  *                           and backend connect, then close (for tests)
@@ -14,6 +16,11 @@
  * which tlsgwd closes its descriptors: no byte of the session passes
  * through here again. Connections between accept and offload are bounded
  * by max-pending-handshakes and each step by handshake-timeout.
+ *
+ * [socks NAME] sections are SOCKS5 services the kernel runs itself:
+ * tlsgwd only makes the kernel's services match them (tlsgwd_socks.c)
+ * and answers the kernel's name resolution upcalls from threads of its
+ * own (resolver.c), never in this loop.
  *
  * SIGHUP re-reads the configuration (certificates, limits, listeners;
  * sessions already offloaded are the kernel's and are not touched; a
@@ -47,8 +54,10 @@
 #include <openssl/x509v3.h>
 
 #include "nl.h"
+#include "resolver.h"
 #include "tlsgwd_conf.h"
 #include "tlsgwd_log.h"
+#include "tlsgwd_socks.h"
 #include "tlskeys.h"
 
 #define TLSGWD_VERSION	"0.1.0"
@@ -270,8 +279,11 @@ static struct gen *gen_load(const char *file, FILE *err)
 	errors = conf_parse_file(file, &gen->conf, err);
 	if (!errors)
 		errors = conf_load_certs(&gen->conf, err);
+	if (!errors)
+		errors = conf_check_socks(&gen->conf, err);
 	if (!errors) {
-		gen->svc = calloc((size_t)gen->conf.n_svc, sizeof(*gen->svc));
+		gen->svc = calloc((size_t)gen->conf.n_svc + 1,
+				  sizeof(*gen->svc));
 		if (!gen->svc)
 			errors++;
 	}
@@ -758,6 +770,11 @@ static int apply(struct gen *gen)
 			log_msg(LOG_ERR, "epoll on %s: %s", l->addr.text,
 				strerror(errno));
 	g.listeners = next_list;
+	/* SOCKS5 failures are logged, and do not undo the rest. */
+	if (!g.dry_run && (i = tsocks_apply(&g.nl, &gen->conf,
+					    g.cur ? &g.cur->conf : NULL)))
+		log_msg(LOG_ERR, "socks: %d failure(s) applying the "
+			"configuration (see above)", i);
 	if (g.cur)
 		gen_put(g.cur);
 	g.cur = gen;
@@ -802,7 +819,13 @@ static void reload(void)
 			"configuration");
 		return;
 	}
-	log_msg(LOG_NOTICE, "reloaded: %d service(s)", gen->conf.n_svc);
+	if (!g.dry_run)
+		resolver_reload(&(struct resolver_conf){
+			.cache = gen->conf.resolver_cache,
+			.cache_ttl = gen->conf.resolver_cache_ttl,
+			.threads = gen->conf.resolver_threads });
+	log_msg(LOG_NOTICE, "reloaded: %d service(s), %d socks",
+		gen->conf.n_svc, gen->conf.n_socks);
 }
 
 static void signal_event(void)
@@ -846,8 +869,13 @@ static int run(void)
 		gen_put(gen);
 		return 1;
 	}
-	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s)", TLSGWD_VERSION,
-		gen->conf.n_svc);
+	if (!g.dry_run)
+		resolver_start(&(struct resolver_conf){
+			.cache = gen->conf.resolver_cache,
+			.cache_ttl = gen->conf.resolver_cache_ttl,
+			.threads = gen->conf.resolver_threads });
+	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s), %d socks",
+		TLSGWD_VERSION, gen->conf.n_svc, gen->conf.n_socks);
 
 	while (!g.quit) {
 		int timeout = expire();
@@ -877,6 +905,7 @@ static int run(void)
 		}
 	}
 	refused_report(true);
+	resolver_stop();
 	log_msg(LOG_NOTICE, "exiting: %u pending handshake(s) dropped; "
 		"offloaded sessions continue in the kernel", g.n_pending);
 	while (g.conns)
@@ -902,7 +931,8 @@ static int check_config(const char *file)
 
 	if (!gen)
 		return 1;
-	printf("%s: ok, %d service(s)\n", file, gen->conf.n_svc);
+	printf("%s: ok, %d service(s), %d socks\n", file, gen->conf.n_svc,
+	       gen->conf.n_socks);
 	gen_put(gen);
 	return 0;
 }
@@ -910,11 +940,14 @@ static int check_config(const char *file)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " TLSGWD_NAME " [-f] -c FILE   run the gateway daemon\n"
-		"       " TLSGWD_NAME " -t -c FILE     check the configuration\n"
+		"Usage: " TLSGWD_NAME " [-f] [-d] -c FILE   run the gateway "
+		"daemon\n"
+		"       " TLSGWD_NAME " -t -c FILE            check the "
+		"configuration\n"
 		"\n"
 		"  -c, --config FILE   configuration file\n"
 		"  -f, --foreground    log to stderr whatever the file says\n"
+		"  -d, --debug         log debug messages too (resolved names)\n"
 		"  -t, --test          check FILE, its certificates and keys, "
 		"and exit\n"
 		"  -n, --dry-run       run without tlsgw.ko: handshake, connect "
@@ -931,6 +964,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ "test", no_argument, NULL, 't' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
@@ -940,13 +974,16 @@ int main(int argc, char **argv)
 	bool test = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:fntVh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:fdntVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			g.conf_file = optarg;
 			break;
 		case 'f':
 			g.force_stderr = true;
+			break;
+		case 'd':
+			log_set_debug(true);
 			break;
 		case 't':
 			test = true;

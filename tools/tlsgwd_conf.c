@@ -15,6 +15,12 @@
  *   handshake-timeout = SECONDS  for the TLS handshake, and again for
  *                                the backend connect (1..3600, default 10)
  *   log = stderr|syslog          default stderr (tlsgwd -f forces stderr)
+ *   resolver-cache = N           names the SOCKS5 resolver caches
+ *                                (0..1000000, default 1024; 0: none)
+ *   resolver-cache-ttl = SECONDS how long an answer is kept (1..86400,
+ *                                default 30; failures at most 5)
+ *   resolver-threads = N         resolver worker threads (1..64, default
+ *                                4; read at start only)
  *
  *   [service NAME]               NAME: 1 to 31 of [A-Za-z0-9_.-], unique;
  *                                the kernel service of that name
@@ -37,6 +43,20 @@
  *   idle-timeout = SECONDS       kernel closes idle sessions (0: never;
  *                                default 300)
  *
+ *   [socks NAME]                 a SOCKS5 service the kernel runs; NAME as
+ *                                for [service], unique among [socks]
+ *   listen = ADDR:PORT           required, once
+ *   auth = none|userpass         default none
+ *   open = yes|no                allow what no rule matches (default no)
+ *   max-sessions = N             1..1000000, default 1000
+ *   neg-timeout = SECONDS        1..3600, default 10
+ *   idle-timeout = SECONDS       0..604800 (0: never), default 300
+ *   user = NAME PASSWORD-FILE    repeatable: the file's first line is the
+ *                                password (read when applied)
+ *   rule = allow|deny [from PREFIX] [to PREFIX] [port P|P-Q]
+ *          [cmd connect,bind,udp] [user NAME]
+ *                                repeatable, applied in order
+ *
  * Only what kTLS can take over is ever negotiated: AES-128-GCM,
  * AES-256-GCM and CHACHA20-POLY1305. Both cipher lists are filtered down
  * to those (a list left with none of them is an error); the defaults are
@@ -51,11 +71,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -78,6 +100,7 @@ struct parser {
 	int errors;
 	struct conf *c;
 	struct conf_service *svc;	/* current [service], or NULL */
+	struct conf_socks *socks;	/* current [socks], or NULL */
 	bool in_global;
 	bool bad_section;	/* its header had an error: skip its keys */
 	bool seen_global;
@@ -187,6 +210,38 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+static void socks_section(struct parser *p, const char *name)
+{
+	struct conf_socks *k;
+	int i;
+
+	if (!valid_name(name)) {
+		perr(p, p->line, "invalid SOCKS service name '%s' (1 to %d of "
+		     "A-Z a-z 0-9 _ . -)", name, TLSGW_NAME_MAX - 1);
+		return;
+	}
+	for (i = 0; i < p->c->n_socks; i++)
+		if (!strcmp(p->c->socks[i].name, name)) {
+			perr(p, p->line, "socks '%s' already defined at line %d",
+			     name, p->c->socks[i].line);
+			return;
+		}
+	if (p->c->n_socks == CONF_SOCKS_MAX) {
+		perr(p, p->line, "too many [socks] sections (at most %d)",
+		     CONF_SOCKS_MAX);
+		return;
+	}
+	p->bad_section = false;
+	k = p->socks = &p->c->socks[p->c->n_socks++];
+	memset(k, 0, sizeof(*k));
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->line = p->line;
+	k->auth = TLSGW_SOCKS_AUTH_NONE;
+	k->max_sessions = 1000;
+	k->neg_timeout = 10;
+	k->idle_timeout = 300;
+}
+
 static void section(struct parser *p, char *s)
 {
 	char *end = strchr(s, ']');
@@ -194,6 +249,7 @@ static void section(struct parser *p, char *s)
 	int i;
 
 	p->svc = NULL;
+	p->socks = NULL;
 	p->in_global = false;
 	p->bad_section = true;	/* until the header is known good */
 	p->seen = 0;
@@ -211,9 +267,13 @@ static void section(struct parser *p, char *s)
 		p->bad_section = false;
 		return;
 	}
+	if (!strncmp(s, "socks", 5) && isspace((unsigned char)s[5])) {
+		socks_section(p, trim(s + 5));
+		return;
+	}
 	if (strncmp(s, "service", 7) || !isspace((unsigned char)s[7])) {
-		perr(p, p->line, "unknown section [%s] (expected [global] or "
-		     "[service NAME])", s);
+		perr(p, p->line, "unknown section [%s] (expected [global], "
+		     "[service NAME] or [socks NAME])", s);
 		return;
 	}
 	name = trim(s + 7);
@@ -281,6 +341,29 @@ static void global_key(struct parser *p, const char *key, const char *val)
 			p->c->log = LOG_TO_SYSLOG;
 		else
 			perr(p, p->line, "log must be stderr or syslog");
+	} else if (!strcmp(key, "resolver-cache")) {
+		if (!once(p, 8, key))
+			return;
+		if (parse_uint(val, 0, 1000000, &v))
+			perr(p, p->line, "resolver-cache must be 0 to 1000000 "
+			     "names");
+		else
+			p->c->resolver_cache = (unsigned int)v;
+	} else if (!strcmp(key, "resolver-cache-ttl")) {
+		if (!once(p, 16, key))
+			return;
+		if (parse_uint(val, 1, 86400, &v))
+			perr(p, p->line, "resolver-cache-ttl must be 1 to 86400 "
+			     "seconds");
+		else
+			p->c->resolver_cache_ttl = (unsigned int)v;
+	} else if (!strcmp(key, "resolver-threads")) {
+		if (!once(p, 32, key))
+			return;
+		if (parse_uint(val, 1, 64, &v))
+			perr(p, p->line, "resolver-threads must be 1 to 64");
+		else
+			p->c->resolver_threads = (unsigned int)v;
 	} else {
 		perr(p, p->line, "unknown key '%s' in [global]", key);
 	}
@@ -423,6 +506,149 @@ static void service_key(struct parser *p, const char *key, const char *val)
 	}
 }
 
+static void socks_user(struct parser *p, const char *val)
+{
+	struct conf_socks *k = p->socks;
+	char buf[SOCKS_USER_MAX + PATH_MAX + 8], *name, *file, *save = NULL;
+	struct conf_socks_user *nu;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	name = strtok_r(buf, " \t", &save);
+	file = name ? strtok_r(NULL, " \t", &save) : NULL;
+	if (strlen(val) >= sizeof(buf) || !file || strtok_r(NULL, " \t", &save) ||
+	    strlen(name) > SOCKS_USER_MAX) {
+		perr(p, p->line, "user takes a name (1 to %d bytes) and a "
+		     "password file: NAME FILE", SOCKS_USER_MAX);
+		return;
+	}
+	for (i = 0; i < k->n_users; i++)
+		if (!strcmp(k->users[i].name, name)) {
+			perr(p, p->line, "user '%s' already defined at line %d",
+			     name, k->users[i].line);
+			return;
+		}
+	if (k->n_users == TLSGW_SOCKS_USERS_MAX) {
+		perr(p, p->line, "too many users (at most %d)",
+		     TLSGW_SOCKS_USERS_MAX);
+		return;
+	}
+	nu = realloc(k->users, (size_t)(k->n_users + 1) * sizeof(*nu));
+	if (!nu) {
+		perr(p, p->line, "out of memory");
+		return;
+	}
+	k->users = nu;
+	nu = &k->users[k->n_users++];
+	nu->name = strdup(name);
+	nu->password_file = strdup(file);
+	nu->line = p->line;
+}
+
+static void socks_rule(struct parser *p, const char *val)
+{
+	struct conf_socks *k = p->socks;
+	char buf[1024], *argv[32], *tok, *save = NULL, err[160];
+	struct socks_rule r, *nr;
+	int argc = 0, *nl;
+
+	if (strlen(val) >= sizeof(buf)) {
+		perr(p, p->line, "rule too long");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (argc == 32) {
+			perr(p, p->line, "rule has too many words");
+			return;
+		}
+		argv[argc++] = tok;
+	}
+	if (socks_rule_parse(argc, argv, false, &r, err, sizeof(err)) < 0) {
+		perr(p, p->line, "%s", err);
+		return;
+	}
+	if (k->n_rules == TLSGW_SOCKS_RULES_MAX) {
+		perr(p, p->line, "too many rules (at most %d)",
+		     TLSGW_SOCKS_RULES_MAX);
+		return;
+	}
+	nr = realloc(k->rules, (size_t)(k->n_rules + 1) * sizeof(*nr));
+	if (nr)
+		k->rules = nr;
+	nl = realloc(k->rule_lines, (size_t)(k->n_rules + 1) * sizeof(*nl));
+	if (nl)
+		k->rule_lines = nl;
+	if (!nr || !nl) {
+		perr(p, p->line, "out of memory");
+		return;
+	}
+	k->rules[k->n_rules] = r;
+	k->rule_lines[k->n_rules++] = p->line;
+}
+
+static void socks_key(struct parser *p, const char *key, const char *val)
+{
+	struct conf_socks *k = p->socks;
+	unsigned long v;
+	int a;
+
+	if (!strcmp(key, "listen")) {
+		if (!once(p, 1, key))
+			return;
+		if (conf_parse_addr(val, &k->listen))
+			perr(p, p->line, "invalid address '%s' (ADDR:PORT or "
+			     "[IPV6]:PORT)", val);
+		else
+			k->has_listen = true;
+	} else if (!strcmp(key, "auth")) {
+		if (!once(p, 2, key))
+			return;
+		a = socks_parse_auth(val);
+		if (a < 0)
+			perr(p, p->line, "auth must be none or userpass");
+		else
+			k->auth = (uint32_t)a;
+	} else if (!strcmp(key, "open")) {
+		if (!once(p, 4, key))
+			return;
+		if (!strcmp(val, "yes"))
+			k->flags |= TLSGW_SOCKS_F_OPEN;
+		else if (strcmp(val, "no"))
+			perr(p, p->line, "open must be yes or no");
+	} else if (!strcmp(key, "max-sessions")) {
+		if (!once(p, 8, key))
+			return;
+		if (parse_uint(val, 1, 1000000, &v))
+			perr(p, p->line, "max-sessions must be 1 to 1000000");
+		else
+			k->max_sessions = (uint32_t)v;
+	} else if (!strcmp(key, "neg-timeout")) {
+		if (!once(p, 16, key))
+			return;
+		if (parse_uint(val, 1, 3600, &v))
+			perr(p, p->line, "neg-timeout must be 1 to 3600 seconds");
+		else
+			k->neg_timeout = (uint32_t)v;
+	} else if (!strcmp(key, "idle-timeout")) {
+		if (!once(p, 32, key))
+			return;
+		if (parse_uint(val, 0, 604800, &v))
+			perr(p, p->line, "idle-timeout must be 0 to 604800 "
+			     "seconds (0: never)");
+		else
+			k->idle_timeout = (uint32_t)v;
+	} else if (!strcmp(key, "user")) {
+		socks_user(p, val);
+	} else if (!strcmp(key, "rule")) {
+		socks_rule(p, val);
+	} else {
+		perr(p, p->line, "unknown key '%s' in [socks %s]", key,
+		     k->name);
+	}
+}
+
 static void setting(struct parser *p, char *s)
 {
 	char *eq = strchr(s, '=');
@@ -447,9 +673,11 @@ static void setting(struct parser *p, char *s)
 		global_key(p, key, val);
 	else if (p->svc)
 		service_key(p, key, val);
+	else if (p->socks)
+		socks_key(p, key, val);
 	else if (!p->bad_section)
-		perr(p, p->line, "'%s' outside a section ([global] or "
-		     "[service NAME] first)", key);
+		perr(p, p->line, "'%s' outside a section ([global], "
+		     "[service NAME] or [socks NAME] first)", key);
 	/* else: inside a section whose header had an error, reported */
 }
 
@@ -484,6 +712,45 @@ static void dup_listen(struct parser *p, const struct conf *c, int i, int j)
 			}
 }
 
+/* A [socks] listen address must not be any other listener's. */
+static void dup_socks_listen(struct parser *p, const struct conf *c, int i)
+{
+	const struct conf_addr *a = &c->socks[i].listen;
+	int k, l;
+
+	for (k = 0; k < c->n_svc; k++)
+		for (l = 0; l < c->svc[k].n_listen; l++)
+			if (same_addr(&c->svc[k].listen[l], a)) {
+				perr(p, c->socks[i].line, "listen address %s "
+				     "is already used by service '%s'", a->text,
+				     c->svc[k].name);
+				return;
+			}
+	for (k = 0; k < i; k++)
+		if (c->socks[k].has_listen && same_addr(&c->socks[k].listen, a)) {
+			perr(p, c->socks[i].line, "listen address %s is "
+			     "already used by socks '%s'", a->text,
+			     c->socks[k].name);
+			return;
+		}
+}
+
+static void check_socks(struct parser *p, const struct conf *c, int i)
+{
+	const struct conf_socks *k = &c->socks[i];
+
+	if (!k->has_listen)
+		perr(p, k->line, "socks '%s' has no 'listen' address", k->name);
+	else
+		dup_socks_listen(p, c, i);
+	if (k->auth == TLSGW_SOCKS_AUTH_USERPASS && !k->n_users)
+		perr(p, k->line, "socks '%s' has auth = userpass but no 'user'",
+		     k->name);
+	if (k->auth == TLSGW_SOCKS_AUTH_NONE && k->n_users)
+		perr(p, k->users[0].line, "socks '%s': users need auth = "
+		     "userpass", k->name);
+}
+
 int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 {
 	struct parser p = { .file = file, .err = err, .c = c };
@@ -497,8 +764,12 @@ int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 	c->max_pending = 256;
 	c->handshake_timeout = 10;
 	c->log = LOG_TO_STDERR;
+	c->resolver_cache = 1024;
+	c->resolver_cache_ttl = 30;
+	c->resolver_threads = 4;
 	c->svc = calloc(CONF_SERVICES_MAX, sizeof(*c->svc));
-	if (!c->svc || !c->file) {
+	c->socks = calloc(CONF_SOCKS_MAX, sizeof(*c->socks));
+	if (!c->svc || !c->socks || !c->file) {
 		perr(&p, 0, "out of memory");
 		return p.errors;
 	}
@@ -525,8 +796,10 @@ int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 	for (i = 0; i < c->n_svc; i++)
 		for (j = 0; j < c->svc[i].n_listen; j++)
 			dup_listen(&p, c, i, j);
-	if (!c->n_svc)
-		perr(&p, p.line, "no [service NAME] defined");
+	for (i = 0; i < c->n_socks; i++)
+		check_socks(&p, c, i);
+	if (!c->n_svc && !c->n_socks)
+		perr(&p, p.line, "no [service NAME] or [socks NAME] defined");
 	return p.errors;
 }
 
@@ -694,6 +967,42 @@ int conf_load_certs(struct conf *c, FILE *err)
 	return errors;
 }
 
+int conf_read_password(const struct conf_socks_user *u, char *buf,
+		       size_t size, char *err, size_t errsize)
+{
+	int fd = open(u->password_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int n;
+
+	if (fd < 0) {
+		snprintf(err, errsize, "cannot open password file %s: %s",
+			 u->password_file, strerror(errno));
+		return -1;
+	}
+	n = socks_read_secret(fd, buf, size, err, errsize);
+	close(fd);
+	return n;
+}
+
+int conf_check_socks(const struct conf *c, FILE *err)
+{
+	char pw[SOCKS_USER_MAX + 2], msg[PATH_MAX + 128];
+	int i, j, errors = 0;
+
+	for (i = 0; i < c->n_socks; i++)
+		for (j = 0; j < c->socks[i].n_users; j++) {
+			const struct conf_socks_user *u = &c->socks[i].users[j];
+
+			if (conf_read_password(u, pw, sizeof(pw), msg,
+					       sizeof(msg)) < 0) {
+				fprintf(err, "%s:%d: user %s: %s\n", c->file,
+					u->line, u->name, msg);
+				errors++;
+			}
+			explicit_bzero(pw, sizeof(pw));
+		}
+	return errors;
+}
+
 void conf_free(struct conf *c)
 {
 	int i, j;
@@ -713,6 +1022,18 @@ void conf_free(struct conf *c)
 		free(s->ktls_ciphers);
 		free(s->ktls_ciphersuites);
 	}
+	for (i = 0; c->socks && i < c->n_socks; i++) {
+		struct conf_socks *k = &c->socks[i];
+
+		for (j = 0; j < k->n_users; j++) {
+			free(k->users[j].name);
+			free(k->users[j].password_file);
+		}
+		free(k->users);
+		free(k->rules);
+		free(k->rule_lines);
+	}
+	free(c->socks);
 	free(c->svc);
 	free(c->file);
 	memset(c, 0, sizeof(*c));

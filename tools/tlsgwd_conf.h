@@ -19,11 +19,13 @@
 #include <linux/tlsgw.h>
 #include <openssl/ssl.h>
 
+#include "socks_rule.h"
 #include "tlsgwd_log.h"
 
 #define CONF_LISTEN_MAX		16
 #define CONF_CERTS_MAX		16
 #define CONF_SERVICES_MAX	TLSGW_SERVICES_MAX
+#define CONF_SOCKS_MAX		TLSGW_SOCKS_SERVICES_MAX
 
 struct conf_addr {
 	struct sockaddr_storage ss;
@@ -63,13 +65,42 @@ struct conf_service {
 	char *ktls_ciphersuites;
 };
 
+struct conf_socks_user {
+	char *name;
+	char *password_file;	/* read when applied, never kept */
+	int line;
+};
+
+/* A [socks NAME] section: a SOCKS5 service the kernel runs. */
+struct conf_socks {
+	char name[TLSGW_NAME_MAX];
+	int line;			/* of the [socks NAME] header */
+	struct conf_addr listen;
+	bool has_listen;
+	uint32_t auth;			/* enum tlsgw_socks_auth */
+	uint32_t flags;			/* TLSGW_SOCKS_F_OPEN */
+	uint32_t max_sessions;		/* default 1000 */
+	uint32_t neg_timeout;		/* seconds, default 10 */
+	uint32_t idle_timeout;		/* seconds, default 300; 0: never */
+	struct conf_socks_user *users;
+	int n_users;
+	struct socks_rule *rules;	/* in order; no index */
+	int *rule_lines;
+	int n_rules;
+};
+
 struct conf {
 	char *file;
 	unsigned int max_pending;	/* max-pending-handshakes */
 	unsigned int handshake_timeout;	/* seconds */
 	enum log_target log;
+	unsigned int resolver_cache;	/* names cached; 0: no cache */
+	unsigned int resolver_cache_ttl;	/* seconds */
+	unsigned int resolver_threads;
 	struct conf_service *svc;
 	int n_svc;
+	struct conf_socks *socks;
+	int n_socks;
 };
 
 /* Parses in (named file in messages) into c; c must be freed after. */
@@ -83,6 +114,19 @@ int conf_parse_file(const char *path, struct conf *c, FILE *err);
  * matches its certificate, and computes the kTLS-capable cipher lists.
  */
 int conf_load_certs(struct conf *c, FILE *err);
+
+/*
+ * Checks that every SOCKS user's password file can be read and holds a
+ * usable password (which is wiped at once).
+ */
+int conf_check_socks(const struct conf *c, FILE *err);
+
+/*
+ * Reads the password of u into buf (size > SOCKS_USER_MAX + 1): its
+ * length, or -1 with the reason in err. The caller wipes buf.
+ */
+int conf_read_password(const struct conf_socks_user *u, char *buf,
+		       size_t size, char *err, size_t errsize);
 
 void conf_free(struct conf *c);
 

@@ -8,6 +8,12 @@
 #include "cli.h"
 
 static enum log_target target = LOG_TO_STDERR;
+static bool debug;
+
+void log_set_debug(bool on)
+{
+	debug = on;
+}
 
 void log_open(enum log_target t)
 {
@@ -22,14 +28,18 @@ void log_open(enum log_target t)
 
 static void vlog(int level, const char *fmt, va_list ap)
 {
+	if (level == LOG_DEBUG && !debug)
+		return;
 	if (target == LOG_TO_SYSLOG) {
 		vsyslog(level, fmt, ap);
 		return;
 	}
+	flockfile(stderr);
 	fputs(TLSGWD_NAME ": ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 void log_msg(int level, const char *fmt, ...)

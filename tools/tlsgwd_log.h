@@ -7,6 +7,7 @@
 #ifndef TLSGW_TLSGWD_LOG_H
 #define TLSGW_TLSGWD_LOG_H
 
+#include <stdbool.h>
 #include <syslog.h>
 
 #define TLSGWD_NAME	"tlsgwd"
@@ -18,7 +19,13 @@ enum log_target {
 
 void log_open(enum log_target target);
 
-/* level: LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG */
+/* LOG_DEBUG messages are dropped unless this is on (tlsgwd -d). */
+void log_set_debug(bool on);
+
+/*
+ * level: LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG. Safe to
+ * call from several threads: each message stays on its own line.
+ */
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Applying [socks NAME] sections to the kernel; see tlsgwd_socks.h. */
+#define _GNU_SOURCE	/* explicit_bzero() */
+#include "tlsgwd_socks.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/tlsgw.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "socks_reply.h"
+#include "tlsgwd_log.h"
+
+const char *tsocks_status_text(const struct tnl_status *st, char *buf,
+			       size_t size)
+{
+	switch (st->fail) {
+	case TNL_KERNEL:
+		snprintf(buf, size, "kernel said: %s%s%s", strerror(st->code),
+			 st->msg[0] ? ": " : "", st->msg);
+		break;
+	case TNL_LOCAL:
+		snprintf(buf, size, "netlink: %s", nl_geterror(st->code));
+		break;
+	case TNL_NO_FAMILY:
+		snprintf(buf, size, "tlsgw module not loaded");
+		break;
+	default:
+		snprintf(buf, size, "unexpected reply from the kernel: %s",
+			 st->msg);
+	}
+	return buf;
+}
+
+struct list {
+	struct socks_svc *v;
+	size_t n, cap;
+};
+
+static int on_svc(struct nl_msg *msg, void *arg, struct tnl_status *st)
+{
+	struct list *l = arg;
+
+	if (l->n == l->cap) {
+		struct socks_svc *nv;
+
+		l->cap = l->cap ? 2 * l->cap : 8;
+		nv = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!nv)
+			return tnl_bad_reply(st, "out of memory");
+		l->v = nv;
+	}
+	return socks_svc_parse(msg, &l->v[l->n++], st);
+}
+
+static void list_free(struct list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		socks_svc_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* One request on nl: TLSGW_A_SOCKS with NAME plus what add() puts. */
+struct req {
+	uint8_t cmd;
+	int flags;
+	const char *name;		/* NULL: a dump without attributes */
+	const struct conf_socks *conf;	/* SOCKS_NEW */
+	const char *user;
+	const char *password;
+	int password_len;
+	const struct socks_rule *rule;
+	struct list *reply;
+};
+
+static int put_attrs(struct nl_msg *msg, const struct req *r)
+{
+	const struct conf_socks *k = r->conf;
+	struct nlattr *nest = nla_nest_start(msg, TLSGW_A_SOCKS);
+
+	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, r->name))
+		return -1;
+	if (k && (nla_put(msg, TLSGW_SOCKS_A_LISTEN, (int)k->listen.len,
+			  &k->listen.ss) ||
+		  nla_put_u32(msg, TLSGW_SOCKS_A_AUTH, k->auth) ||
+		  nla_put_u32(msg, TLSGW_SOCKS_A_FLAGS, k->flags) ||
+		  nla_put_u32(msg, TLSGW_SOCKS_A_MAX_SESSIONS,
+			      k->max_sessions) ||
+		  nla_put_u32(msg, TLSGW_SOCKS_A_NEG_TIMEOUT, k->neg_timeout) ||
+		  nla_put_u32(msg, TLSGW_SOCKS_A_IDLE_TIMEOUT, k->idle_timeout)))
+		return -1;
+	if (r->user) {
+		struct nlattr *u = nla_nest_start(msg, TLSGW_SOCKS_A_USER);
+
+		if (!u || nla_put_string(msg, TLSGW_SOCKS_USER_A_NAME, r->user) ||
+		    (r->password &&
+		     nla_put(msg, TLSGW_SOCKS_USER_A_PASSWORD, r->password_len,
+			     r->password)))
+			return -1;
+		nla_nest_end(msg, u);
+	}
+	if (r->rule && socks_rule_put(msg, r->rule) < 0)
+		return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int transact(struct tnl *nl, const struct req *r,
+		    struct tnl_status *st)
+{
+	struct nl_msg *msg = tnl_request(nl, r->cmd, r->flags);
+	int rc;
+
+	if (!msg || (r->name && put_attrs(msg, r) < 0)) {
+		if (msg) {
+			explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+			nlmsg_free(msg);
+		}
+		st->fail = TNL_LOCAL;
+		st->code = NLE_NOMEM;
+		return -1;
+	}
+	nlmsg_get(msg);		/* to wipe a password after */
+	rc = tnl_transact(nl, msg, r->reply ? on_svc : NULL, r->reply, st);
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+	nlmsg_free(msg);
+	return rc;
+}
+
+/* Sends r; logs a failure as "socks NAME: what: reason". */
+static int run(struct tnl *nl, const struct req *r, const char *what)
+{
+	struct tnl_status st;
+	char buf[400];
+
+	if (!transact(nl, r, &st))
+		return 0;
+	log_msg(LOG_ERR, "socks %s: %s: %s", r->name ? r->name : "-", what,
+		tsocks_status_text(&st, buf, sizeof(buf)));
+	return -1;
+}
+
+static const struct socks_svc *find_kernel(const struct list *l,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+static bool same_listen(const struct conf_addr *a, const union fmt_addr *k)
+{
+	const struct sockaddr_in *a4 = (const void *)&a->ss;
+	const struct sockaddr_in6 *a6 = (const void *)&a->ss;
+
+	if (a->ss.ss_family != k->family)
+		return false;
+	if (k->family == AF_INET)
+		return a4->sin_port == k->v4.sin_port &&
+		       a4->sin_addr.s_addr == k->v4.sin_addr.s_addr;
+	return a6->sin6_port == k->v6.sin6_port &&
+	       !memcmp(&a6->sin6_addr, &k->v6.sin6_addr,
+		       sizeof(a6->sin6_addr));
+}
+
+static bool same_settings(const struct conf_socks *c,
+			  const struct socks_svc *k)
+{
+	return same_listen(&c->listen, &k->listen) && c->auth == k->auth &&
+	       c->flags == k->flags && c->max_sessions == k->max_sessions &&
+	       c->neg_timeout == k->neg_timeout &&
+	       c->idle_timeout == k->idle_timeout;
+}
+
+static bool has_socks(const struct conf *c, const char *name)
+{
+	int i;
+
+	for (i = 0; c && i < c->n_socks; i++)
+		if (!strcmp(c->socks[i].name, name))
+			return true;
+	return false;
+}
+
+static int sync_users(struct tnl *nl, const struct conf_socks *c,
+		      const struct socks_svc *k)
+{
+	char pw[SOCKS_USER_MAX + 2], err[PATH_MAX + 128];
+	int i, failed = 0;
+	size_t j;
+
+	for (i = 0; i < c->n_users; i++) {
+		struct req r = { .cmd = TLSGW_CMD_SOCKS_USER_NEW,
+				 .name = c->name, .user = c->users[i].name };
+
+		r.password_len = conf_read_password(&c->users[i], pw,
+						    sizeof(pw), err,
+						    sizeof(err));
+		if (r.password_len < 0) {
+			log_msg(LOG_ERR, "socks %s: user %s: %s", c->name,
+				c->users[i].name, err);
+			failed++;
+			continue;
+		}
+		r.password = pw;
+		failed += run(nl, &r, "cannot set a user") < 0;
+		explicit_bzero(pw, sizeof(pw));
+	}
+	for (j = 0; j < k->n_users; j++) {
+		struct req r = { .cmd = TLSGW_CMD_SOCKS_USER_DEL,
+				 .name = c->name, .user = k->users[j].name };
+
+		for (i = 0; i < c->n_users; i++)
+			if (!strcmp(c->users[i].name, k->users[j].name))
+				break;
+		if (i == c->n_users)
+			failed += run(nl, &r, "cannot delete a user") < 0;
+	}
+	return failed;
+}
+
+static bool same_rules(const struct conf_socks *c, const struct socks_svc *k)
+{
+	int i;
+
+	if ((size_t)c->n_rules != k->n_rules)
+		return false;
+	for (i = 0; i < c->n_rules; i++)
+		if (!socks_rule_equal(&c->rules[i], &k->rules[i]))
+			return false;
+	return true;
+}
+
+static int del_front(struct tnl *nl, const char *name, size_t n)
+{
+	struct socks_rule first = { .has_index = true, .index = 0 };
+	struct req r = { .cmd = TLSGW_CMD_SOCKS_RULE_DEL, .name = name,
+			 .rule = &first };
+
+	for (; n; n--)
+		if (run(nl, &r, "cannot delete a rule") < 0)
+			return 1;
+	return 0;
+}
+
+static int sync_rules(struct tnl *nl, const struct conf_socks *c,
+		      const struct socks_svc *k)
+{
+	bool add_first = k->n_rules + (size_t)c->n_rules <=
+			 TLSGW_SOCKS_RULES_MAX;
+	int i, failed = 0;
+
+	if (same_rules(c, k))
+		return 0;
+	if (!add_first && del_front(nl, c->name, k->n_rules))
+		return 1;
+	for (i = 0; i < c->n_rules; i++) {
+		struct req r = { .cmd = TLSGW_CMD_SOCKS_RULE_NEW,
+				 .name = c->name, .rule = &c->rules[i] };
+
+		failed += run(nl, &r, "cannot add a rule") < 0;
+	}
+	/*
+	 * Deleting the old rules while a new one is missing would leave a
+	 * list nobody wrote: keep the old ones in front then.
+	 */
+	if (add_first && !failed)
+		failed += del_front(nl, c->name, k->n_rules);
+	return failed;
+}
+
+static int apply_one(struct tnl *nl, const struct conf_socks *c,
+		     const struct socks_svc *k)
+{
+	struct req r = { .cmd = TLSGW_CMD_SOCKS_DEL, .name = c->name };
+	struct list cur = { 0 };
+	int failed;
+
+	if (k && !same_settings(c, k)) {
+		log_msg(LOG_NOTICE, "socks %s: settings changed: re-creating "
+			"it (its connections are reset)", c->name);
+		if (run(nl, &r, "cannot delete it") < 0)
+			return 1;
+		k = NULL;
+	}
+	if (!k) {
+		r.cmd = TLSGW_CMD_SOCKS_NEW;
+		r.conf = c;
+		if (run(nl, &r, "cannot create it") < 0)
+			return 1;
+		log_msg(LOG_INFO, "socks %s: listening on %s", c->name,
+			c->listen.text);
+	}
+	memset(&r, 0, sizeof(r));
+	r.cmd = TLSGW_CMD_SOCKS_GET;
+	r.name = c->name;
+	r.reply = &cur;
+	if (run(nl, &r, "cannot read its users and rules") < 0 ||
+	    cur.n != 1) {
+		if (cur.n != 1)
+			log_msg(LOG_ERR, "socks %s: no SOCKS_GET reply",
+				c->name);
+		list_free(&cur);
+		return 1;
+	}
+	failed = sync_users(nl, c, &cur.v[0]);
+	failed += sync_rules(nl, c, &cur.v[0]);
+	list_free(&cur);
+	return failed;
+}
+
+int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
+{
+	struct req r = { .cmd = TLSGW_CMD_SOCKS_GET, .flags = NLM_F_DUMP };
+	struct list kernel = { 0 };
+	int i, failed = 0;
+	size_t j;
+
+	if (!c->n_socks && (!old || !old->n_socks))
+		return 0;
+	r.reply = &kernel;
+	if (run(nl, &r, "cannot list the kernel's SOCKS5 services") < 0) {
+		list_free(&kernel);
+		return 1;
+	}
+	for (j = 0; j < kernel.n; j++) {
+		struct req d = { .cmd = TLSGW_CMD_SOCKS_DEL,
+				 .name = kernel.v[j].name };
+
+		if (has_socks(old, d.name) && !has_socks(c, d.name)) {
+			log_msg(LOG_NOTICE, "socks %s: removed from the "
+				"configuration: deleting it", d.name);
+			failed += run(nl, &d, "cannot delete it") < 0;
+		}
+	}
+	for (i = 0; i < c->n_socks; i++)
+		failed += apply_one(nl, &c->socks[i],
+				    find_kernel(&kernel, c->socks[i].name));
+	list_free(&kernel);
+	return failed;
+}
