@@ -17,12 +17,14 @@
 #include "pernet.h"
 #include "service.h"
 #include "session.h"
+#include "socks.h"
 #include "version.h"
 
 #define TLSGW_IDLE_TIMEOUT_MAX	(7 * 24 * 3600)
 
 static const u64 tlsgw_features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
-				  TLSGW_F_KTLS_OFFLOAD | TLSGW_F_EVENTS;
+				  TLSGW_F_KTLS_OFFLOAD | TLSGW_F_EVENTS |
+				  TLSGW_F_SOCKS5;
 
 static struct genl_family tlsgw_genl_family;
 
@@ -64,9 +66,6 @@ static const struct nla_policy tlsgw_service_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_SERVICE] = NLA_POLICY_NESTED(tlsgw_svc_policy),
 };
 
-#define TLSGW_REPLY_ONLY(a) \
-	[a] = { .type = NLA_REJECT, .reject_message = #a " is reply-only" }
-
 static const struct nla_policy tlsgw_sess_policy[TLSGW_SESS_A_MAX + 1] = {
 	[TLSGW_SESS_A_ID] = { .type = NLA_U64 },
 	[TLSGW_SESS_A_SERVICE] = { .type = NLA_NUL_STRING,
@@ -101,7 +100,7 @@ static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
 
 /* Helpers ----------------------------------------------------------------- */
 
-static struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
+struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_net(genl_info_net(info));
 
@@ -110,7 +109,7 @@ static struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
 }
 
 /* Parses the nest named by attr into tb; it must be present. */
-static int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
+int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
 			    const struct nla_policy *policy,
 			    struct nlattr **tb)
 {
@@ -120,7 +119,7 @@ static int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
 				info->extack);
 }
 
-static bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
+bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 			  struct nlattr **tb, int type)
 {
 	if (tb[type])
@@ -131,7 +130,7 @@ static bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 }
 
 /* Parses the nest named by attr into tb and requires its attribute req. */
-static int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
+int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
 				const struct nla_policy *policy,
 				struct nlattr **tb, int req)
 {
@@ -142,7 +141,7 @@ static int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
 	return tlsgw_require(info, info->attrs[attr], tb, req) ? 0 : -EINVAL;
 }
 
-static bool tlsgw_name_valid(const char *name)
+bool tlsgw_name_valid(const char *name)
 {
 	if (!*name)
 		return false;
@@ -690,6 +689,83 @@ out:
 	up_read(&tlsgw_genl_sem);
 }
 
+void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd)
+{
+	struct net *net = svc->tn->net;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	down_read(&tlsgw_genl_sem);
+	if (!tlsgw_genl_live ||
+	    !genl_has_listeners(&tlsgw_genl_family, net, 0))
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put(msg, 0, 0, &tlsgw_genl_family, 0, TLSGW_CMD_EVENT);
+	if (!hdr)
+		goto free;
+	nest = nla_nest_start(msg, TLSGW_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(msg, TLSGW_EV_A_TYPE, TLSGW_EVENT_SOCKS_DENIED) ||
+	    nla_put_u32(msg, TLSGW_EV_A_SOCKS_CMD, cmd))
+		goto free;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, TLSGW_A_SOCKS);
+	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, svc->name))
+		goto free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&tlsgw_genl_family, net, msg, 0, 0,
+				GFP_KERNEL);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	up_read(&tlsgw_genl_sem);
+}
+
+/* The upcall: unicast to the daemon's socket only. */
+int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
+			    const char *name)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -ENODEV;
+
+	down_read(&tlsgw_genl_sem);
+	if (!tlsgw_genl_live)
+		goto out;
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put(msg, portid, 0, &tlsgw_genl_family, 0,
+			  TLSGW_CMD_SOCKS_RESOLVE);
+	nest = hdr ? nla_nest_start(msg, TLSGW_A_RESOLVE) : NULL;
+	if (!nest ||
+	    nla_put_u64_64bit(msg, TLSGW_RESOLVE_A_ID, id,
+			      TLSGW_RESOLVE_A_PAD) ||
+	    nla_put_string(msg, TLSGW_RESOLVE_A_NAME, name)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	err = genlmsg_unicast(net, msg, portid);
+out:
+	up_read(&tlsgw_genl_sem);
+	return err;
+}
+
+void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		     u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags, cmd);
+}
+
 /* Family ------------------------------------------------------------------ */
 
 #define TLSGW_OP(_cmd, _doit, _dumpit, _policy)				\
@@ -717,6 +793,22 @@ static const struct genl_ops tlsgw_genl_ops[] = {
 		 tlsgw_session_dumpit, tlsgw_session_policy),
 	TLSGW_OP(TLSGW_CMD_SESSION_DEL, tlsgw_session_del_doit, NULL,
 		 tlsgw_session_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_NEW, tlsgw_socks_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_DEL, tlsgw_socks_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_GET, tlsgw_socks_get_doit, tlsgw_socks_dumpit,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_USER_NEW, tlsgw_socks_user_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_USER_DEL, tlsgw_socks_user_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_NEW, tlsgw_socks_rule_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_DEL, tlsgw_socks_rule_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RESOLVE, tlsgw_socks_resolve_doit, NULL,
+		 tlsgw_resolve_policy),
 };
 
 static const struct genl_multicast_group tlsgw_genl_mcgrps[] = {

@@ -2,13 +2,49 @@
 #ifndef _TLSGW_NETLINK_H
 #define _TLSGW_NETLINK_H
 
+#include <net/genetlink.h>
+
 #include <linux/tlsgw.h>
 
+struct tlsgw_net;
 struct tlsgw_session;
+struct tlsgw_socks_svc;
 
 int tlsgw_genl_init(void);
 void tlsgw_genl_exit(void);
 void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 			      enum tlsgw_close_reason reason);
+void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd);
+int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
+			    const char *name);
+
+/* Helpers for the command handlers (netlink.c). */
+#define TLSGW_REPLY_ONLY(a) \
+	[a] = { .type = NLA_REJECT, .reject_message = #a " is reply-only" }
+
+struct tlsgw_net *tlsgw_request_net(struct genl_info *info);
+int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
+		     const struct nla_policy *policy, struct nlattr **tb);
+int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
+			 const struct nla_policy *policy, struct nlattr **tb,
+			 int req);
+bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
+		   struct nlattr **tb, int type);
+bool tlsgw_name_valid(const char *name);
+void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		     u8 cmd);
+
+/* SOCKS5 commands (socks_netlink.c). */
+extern const struct nla_policy tlsgw_socks_policy[TLSGW_A_MAX + 1];
+extern const struct nla_policy tlsgw_resolve_policy[TLSGW_A_MAX + 1];
+int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_del_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _TLSGW_NETLINK_H */

@@ -8,6 +8,7 @@
 #include "pernet.h"
 #include "service.h"
 #include "session.h"
+#include "socks.h"
 
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);
@@ -32,6 +33,7 @@ static int __net_init tlsgw_net_init(struct net *net)
 	INIT_LIST_HEAD(&tn->services);
 	INIT_LIST_HEAD(&tn->sessions);
 	tlsgw_sessions_init(tn);
+	tlsgw_socks_net_init(tn);
 	atomic_inc(&tlsgw_nets);
 	return 0;
 }
@@ -44,6 +46,7 @@ static void __net_exit tlsgw_net_exit(struct net *net)
 {
 	struct tlsgw_net *tn = tlsgw_net(net);
 
+	tlsgw_socks_net_exit(tn);
 	tlsgw_sessions_shutdown(tn);
 	tlsgw_services_flush(tn);
 	mutex_destroy(&tn->lock);

@@ -30,6 +30,16 @@ struct tlsgw_net {
 	bool dying;			/* no new sessions */
 	struct delayed_work gc;		/* idle timeouts */
 	atomic64_t ctr[__TLSGW_CTR_MAX];
+	/* SOCKS5 services (socks.c), under lock */
+	struct list_head socks;
+	unsigned int n_socks;
+	/* Name resolution upcalls (socks_resolve.c), under resolve_lock */
+	struct mutex resolve_lock;
+	struct list_head resolves;	/* pending upcalls */
+	unsigned int n_resolves;
+	u64 next_resolve_id;
+	u32 resolver_portid;		/* 0: no daemon registered */
+	bool resolve_dying;
 };
 
 struct tlsgw_net *tlsgw_net(const struct net *net);

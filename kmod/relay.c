@@ -3,6 +3,8 @@
  * The relay engine: see relay.h for the lifetime and locking rules.
  */
 
+#include <linux/file.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
@@ -29,6 +31,15 @@ enum {
 #define TLSGW_RELAY_BUDGET	64
 
 static struct workqueue_struct *tlsgw_relay_wq;
+
+static unsigned int relay_buffer = 16384;
+module_param(relay_buffer, uint, 0644);
+MODULE_PARM_DESC(relay_buffer, "bytes buffered per session and direction (4096 to 4194304)");
+
+size_t tlsgw_relay_bufsize(void)
+{
+	return clamp_t(size_t, READ_ONCE(relay_buffer), 4096, 4 << 20);
+}
 
 static void tlsgw_relay_kick(struct tlsgw_relay *relay)
 {
@@ -426,7 +437,11 @@ void tlsgw_relay_close(struct tlsgw_relay *relay,
 	relay->ops->closed(relay, reason);
 }
 
-/* Frees buffers and drops the socket files: the relay is closed. */
+/*
+ * Frees buffers and drops the sockets: the relay is closed. Sockets from
+ * userspace are released through their file; the kernel's own (SOCKS5)
+ * have none.
+ */
 void tlsgw_relay_release(struct tlsgw_relay *relay)
 {
 	int i;
@@ -434,8 +449,10 @@ void tlsgw_relay_release(struct tlsgw_relay *relay)
 	for (i = 0; i < 2; i++) {
 		kvfree(relay->dir[i].buf);
 		relay->dir[i].buf = NULL;
-		if (relay->side[i].sock)
+		if (relay->side[i].sock && relay->side[i].sock->file)
 			sockfd_put(relay->side[i].sock);
+		else if (relay->side[i].sock)
+			sock_release(relay->side[i].sock);
 		relay->side[i].sock = NULL;
 	}
 }

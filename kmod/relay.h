@@ -73,6 +73,7 @@ struct tlsgw_relay {
 };
 
 int tlsgw_relay_module_init(void);
+size_t tlsgw_relay_bufsize(void);
 void tlsgw_relay_module_exit(void);
 
 int tlsgw_relay_init(struct tlsgw_relay *relay,

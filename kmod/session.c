@@ -19,10 +19,6 @@ static unsigned int max_sessions = 10000;
 module_param(max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "live sessions allowed per network namespace");
 
-static unsigned int relay_buffer = 16384;
-module_param(relay_buffer, uint, 0644);
-MODULE_PARM_DESC(relay_buffer, "bytes buffered per session and direction (4096 to 4194304)");
-
 #define TLSGW_GC_INTERVAL	HZ
 
 static void tlsgw_session_free(struct tlsgw_session *s)
@@ -291,8 +287,7 @@ static struct tlsgw_session *tlsgw_session_new(struct tlsgw_net *tn,
 					       struct socket *client,
 					       struct socket *backend)
 {
-	size_t bufsize = clamp_t(size_t, READ_ONCE(relay_buffer), 4096,
-				 4 << 20);
+	size_t bufsize = tlsgw_relay_bufsize();
 	struct tlsgw_session *s;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);

@@ -47,3 +47,8 @@ run_status() {
 	"$@" 2>&1
 	echo "status=$?"
 }
+
+# Succeeds when CMD fails (check's commands are not run by a shell).
+fails() {
+	! "$@"
+}

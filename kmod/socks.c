@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOCKS5 services: the listening socket and its accept thread, the
+ * per-namespace list, timeouts and teardown. See socks.h for lifetime and
+ * locking.
+ */
+
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "socks.h"
+
+static unsigned int socks_connect_timeout = 10;
+module_param(socks_connect_timeout, uint, 0644);
+MODULE_PARM_DESC(socks_connect_timeout, "seconds for a SOCKS5 outgoing connect (1 to 600)");
+
+static unsigned int socks_bind_timeout = 60;
+module_param(socks_bind_timeout, uint, 0644);
+MODULE_PARM_DESC(socks_bind_timeout, "seconds a SOCKS5 BIND waits for its peer (1 to 3600)");
+
+#define TLSGW_SOCKS_GC_INTERVAL	HZ
+#define TLSGW_SOCKS_BACKLOG	128
+
+static struct workqueue_struct *socks_wq;
+
+struct workqueue_struct *tlsgw_socks_wq(void)
+{
+	return socks_wq;
+}
+
+unsigned int tlsgw_socks_connect_timeout(void)
+{
+	return clamp(READ_ONCE(socks_connect_timeout), 1U, 600U);
+}
+
+unsigned int tlsgw_socks_bind_timeout(void)
+{
+	return clamp(READ_ONCE(socks_bind_timeout), 1U, 3600U);
+}
+
+static void tlsgw_socks_free(struct kref *ref)
+{
+	struct tlsgw_socks_svc *svc = container_of(ref, struct tlsgw_socks_svc,
+						   ref);
+
+	tlsgw_socks_users_flush(svc);
+	tlsgw_socks_rules_flush(svc);
+	mutex_destroy(&svc->lock);
+	kfree(svc);
+}
+
+void tlsgw_socks_put(struct tlsgw_socks_svc *svc)
+{
+	kref_put(&svc->ref, tlsgw_socks_free);
+}
+
+/* Counts for the service and, once authenticated, for the user. */
+void tlsgw_socks_count(struct tlsgw_socks_conn *conn, int which, u64 n)
+{
+	atomic64_add(n, &conn->svc->ctr[which]);
+	if (conn->user)
+		atomic64_add(n, &conn->user->ctr[which]);
+}
+
+struct tlsgw_socks_svc *tlsgw_socks_find(struct tlsgw_net *tn,
+					 const char *name)
+{
+	struct tlsgw_socks_svc *svc;
+
+	lockdep_assert_held(&tn->lock);
+	list_for_each_entry(svc, &tn->socks, node)
+		if (!strcmp(svc->name, name))
+			return svc;
+	return NULL;
+}
+
+/* The service with a reference, or NULL. */
+struct tlsgw_socks_svc *tlsgw_socks_get(struct tlsgw_net *tn,
+					const char *name)
+{
+	struct tlsgw_socks_svc *svc;
+
+	mutex_lock(&tn->lock);
+	svc = tlsgw_socks_find(tn, name);
+	if (svc)
+		kref_get(&svc->ref);
+	mutex_unlock(&tn->lock);
+	return svc;
+}
+
+/* Accept thread ----------------------------------------------------------- */
+
+static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
+			      struct socket *sock)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_conn_new(svc, sock);
+
+	if (!conn) {
+		sock_no_linger(sock->sk);
+		sock_release(sock);
+		atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_LIMIT_REJECTED]);
+		return;
+	}
+	atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_CONNECTIONS]);
+	tlsgw_socks_conn_start(conn);
+	tlsgw_socks_gc_kick(svc);
+}
+
+/* After the listener was shut down: nothing to do until we are stopped. */
+static void tlsgw_socks_wait_stop(void)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+static int tlsgw_socks_acceptor(void *arg)
+{
+	struct tlsgw_socks_svc *svc = arg;
+	struct socket *sock;
+	int err;
+
+	while (!kthread_should_stop()) {
+		err = kernel_accept(svc->lsock, &sock, 0);
+		if (!err) {
+			tlsgw_socks_admit(svc, sock);
+			continue;
+		}
+		if (READ_ONCE(svc->lsock->sk->sk_state) != TCP_LISTEN)
+			tlsgw_socks_wait_stop();
+		else if (err == -ENOMEM || err == -ENFILE)
+			msleep(20);	/* let memory come back */
+	}
+	return 0;
+}
+
+/* Timeouts ---------------------------------------------------------------- */
+
+void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc)
+{
+	queue_delayed_work(socks_wq, &svc->gc, TLSGW_SOCKS_GC_INTERVAL);
+}
+
+static bool tlsgw_socks_expired(struct tlsgw_socks_conn *conn,
+				unsigned long now, int *counter)
+{
+	struct tlsgw_socks_svc *svc = conn->svc;
+	unsigned long idle = svc->idle_timeout * HZ;
+	unsigned long last;
+
+	if (conn->state <= TLSGW_SOCKS_REQUEST) {
+		*counter = TLSGW_SOCKS_CTR_NEG_TIMEOUTS;
+		return time_after(now, conn->started + svc->neg_timeout * HZ);
+	}
+	*counter = TLSGW_SOCKS_CTR_IDLE_CLOSED;
+	if (conn->state == TLSGW_SOCKS_RELAY)
+		last = READ_ONCE(conn->relay.last_active);
+	else if (conn->state == TLSGW_SOCKS_UDP)
+		last = READ_ONCE(conn->last_active);
+	else
+		return false;	/* the work bounds its own waits */
+	return idle && time_after(now, last + idle);
+}
+
+static void tlsgw_socks_gc(struct work_struct *work)
+{
+	struct tlsgw_socks_svc *svc = container_of(to_delayed_work(work),
+						   struct tlsgw_socks_svc, gc);
+	struct tlsgw_socks_conn *conn, *tmp;
+	unsigned long now = jiffies;
+	LIST_HEAD(reap);
+	int counter;
+	bool more;
+
+	mutex_lock(&svc->lock);
+	list_for_each_entry(conn, &svc->conns, node) {
+		if (!tlsgw_socks_expired(conn, now, &counter))
+			continue;
+		if (counter == TLSGW_SOCKS_CTR_NEG_TIMEOUTS)
+			set_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags);
+		refcount_inc(&conn->ref);
+		list_add_tail(&conn->reap, &reap);
+	}
+	more = !list_empty(&svc->conns) && !svc->dead;
+	mutex_unlock(&svc->lock);
+
+	list_for_each_entry_safe(conn, tmp, &reap, reap) {
+		counter = test_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags) ?
+			  TLSGW_SOCKS_CTR_NEG_TIMEOUTS :
+			  TLSGW_SOCKS_CTR_IDLE_CLOSED;
+		tlsgw_socks_conn_kill(conn, counter);
+		tlsgw_socks_conn_put(conn);
+	}
+	if (more)
+		tlsgw_socks_gc_kick(svc);
+}
+
+/* Create and delete ------------------------------------------------------- */
+
+static int tlsgw_socks_listen(struct tlsgw_net *tn,
+			      struct tlsgw_socks_svc *svc,
+			      const struct sockaddr_storage *addr,
+			      struct netlink_ext_ack *extack)
+{
+	int len = addr->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+					       sizeof(struct sockaddr_in6);
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(tn->net, addr->ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &sock);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot create the listening socket");
+		return err;
+	}
+	sock_set_reuseaddr(sock->sk);
+	err = kernel_bind(sock, (struct sockaddr *)addr, len);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot bind the listening address");
+		goto fail;
+	}
+	err = kernel_listen(sock, TLSGW_SOCKS_BACKLOG);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot listen");
+		goto fail;
+	}
+	err = kernel_getsockname(sock, (struct sockaddr *)&svc->listen);
+	if (err < 0)
+		goto fail;
+	svc->lsock = sock;
+	return 0;
+fail:
+	sock_release(sock);
+	return err;
+}
+
+static struct tlsgw_socks_svc *tlsgw_socks_alloc(struct tlsgw_net *tn,
+						 const struct tlsgw_socks_conf *c)
+{
+	struct tlsgw_socks_svc *svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+
+	if (!svc)
+		return NULL;
+	kref_init(&svc->ref);
+	svc->tn = tn;
+	strscpy(svc->name, c->name, sizeof(svc->name));
+	svc->auth = c->auth;
+	svc->flags = c->flags;
+	svc->max_sessions = c->max_sessions;
+	svc->neg_timeout = c->neg_timeout;
+	svc->idle_timeout = c->idle_timeout;
+	mutex_init(&svc->lock);
+	INIT_LIST_HEAD(&svc->users);
+	INIT_LIST_HEAD(&svc->rules);
+	INIT_LIST_HEAD(&svc->conns);
+	INIT_DELAYED_WORK(&svc->gc, tlsgw_socks_gc);
+	return svc;
+}
+
+/* Stops accepting, ends every connection and waits for the timeouts. */
+static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
+{
+	struct tlsgw_socks_conn *conn, *tmp;
+	LIST_HEAD(reap);
+
+	mutex_lock(&svc->lock);
+	svc->dead = true;
+	mutex_unlock(&svc->lock);
+
+	if (svc->acceptor) {
+		kernel_sock_shutdown(svc->lsock, SHUT_RDWR);
+		kthread_stop(svc->acceptor);
+		put_task_struct(svc->acceptor);
+		svc->acceptor = NULL;
+	}
+
+	mutex_lock(&svc->lock);
+	list_for_each_entry(conn, &svc->conns, node) {
+		refcount_inc(&conn->ref);
+		list_add_tail(&conn->reap, &reap);
+	}
+	mutex_unlock(&svc->lock);
+	list_for_each_entry_safe(conn, tmp, &reap, reap) {
+		tlsgw_socks_conn_kill(conn, 0);
+		tlsgw_socks_conn_put(conn);
+	}
+	cancel_delayed_work_sync(&svc->gc);
+	if (svc->lsock) {
+		sock_release(svc->lsock);
+		svc->lsock = NULL;
+	}
+}
+
+int tlsgw_socks_new(struct tlsgw_net *tn, const struct tlsgw_socks_conf *c,
+		    struct netlink_ext_ack *extack)
+{
+	struct tlsgw_socks_svc *svc;
+	struct task_struct *task;
+	int err;
+
+	svc = tlsgw_socks_alloc(tn, c);
+	if (!svc)
+		return -ENOMEM;
+
+	mutex_lock(&tn->lock);
+	if (tlsgw_socks_find(tn, c->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a SOCKS5 service of that name exists");
+		err = -EEXIST;
+		goto unlock;
+	}
+	if (tn->n_socks >= TLSGW_SOCKS_SERVICES_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "too many SOCKS5 services in this namespace");
+		err = -ENOSPC;
+		goto unlock;
+	}
+	err = tlsgw_socks_listen(tn, svc, &c->listen, extack);
+	if (err)
+		goto unlock;
+	task = kthread_create(tlsgw_socks_acceptor, svc, "tlsgw_socks/%s",
+			      svc->name);
+	if (IS_ERR(task)) {
+		err = PTR_ERR(task);
+		goto unlock;
+	}
+	get_task_struct(task);
+	svc->acceptor = task;
+	list_add_tail(&svc->node, &tn->socks);
+	tn->n_socks++;
+	mutex_unlock(&tn->lock);
+	wake_up_process(task);
+	return 0;
+
+unlock:
+	mutex_unlock(&tn->lock);
+	tlsgw_socks_stop(svc);
+	tlsgw_socks_put(svc);
+	return err;
+}
+
+int tlsgw_socks_del(struct tlsgw_net *tn, const char *name,
+		    struct netlink_ext_ack *extack)
+{
+	struct tlsgw_socks_svc *svc;
+
+	mutex_lock(&tn->lock);
+	svc = tlsgw_socks_find(tn, name);
+	if (svc) {
+		list_del(&svc->node);
+		tn->n_socks--;
+	}
+	mutex_unlock(&tn->lock);
+	if (!svc) {
+		NL_SET_ERR_MSG_MOD(extack, "no such SOCKS5 service");
+		return -ENOENT;
+	}
+	tlsgw_socks_stop(svc);
+	tlsgw_socks_put(svc);
+	return 0;
+}
+
+void tlsgw_socks_net_init(struct tlsgw_net *tn)
+{
+	INIT_LIST_HEAD(&tn->socks);
+	tlsgw_resolve_net_init(tn);
+}
+
+/*
+ * Namespace exit. Kernel sockets do not pin the namespace, so everything
+ * must be closed here: first the upcalls (works waiting for an answer
+ * return), then the services, then whatever work is still running.
+ */
+void tlsgw_socks_net_exit(struct tlsgw_net *tn)
+{
+	struct tlsgw_socks_svc *svc;
+
+	tlsgw_resolve_net_exit(tn);
+	for (;;) {
+		mutex_lock(&tn->lock);
+		svc = list_first_entry_or_null(&tn->socks,
+					       struct tlsgw_socks_svc, node);
+		if (svc) {
+			list_del(&svc->node);
+			tn->n_socks--;
+		}
+		mutex_unlock(&tn->lock);
+		if (!svc)
+			break;
+		tlsgw_socks_stop(svc);
+		tlsgw_socks_put(svc);
+	}
+	flush_workqueue(socks_wq);
+	tlsgw_relay_flush();
+}
+
+int tlsgw_socks_module_init(void)
+{
+	int err;
+
+	socks_wq = alloc_workqueue("tlsgw_socks", WQ_UNBOUND, 0);
+	if (!socks_wq)
+		return -ENOMEM;
+	err = tlsgw_socks_auth_init();
+	if (err)
+		destroy_workqueue(socks_wq);
+	return err;
+}
+
+void tlsgw_socks_module_exit(void)
+{
+	tlsgw_socks_auth_exit();
+	destroy_workqueue(socks_wq);
+}

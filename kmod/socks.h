@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSGW_SOCKS_H
+#define _TLSGW_SOCKS_H
+
+#include <crypto/sha2.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/socket.h>
+#include <linux/workqueue.h>
+
+#include "pernet.h"
+#include "relay.h"
+
+/*
+ * In-kernel SOCKS5 (RFC 1928, RFC 1929). One struct tlsgw_socks_svc per
+ * service: a kernel listening socket, an accept thread, users, rules and
+ * the connections. A struct tlsgw_socks_conn per accepted client goes
+ * through negotiation (socks_conn.c), then relays TCP with the relay engine
+ * or UDP datagrams (socks_udp.c).
+ */
+
+#define TLSGW_SOCKS_SALT_LEN	16
+#define TLSGW_SOCKS_NAME_MAX	255	/* RFC 1929 UNAME, PASSWD, DOMAINNAME */
+
+/*
+ * A RFC 1929 user: the password is kept only as SHA-256(salt || password).
+ * Listed in svc->users under svc->lock; connections that authenticated as
+ * the user hold a reference (for the counters), so a deleted user lives on
+ * until they end. Constant once listed except the counters (atomic).
+ */
+struct tlsgw_socks_user {
+	struct list_head node;
+	struct kref ref;
+	u8 name_len;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
+	u8 salt[TLSGW_SOCKS_SALT_LEN];
+	u8 hash[SHA256_DIGEST_SIZE];
+	atomic64_t ctr[__TLSGW_SOCKS_CTR_MAX];
+};
+
+/* An address prefix of a rule; family 0 matches anything. */
+struct tlsgw_socks_prefix {
+	u16 family;
+	u8 plen;
+	u8 addr[16];
+};
+
+/* An allow/deny rule. In svc->rules under svc->lock; hits is atomic. */
+struct tlsgw_socks_rule {
+	struct list_head node;
+	u32 action;			/* enum tlsgw_socks_action */
+	struct tlsgw_socks_prefix src, dst;
+	u16 port_min, port_max;
+	u32 commands;			/* 1 << enum tlsgw_socks_cmd */
+	bool has_user;
+	char user[TLSGW_SOCKS_NAME_MAX + 1];
+	atomic64_t hits;
+};
+
+/*
+ * A service. Listed in tn->socks under tn->lock (which also guards
+ * n_socks). svc->lock guards users, rules, conns, n_conns and dead; the
+ * configuration fields are constant after creation. References: the list,
+ * the accept thread and every connection.
+ */
+struct tlsgw_socks_svc {
+	struct list_head node;
+	struct kref ref;
+	struct tlsgw_net *tn;
+	char name[TLSGW_NAME_MAX];
+	struct sockaddr_storage listen;	/* as bound */
+	u32 auth, flags, max_sessions, neg_timeout, idle_timeout;
+	struct socket *lsock;
+	struct task_struct *acceptor;
+	struct mutex lock;		/* see above */
+	struct list_head users;
+	unsigned int n_users;
+	struct list_head rules;
+	unsigned int n_rules;
+	struct list_head conns;
+	unsigned int n_conns;
+	bool dead;
+	struct delayed_work gc;		/* negotiation and idle timeouts */
+	atomic64_t ctr[__TLSGW_SOCKS_CTR_MAX];
+};
+
+enum tlsgw_socks_state {
+	TLSGW_SOCKS_GREETING,
+	TLSGW_SOCKS_AUTH,
+	TLSGW_SOCKS_REQUEST,
+	TLSGW_SOCKS_WORKING,		/* resolving, connecting, BIND wait */
+	TLSGW_SOCKS_UDP,		/* UDP association */
+	TLSGW_SOCKS_RELAY,		/* the relay engine owns the sockets */
+};
+
+/* Negotiation bytes held per connection: more than the longest request. */
+#define TLSGW_SOCKS_BUF		1024
+
+struct tlsgw_socks_udp;
+
+/*
+ * A client connection. Listed in svc->conns under svc->lock until it
+ * closes; the list holds one reference, queued work and socket callbacks
+ * (through the work) others. state changes only in the work, under
+ * svc->lock, and DEAD is set under svc->lock too, so a killer that sees
+ * state != RELAY under the lock knows that the work will not hand the
+ * sockets to the relay any more. The work is the only user of the
+ * negotiation fields. Sockets are released on the last put (by the relay
+ * when it owns them).
+ */
+struct tlsgw_socks_conn {
+	struct list_head node;
+	struct list_head reap;		/* private list of a killer */
+	refcount_t ref;
+	struct tlsgw_socks_svc *svc;	/* reference held */
+	struct tlsgw_socks_user *user;	/* reference held, or NULL */
+	struct socket *client;
+	struct socket *peer;		/* backend, BIND listener, UDP socket */
+	void (*data_ready)(struct sock *sk);	/* client's, while hooked */
+	void (*state_change)(struct sock *sk);
+	unsigned long flags;
+	unsigned long started;		/* jiffies */
+	unsigned long last_active;	/* jiffies, UDP associations */
+	u8 state;			/* enum tlsgw_socks_state */
+	u8 cmd;				/* enum tlsgw_socks_cmd */
+	u16 len;			/* bytes in buf */
+	u8 buf[TLSGW_SOCKS_BUF];
+	struct sockaddr_storage client_addr;	/* the client's address */
+	struct sockaddr_storage local_addr;	/* where it reached us */
+	struct work_struct work;
+	struct tlsgw_socks_udp *udp;
+	struct tlsgw_relay relay;
+};
+
+enum {
+	TLSGW_SOCKS_DEAD,
+	TLSGW_SOCKS_TIMED_OUT,
+};
+
+/* Reply codes, RFC 1928 section 6. */
+enum {
+	SOCKS_REP_OK,
+	SOCKS_REP_FAILURE,
+	SOCKS_REP_NOT_ALLOWED,
+	SOCKS_REP_NET_UNREACH,
+	SOCKS_REP_HOST_UNREACH,
+	SOCKS_REP_REFUSED,
+	SOCKS_REP_TTL_EXPIRED,
+	SOCKS_REP_CMD_UNSUPPORTED,
+	SOCKS_REP_ATYP_UNSUPPORTED,
+};
+
+struct tlsgw_socks_conf {
+	const char *name;
+	struct sockaddr_storage listen;
+	u32 auth, flags, max_sessions, neg_timeout, idle_timeout;
+};
+
+/* socks.c: services */
+int tlsgw_socks_module_init(void);
+void tlsgw_socks_module_exit(void);
+void tlsgw_socks_net_init(struct tlsgw_net *tn);
+void tlsgw_socks_net_exit(struct tlsgw_net *tn);
+int tlsgw_socks_new(struct tlsgw_net *tn, const struct tlsgw_socks_conf *c,
+		    struct netlink_ext_ack *extack);
+int tlsgw_socks_del(struct tlsgw_net *tn, const char *name,
+		    struct netlink_ext_ack *extack);
+struct tlsgw_socks_svc *tlsgw_socks_find(struct tlsgw_net *tn,
+					 const char *name);
+struct tlsgw_socks_svc *tlsgw_socks_get(struct tlsgw_net *tn,
+					const char *name);
+void tlsgw_socks_put(struct tlsgw_socks_svc *svc);
+void tlsgw_socks_count(struct tlsgw_socks_conn *conn, int which, u64 n);
+void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc);
+struct workqueue_struct *tlsgw_socks_wq(void);
+unsigned int tlsgw_socks_connect_timeout(void);
+unsigned int tlsgw_socks_bind_timeout(void);
+
+/* socks_conn.c: one client */
+struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
+					      struct socket *client);
+void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter);
+bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn);
+int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
+		      const struct sockaddr_storage *bnd);
+u8 tlsgw_socks_errno_reply(int err);
+
+/* socks_udp.c: UDP ASSOCIATE */
+int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
+			  const struct sockaddr_storage *expect);
+void tlsgw_socks_udp_work(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_udp_stop(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn);
+
+/* socks_auth.c: users */
+int tlsgw_socks_auth_init(void);
+void tlsgw_socks_auth_exit(void);
+int tlsgw_socks_user_set(struct tlsgw_socks_svc *svc, const char *name,
+			 const u8 *password, size_t len,
+			 struct netlink_ext_ack *extack);
+int tlsgw_socks_user_del(struct tlsgw_socks_svc *svc, const char *name,
+			 struct netlink_ext_ack *extack);
+struct tlsgw_socks_user *tlsgw_socks_authenticate(struct tlsgw_socks_svc *svc,
+						  const u8 *name, size_t nlen,
+						  const u8 *pass, size_t plen);
+void tlsgw_socks_user_put(struct tlsgw_socks_user *user);
+void tlsgw_socks_users_flush(struct tlsgw_socks_svc *svc);
+
+/* socks_rule.c: rules */
+int tlsgw_socks_rule_add(struct tlsgw_socks_svc *svc,
+			 const struct tlsgw_socks_rule *tmpl, s64 index,
+			 struct netlink_ext_ack *extack);
+int tlsgw_socks_rule_del(struct tlsgw_socks_svc *svc, u32 index,
+			 struct netlink_ext_ack *extack);
+bool tlsgw_socks_allowed(struct tlsgw_socks_conn *conn,
+			 const struct sockaddr_storage *dst);
+void tlsgw_socks_rules_flush(struct tlsgw_socks_svc *svc);
+
+/* socks_resolve.c: the DNS upcall */
+#define TLSGW_SOCKS_ADDRS_MAX	TLSGW_RESOLVE_ADDRS_MAX
+
+struct tlsgw_socks_addrs {
+	unsigned int n;
+	struct sockaddr_storage addr[TLSGW_SOCKS_ADDRS_MAX];
+};
+
+void tlsgw_resolve_net_init(struct tlsgw_net *tn);
+void tlsgw_resolve_net_exit(struct tlsgw_net *tn);
+int tlsgw_resolve(struct tlsgw_net *tn, const char *name, u16 port,
+		  struct tlsgw_socks_addrs *out);
+void tlsgw_resolve_register(struct tlsgw_net *tn, u32 portid);
+int tlsgw_resolve_answer(struct tlsgw_net *tn, u64 id, int error,
+			 const struct tlsgw_socks_addrs *addrs);
+
+#endif /* _TLSGW_SOCKS_H */

@@ -1,0 +1,974 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One SOCKS5 client: greeting, RFC 1929 authentication and the request are
+ * parsed by a work item as bytes arrive (the socket callbacks queue it);
+ * the request is then carried out in the same work, which may sleep on the
+ * name resolution upcall, the outgoing connect or a BIND peer, each
+ * bounded by a timeout. On success the relay engine (CONNECT, BIND) or
+ * socks_udp.c (UDP ASSOCIATE) takes over. See socks.h for lifetime and
+ * locking.
+ */
+
+#include <asm/unaligned.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "netlink.h"
+#include "socks.h"
+
+#define SOCKS_VERSION		5
+#define SOCKS_AUTH_VERSION	1
+#define SOCKS_METHOD_NONE	0x00
+#define SOCKS_METHOD_USERPASS	0x02
+#define SOCKS_METHOD_REFUSED	0xff
+#define SOCKS_ATYP_IPV4		1
+#define SOCKS_ATYP_DOMAIN	3
+#define SOCKS_ATYP_IPV6		4
+
+/* Socket callbacks -------------------------------------------------------- */
+
+void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn)
+{
+	refcount_inc(&conn->ref);
+	if (!queue_work(tlsgw_socks_wq(), &conn->work))
+		tlsgw_socks_conn_put(conn);
+}
+
+/*
+ * Softirq context. A conn found in sk_user_data under sk_callback_lock is
+ * hooked, so the list still holds its reference.
+ */
+static void tlsgw_socks_data_ready(struct sock *sk)
+{
+	struct tlsgw_socks_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		tlsgw_socks_conn_kick(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
+{
+	struct sock *sk = conn->client->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	conn->data_ready = sk->sk_data_ready;
+	conn->state_change = sk->sk_state_change;
+	sk->sk_user_data = conn;
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
+	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_data_ready);
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_socks_unhook(struct tlsgw_socks_conn *conn)
+{
+	struct sock *sk;
+
+	if (!conn->client)
+		return;
+	sk = conn->client->sk;
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == conn) {
+		WRITE_ONCE(sk->sk_data_ready, conn->data_ready);
+		WRITE_ONCE(sk->sk_state_change, conn->state_change);
+		sk->sk_user_data = NULL;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* Lifetime ---------------------------------------------------------------- */
+
+static void tlsgw_socks_conn_free(struct tlsgw_socks_conn *conn)
+{
+	tlsgw_socks_udp_free(conn);
+	if (conn->state == TLSGW_SOCKS_RELAY) {
+		tlsgw_relay_release(&conn->relay);
+	} else {
+		if (conn->peer)
+			sock_release(conn->peer);
+		if (conn->client)
+			sock_release(conn->client);
+	}
+	if (conn->user)
+		tlsgw_socks_user_put(conn->user);
+	tlsgw_socks_put(conn->svc);
+	kfree(conn);
+}
+
+void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn)
+{
+	if (refcount_dec_and_test(&conn->ref))
+		tlsgw_socks_conn_free(conn);
+}
+
+/* A socks address as the socket API has it; IPv4-mapped becomes IPv4. */
+static void tlsgw_socks_unmap(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	__be32 v4;
+	__be16 port;
+
+	if (ss->ss_family != AF_INET6 ||
+	    !ipv6_addr_v4mapped(&sin6->sin6_addr))
+		return;
+	v4 = sin6->sin6_addr.s6_addr32[3];
+	port = sin6->sin6_port;
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = v4;
+	sin->sin_port = port;
+}
+
+/*
+ * A new client, listed and hooked, or an ERR_PTR: -ENOSPC over the
+ * service's limit, -ESHUTDOWN when the service is going away.
+ */
+struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
+					      struct socket *client)
+{
+	struct tlsgw_socks_conn *conn;
+	int err = 0;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
+	if (!conn)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&conn->ref, 1);
+	conn->client = client;
+	conn->started = jiffies;
+	conn->last_active = jiffies;
+	INIT_WORK(&conn->work, NULL);
+	if (kernel_getpeername(client, (struct sockaddr *)&conn->client_addr) < 0 ||
+	    kernel_getsockname(client, (struct sockaddr *)&conn->local_addr) < 0)
+		err = -ENOTCONN;
+	tlsgw_socks_unmap(&conn->client_addr);
+	tlsgw_socks_unmap(&conn->local_addr);
+
+	mutex_lock(&svc->lock);
+	if (svc->dead)
+		err = -ESHUTDOWN;
+	else if (svc->n_conns >= svc->max_sessions)
+		err = -ENOSPC;
+	if (err) {
+		mutex_unlock(&svc->lock);
+		kfree(conn);
+		return ERR_PTR(err);
+	}
+	kref_get(&svc->ref);
+	conn->svc = svc;
+	list_add_tail(&conn->node, &svc->conns);
+	svc->n_conns++;
+	tlsgw_socks_hook(conn);
+	mutex_unlock(&svc->lock);
+	return conn;
+}
+
+static void tlsgw_socks_work(struct work_struct *work);
+
+void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn)
+{
+	INIT_WORK(&conn->work, tlsgw_socks_work);
+	tlsgw_socks_conn_kick(conn);	/* bytes may be waiting already */
+}
+
+static void tlsgw_socks_set_state(struct tlsgw_socks_conn *conn, u8 state)
+{
+	mutex_lock(&conn->svc->lock);
+	conn->state = state;
+	mutex_unlock(&conn->svc->lock);
+}
+
+/* Unlists the connection and drops the list's reference. */
+static void tlsgw_socks_unlist(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_socks_svc *svc = conn->svc;
+
+	mutex_lock(&svc->lock);
+	list_del(&conn->node);
+	svc->n_conns--;
+	mutex_unlock(&svc->lock);
+	tlsgw_socks_conn_put(conn);
+}
+
+/*
+ * Marks a connection that the relay does not own dead, once; false if it
+ * was already dead or the relay owns it.
+ */
+static bool tlsgw_socks_mark_dead(struct tlsgw_socks_conn *conn)
+{
+	bool ok;
+
+	mutex_lock(&conn->svc->lock);
+	ok = conn->state != TLSGW_SOCKS_RELAY &&
+	     !test_and_set_bit(TLSGW_SOCKS_DEAD, &conn->flags);
+	mutex_unlock(&conn->svc->lock);
+	return ok;
+}
+
+static void tlsgw_socks_shutdown(struct tlsgw_socks_conn *conn, bool abort)
+{
+	struct socket *peer;
+
+	tlsgw_socks_unhook(conn);
+	tlsgw_socks_udp_stop(conn);
+	if (abort)
+		sock_no_linger(conn->client->sk);
+	kernel_sock_shutdown(conn->client, SHUT_RDWR);
+	/* The work may be sleeping in a connect or accept on it. */
+	mutex_lock(&conn->svc->lock);
+	peer = conn->peer;
+	if (peer) {
+		if (abort)
+			sock_no_linger(peer->sk);
+		kernel_sock_shutdown(peer, SHUT_RDWR);
+	}
+	mutex_unlock(&conn->svc->lock);
+	tlsgw_socks_unlist(conn);
+}
+
+/*
+ * Ends a connection the work is done with: a graceful close, so that the
+ * client reads the reply that says why. Returns false if somebody else
+ * ended it first.
+ */
+bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn)
+{
+	if (!tlsgw_socks_mark_dead(conn))
+		return false;
+	tlsgw_socks_shutdown(conn, false);
+	return true;
+}
+
+/*
+ * Ends a connection from outside the work (timeouts, service deletion):
+ * abortive. counter, if not 0, says why (NEG_TIMEOUTS or IDLE_CLOSED).
+ */
+void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
+{
+	bool relay;
+
+	mutex_lock(&conn->svc->lock);
+	relay = conn->state == TLSGW_SOCKS_RELAY;
+	mutex_unlock(&conn->svc->lock);
+	if (relay) {
+		tlsgw_relay_close(&conn->relay,
+				  counter == TLSGW_SOCKS_CTR_IDLE_CLOSED ?
+				  TLSGW_CLOSE_IDLE : TLSGW_CLOSE_KILLED);
+		return;
+	}
+	if (!tlsgw_socks_mark_dead(conn))
+		return;
+	if (counter)
+		tlsgw_socks_count(conn, counter, 1);
+	tlsgw_socks_shutdown(conn, true);
+}
+
+/* Replies ----------------------------------------------------------------- */
+
+static int tlsgw_socks_send(struct socket *sock, const void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	int n = kernel_sendmsg(sock, &msg, &iov, 1, len);
+
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EAGAIN;	/* a fresh socket takes 22 bytes */
+}
+
+/* Writes ATYP, address and port; returns the length. */
+static size_t tlsgw_socks_put_addr(u8 *p, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+	if (ss && ss->ss_family == AF_INET6) {
+		p[0] = SOCKS_ATYP_IPV6;
+		memcpy(p + 1, &sin6->sin6_addr, 16);
+		memcpy(p + 17, &sin6->sin6_port, 2);
+		return 19;
+	}
+	p[0] = SOCKS_ATYP_IPV4;
+	memset(p + 1, 0, 6);
+	if (ss && ss->ss_family == AF_INET) {
+		memcpy(p + 1, &sin->sin_addr, 4);
+		memcpy(p + 5, &sin->sin_port, 2);
+	}
+	return 7;
+}
+
+int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
+		      const struct sockaddr_storage *bnd)
+{
+	u8 msg[3 + 19] = { SOCKS_VERSION, rep, 0 };
+
+	return tlsgw_socks_send(conn->client, msg,
+				3 + tlsgw_socks_put_addr(msg + 3, bnd));
+}
+
+u8 tlsgw_socks_errno_reply(int err)
+{
+	switch (err) {
+	case -ECONNREFUSED:
+		return SOCKS_REP_REFUSED;
+	case -ENETUNREACH:
+	case -ENETDOWN:
+		return SOCKS_REP_NET_UNREACH;
+	case -EHOSTUNREACH:
+	case -EHOSTDOWN:
+	case -ENOENT:		/* no such name */
+		return SOCKS_REP_HOST_UNREACH;
+	case -ETIMEDOUT:
+	case -EINPROGRESS:	/* our connect timeout */
+		return SOCKS_REP_TTL_EXPIRED;
+	case -EACCES:
+		return SOCKS_REP_NOT_ALLOWED;
+	default:
+		return SOCKS_REP_FAILURE;
+	}
+}
+
+/* Fails the request with rep; counts it under counter. */
+static void tlsgw_socks_fail(struct tlsgw_socks_conn *conn, u8 rep,
+			     int counter)
+{
+	if (counter)
+		tlsgw_socks_count(conn, counter, 1);
+	tlsgw_socks_reply(conn, rep, NULL);
+	tlsgw_socks_conn_close(conn);
+}
+
+static void tlsgw_socks_deny(struct tlsgw_socks_conn *conn)
+{
+	tlsgw_genl_socks_event(conn->svc, conn->cmd);
+	tlsgw_socks_fail(conn, SOCKS_REP_NOT_ALLOWED, TLSGW_SOCKS_CTR_DENIED);
+}
+
+/* Relay ------------------------------------------------------------------- */
+
+static struct tlsgw_socks_conn *tlsgw_socks_of_relay(struct tlsgw_relay *r)
+{
+	return container_of(r, struct tlsgw_socks_conn, relay);
+}
+
+static void tlsgw_socks_relay_get(struct tlsgw_relay *relay)
+{
+	refcount_inc(&tlsgw_socks_of_relay(relay)->ref);
+}
+
+static void tlsgw_socks_relay_put(struct tlsgw_relay *relay)
+{
+	tlsgw_socks_conn_put(tlsgw_socks_of_relay(relay));
+}
+
+static void tlsgw_socks_relay_closed(struct tlsgw_relay *relay,
+				     enum tlsgw_close_reason reason)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_of_relay(relay);
+
+	if (reason == TLSGW_CLOSE_IDLE)
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_IDLE_CLOSED, 1);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, relay->dir[0].bytes);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_OUT, relay->dir[1].bytes);
+	tlsgw_socks_unlist(conn);
+}
+
+static const struct tlsgw_relay_ops tlsgw_socks_relay_ops = {
+	.get = tlsgw_socks_relay_get,
+	.put = tlsgw_socks_relay_put,
+	.closed = tlsgw_socks_relay_closed,
+};
+
+/*
+ * Hands client and peer to the relay engine with the bytes the client
+ * sent after its request. Returns false if the connection was killed
+ * meanwhile (it is then closed already).
+ */
+static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_relay *relay = &conn->relay;
+	struct tlsgw_socks_svc *svc = conn->svc;
+	bool dead;
+
+	tlsgw_socks_unhook(conn);
+	if (tlsgw_relay_init(relay, &tlsgw_socks_relay_ops, conn->client,
+			     conn->peer, tlsgw_relay_bufsize(), conn->buf,
+			     conn->len))
+		goto fail;
+	memzero_explicit(conn->buf, sizeof(conn->buf));
+	if (tlsgw_relay_hook_socket(relay, 0))
+		goto fail;
+	if (tlsgw_relay_hook_socket(relay, 1))
+		goto unhook;
+
+	mutex_lock(&svc->lock);
+	dead = test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
+	if (!dead) {
+		conn->state = TLSGW_SOCKS_RELAY;
+		conn->client = NULL;	/* the relay owns them now */
+		conn->peer = NULL;
+	}
+	mutex_unlock(&svc->lock);
+	if (!dead) {
+		tlsgw_relay_start(relay);
+		return;
+	}
+unhook:
+	tlsgw_relay_unhook(relay);
+fail:
+	relay->side[0].sock = NULL;
+	relay->side[1].sock = NULL;
+	tlsgw_relay_release(relay);
+	if (tlsgw_socks_mark_dead(conn))
+		tlsgw_socks_shutdown(conn, true);
+}
+
+/* Outgoing connections ---------------------------------------------------- */
+
+static int tlsgw_socks_addrlen(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					   sizeof(struct sockaddr_in);
+}
+
+/* Makes sock the connection's peer, unless it died; -ECONNABORTED then. */
+static int tlsgw_socks_set_peer(struct tlsgw_socks_conn *conn,
+				struct socket *sock)
+{
+	int err = 0;
+
+	mutex_lock(&conn->svc->lock);
+	if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags))
+		err = -ECONNABORTED;
+	else
+		conn->peer = sock;
+	mutex_unlock(&conn->svc->lock);
+	return err;
+}
+
+static void tlsgw_socks_drop_peer(struct tlsgw_socks_conn *conn, bool reset)
+{
+	struct socket *peer;
+
+	mutex_lock(&conn->svc->lock);
+	peer = conn->peer;
+	conn->peer = NULL;
+	mutex_unlock(&conn->svc->lock);
+	if (peer) {
+		if (reset)
+			sock_no_linger(peer->sk);
+		sock_release(peer);
+	}
+}
+
+static int tlsgw_socks_dial(struct tlsgw_socks_conn *conn,
+			    const struct sockaddr_storage *dst)
+{
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(conn->svc->tn->net, dst->ss_family,
+			       SOCK_STREAM, IPPROTO_TCP, &sock);
+	if (err)
+		return err;
+	sock->sk->sk_sndtimeo = tlsgw_socks_connect_timeout() * HZ;
+	err = tlsgw_socks_set_peer(conn, sock);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	err = kernel_connect(sock, (struct sockaddr *)dst,
+			     tlsgw_socks_addrlen(dst), 0);
+	if (err)
+		tlsgw_socks_drop_peer(conn, true);
+	return err;
+}
+
+static void tlsgw_socks_connect(struct tlsgw_socks_conn *conn,
+				const struct tlsgw_socks_addrs *dsts)
+{
+	struct sockaddr_storage bnd = {};
+	bool allowed = false;
+	int err = -EHOSTUNREACH;
+	unsigned int i;
+
+	for (i = 0; i < dsts->n; i++) {
+		if (!tlsgw_socks_allowed(conn, &dsts->addr[i]))
+			continue;
+		allowed = true;
+		err = tlsgw_socks_dial(conn, &dsts->addr[i]);
+		if (!err || test_bit(TLSGW_SOCKS_DEAD, &conn->flags))
+			break;
+	}
+	if (!allowed)
+		return tlsgw_socks_deny(conn);
+	if (err)
+		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	if (kernel_getsockname(conn->peer, (struct sockaddr *)&bnd) < 0)
+		memset(&bnd, 0, sizeof(bnd));
+	tlsgw_socks_unmap(&bnd);
+	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &bnd))
+		return (void)tlsgw_socks_conn_close(conn);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
+	tlsgw_socks_handoff(conn);
+}
+
+/* BIND -------------------------------------------------------------------- */
+
+/* The local address the gateway would use toward dst (route lookup). */
+static void tlsgw_socks_source_for(struct tlsgw_socks_conn *conn,
+				   const struct sockaddr_storage *dst,
+				   struct sockaddr_storage *src)
+{
+	struct socket *sock;
+
+	*src = conn->local_addr;
+	if (sock_create_kern(conn->svc->tn->net, dst->ss_family, SOCK_DGRAM,
+			     IPPROTO_UDP, &sock))
+		return;
+	if (!kernel_connect(sock, (struct sockaddr *)dst,
+			    tlsgw_socks_addrlen(dst), 0))
+		kernel_getsockname(sock, (struct sockaddr *)src);
+	sock_release(sock);
+}
+
+static bool tlsgw_socks_same_host(const struct sockaddr_storage *a,
+				  const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return ipv6_addr_equal(&a6->sin6_addr, &b6->sin6_addr);
+}
+
+static bool tlsgw_socks_any_host(const struct sockaddr_storage *a)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+
+	if (a->ss_family == AF_INET)
+		return !a4->sin_addr.s_addr;
+	return ipv6_addr_any(&a6->sin6_addr);
+}
+
+static bool tlsgw_socks_client_gone(struct tlsgw_socks_conn *conn)
+{
+	struct sock *sk = conn->client->sk;
+
+	return READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||
+	       READ_ONCE(sk->sk_err) ||
+	       test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
+}
+
+/*
+ * Waits (in one-second slices, to notice a client that left or a kill)
+ * for the connection from the host the client named. Others are reset.
+ */
+static int tlsgw_socks_bind_wait(struct tlsgw_socks_conn *conn,
+				 const struct sockaddr_storage *expect,
+				 struct socket **out,
+				 struct sockaddr_storage *from)
+{
+	unsigned long deadline = jiffies + tlsgw_socks_bind_timeout() * HZ;
+	struct socket *lsock = conn->peer;
+	struct socket *sock;
+	int err;
+
+	lsock->sk->sk_rcvtimeo = HZ;
+	for (;;) {
+		err = kernel_accept(lsock, &sock, 0);
+		if (!err) {
+			if (kernel_getpeername(sock, (struct sockaddr *)from) < 0) {
+				sock_release(sock);
+				continue;
+			}
+			tlsgw_socks_unmap(from);
+			if (tlsgw_socks_any_host(expect) ||
+			    tlsgw_socks_same_host(from, expect)) {
+				*out = sock;
+				return 0;
+			}
+			sock_no_linger(sock->sk);
+			sock_release(sock);
+			continue;
+		}
+		if (err != -EAGAIN)
+			return err;
+		if (tlsgw_socks_client_gone(conn))
+			return -ECONNABORTED;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+	}
+}
+
+static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
+			     const struct sockaddr_storage *dst)
+{
+	struct sockaddr_storage bnd, from;
+	struct socket *lsock, *sock;
+	int err;
+
+	if (!tlsgw_socks_allowed(conn, dst))
+		return tlsgw_socks_deny(conn);
+	tlsgw_socks_source_for(conn, dst, &bnd);
+	tlsgw_socks_unmap(&bnd);
+	((struct sockaddr_in *)&bnd)->sin_port = 0;	/* same in sin6 */
+	err = sock_create_kern(conn->svc->tn->net, bnd.ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &lsock);
+	if (err)
+		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	err = tlsgw_socks_set_peer(conn, lsock);
+	if (err) {
+		sock_release(lsock);
+		return;
+	}
+	err = kernel_bind(lsock, (struct sockaddr *)&bnd,
+			  tlsgw_socks_addrlen(&bnd));
+	if (!err)
+		err = kernel_listen(lsock, 1);
+	if (!err && kernel_getsockname(lsock, (struct sockaddr *)&bnd) < 0)
+		err = -EINVAL;
+	if (err)
+		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	tlsgw_socks_unmap(&bnd);
+	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &bnd))
+		return (void)tlsgw_socks_conn_close(conn);
+
+	err = tlsgw_socks_bind_wait(conn, dst, &sock, &from);
+	if (err)
+		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	tlsgw_socks_drop_peer(conn, false);	/* the listener */
+	err = tlsgw_socks_set_peer(conn, sock);
+	if (err) {
+		sock_no_linger(sock->sk);
+		sock_release(sock);
+		return;
+	}
+	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &from))
+		return (void)tlsgw_socks_conn_close(conn);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
+	tlsgw_socks_handoff(conn);
+}
+
+/* Negotiation ------------------------------------------------------------- */
+
+/* A parser step: > 0 bytes consumed, 0 needs more, < 0 ended the conn. */
+
+static int tlsgw_socks_proto_error(struct tlsgw_socks_conn *conn)
+{
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_PROTO_ERRORS, 1);
+	tlsgw_socks_conn_close(conn);
+	return -EPROTO;
+}
+
+static int tlsgw_socks_greeting(struct tlsgw_socks_conn *conn)
+{
+	u8 want = conn->svc->auth == TLSGW_SOCKS_AUTH_USERPASS ?
+		  SOCKS_METHOD_USERPASS : SOCKS_METHOD_NONE;
+	const u8 *b = conn->buf;
+	u8 reply[2] = { SOCKS_VERSION, SOCKS_METHOD_REFUSED };
+
+	if (conn->len < 2)
+		return b[0] == SOCKS_VERSION || !conn->len ? 0 :
+		       tlsgw_socks_proto_error(conn);
+	if (b[0] != SOCKS_VERSION)
+		return tlsgw_socks_proto_error(conn);
+	if (!b[1]) {
+		tlsgw_socks_send(conn->client, reply, sizeof(reply));
+		return tlsgw_socks_proto_error(conn);
+	}
+	if (conn->len < 2 + b[1])
+		return 0;
+	if (!memchr(b + 2, want, b[1])) {
+		tlsgw_socks_send(conn->client, reply, sizeof(reply));
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_AUTH_FAILED, 1);
+		tlsgw_socks_conn_close(conn);
+		return -EACCES;
+	}
+	reply[1] = want;
+	if (tlsgw_socks_send(conn->client, reply, sizeof(reply))) {
+		tlsgw_socks_conn_close(conn);
+		return -EPIPE;
+	}
+	tlsgw_socks_set_state(conn, want ? TLSGW_SOCKS_AUTH :
+					   TLSGW_SOCKS_REQUEST);
+	return 2 + b[1];
+}
+
+/* RFC 1929: VER ULEN UNAME PLEN PASSWD. */
+static int tlsgw_socks_auth(struct tlsgw_socks_conn *conn)
+{
+	u8 reply[2] = { SOCKS_AUTH_VERSION, 1 };
+	struct tlsgw_socks_user *user;
+	const u8 *b = conn->buf;
+	size_t ulen, plen;
+
+	if (conn->len < 2)
+		return 0;
+	ulen = b[1];
+	if (b[0] != SOCKS_AUTH_VERSION || !ulen) {
+		tlsgw_socks_send(conn->client, reply, sizeof(reply));
+		return tlsgw_socks_proto_error(conn);
+	}
+	if (conn->len < 3 + ulen)
+		return 0;
+	plen = b[2 + ulen];
+	if (!plen) {
+		tlsgw_socks_send(conn->client, reply, sizeof(reply));
+		return tlsgw_socks_proto_error(conn);
+	}
+	if (conn->len < 3 + ulen + plen)
+		return 0;
+	user = tlsgw_socks_authenticate(conn->svc, b + 2, ulen, b + 3 + ulen,
+					plen);
+	memzero_explicit(conn->buf + 3 + ulen, plen);
+	if (!user) {
+		tlsgw_socks_send(conn->client, reply, sizeof(reply));
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_AUTH_FAILED, 1);
+		tlsgw_socks_conn_close(conn);
+		return -EACCES;
+	}
+	conn->user = user;
+	atomic64_inc(&user->ctr[TLSGW_SOCKS_CTR_CONNECTIONS]);
+	reply[1] = 0;
+	if (tlsgw_socks_send(conn->client, reply, sizeof(reply))) {
+		tlsgw_socks_conn_close(conn);
+		return -EPIPE;
+	}
+	tlsgw_socks_set_state(conn, TLSGW_SOCKS_REQUEST);
+	return 3 + ulen + plen;
+}
+
+/* A parsed request: one address, or a name to resolve. */
+struct tlsgw_socks_request {
+	u8 cmd;
+	u16 port;			/* host order */
+	char name[TLSGW_SOCKS_NAME_MAX + 1];	/* "" unless DOMAINNAME */
+	struct sockaddr_storage addr;
+};
+
+/* Length of the request in buf, 0 if incomplete, < 0 after a reply. */
+static int tlsgw_socks_request_len(struct tlsgw_socks_conn *conn)
+{
+	const u8 *b = conn->buf;
+
+	if (conn->len < 4)
+		return 0;
+	if (b[0] != SOCKS_VERSION) {
+		tlsgw_socks_reply(conn, SOCKS_REP_FAILURE, NULL);
+		return tlsgw_socks_proto_error(conn);
+	}
+	if (b[1] < TLSGW_SOCKS_CMD_CONNECT ||
+	    b[1] > TLSGW_SOCKS_CMD_UDP_ASSOCIATE) {
+		tlsgw_socks_reply(conn, SOCKS_REP_CMD_UNSUPPORTED, NULL);
+		return tlsgw_socks_proto_error(conn);
+	}
+	switch (b[3]) {
+	case SOCKS_ATYP_IPV4:
+		return 4 + 4 + 2;
+	case SOCKS_ATYP_IPV6:
+		return 4 + 16 + 2;
+	case SOCKS_ATYP_DOMAIN:
+		if (conn->len < 5)
+			return 0;
+		if (!b[4]) {
+			tlsgw_socks_reply(conn, SOCKS_REP_FAILURE, NULL);
+			return tlsgw_socks_proto_error(conn);
+		}
+		return 5 + b[4] + 2;
+	default:
+		tlsgw_socks_reply(conn, SOCKS_REP_ATYP_UNSUPPORTED, NULL);
+		return tlsgw_socks_proto_error(conn);
+	}
+}
+
+static bool tlsgw_socks_name_valid(const u8 *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] <= ' ' || name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Decodes a complete request of len bytes; false if the name is bad. */
+static bool tlsgw_socks_decode(const u8 *b, int len,
+			       struct tlsgw_socks_request *req)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&req->addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&req->addr;
+
+	memset(req, 0, sizeof(*req));
+	req->cmd = b[1];
+	req->port = get_unaligned_be16(b + len - 2);
+	switch (b[3]) {
+	case SOCKS_ATYP_IPV4:
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, b + 4, 4);
+		sin->sin_port = htons(req->port);
+		break;
+	case SOCKS_ATYP_IPV6:
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, b + 4, 16);
+		sin6->sin6_port = htons(req->port);
+		tlsgw_socks_unmap(&req->addr);
+		break;
+	default:
+		if (!tlsgw_socks_name_valid(b + 5, b[4]))
+			return false;
+		memcpy(req->name, b + 5, b[4]);
+		break;
+	}
+	return true;
+}
+
+static void tlsgw_socks_execute(struct tlsgw_socks_conn *conn,
+				struct tlsgw_socks_request *req)
+{
+	struct tlsgw_socks_addrs *dsts;
+	int err;
+
+	dsts = kzalloc(sizeof(*dsts), GFP_KERNEL);
+	if (!dsts)
+		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE, 0);
+	if (req->name[0]) {
+		err = tlsgw_resolve(conn->svc->tn, req->name, req->port, dsts);
+		if (err) {
+			kfree(dsts);
+			return tlsgw_socks_fail(conn,
+						tlsgw_socks_errno_reply(err),
+						TLSGW_SOCKS_CTR_RESOLVE_FAILED);
+		}
+	} else {
+		dsts->addr[0] = req->addr;
+		dsts->n = 1;
+	}
+	switch (req->cmd) {
+	case TLSGW_SOCKS_CMD_CONNECT:
+		tlsgw_socks_connect(conn, dsts);
+		break;
+	case TLSGW_SOCKS_CMD_BIND:
+		tlsgw_socks_bind(conn, &dsts->addr[0]);
+		break;
+	default:
+		if (tlsgw_socks_udp_start(conn, &dsts->addr[0]))
+			tlsgw_socks_conn_close(conn);
+		break;
+	}
+	kfree(dsts);
+}
+
+static int tlsgw_socks_request(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_socks_request *req;
+	int len = tlsgw_socks_request_len(conn);
+
+	if (len <= 0 || conn->len < len)
+		return len < 0 ? len : 0;
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	if (!req) {
+		tlsgw_socks_fail(conn, SOCKS_REP_FAILURE, 0);
+		return -ENOMEM;
+	}
+	conn->cmd = conn->buf[1];
+	if (!tlsgw_socks_decode(conn->buf, len, req)) {
+		kfree(req);
+		tlsgw_socks_reply(conn, SOCKS_REP_HOST_UNREACH, NULL);
+		return tlsgw_socks_proto_error(conn);
+	}
+	/* What follows the request is the client's first data. */
+	conn->len -= len;
+	memmove(conn->buf, conn->buf + len, conn->len);
+	if (conn->len)
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_EARLY_DATA, 1);
+	tlsgw_socks_set_state(conn, TLSGW_SOCKS_WORKING);
+	tlsgw_socks_execute(conn, req);
+	kfree(req);
+	return -EINPROGRESS;	/* the connection has moved on */
+}
+
+/* Reads what the client sent; false on EOF or error. */
+static bool tlsgw_socks_read(struct tlsgw_socks_conn *conn)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec iov;
+	int n;
+
+	while (conn->len < sizeof(conn->buf)) {
+		iov.iov_base = conn->buf + conn->len;
+		iov.iov_len = sizeof(conn->buf) - conn->len;
+		n = kernel_recvmsg(conn->client, &msg, &iov, 1, iov.iov_len,
+				   MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return true;
+		if (n <= 0)
+			return false;
+		conn->len += n;
+	}
+	return true;
+}
+
+static void tlsgw_socks_negotiate(struct tlsgw_socks_conn *conn)
+{
+	bool open = tlsgw_socks_read(conn);
+	int n;
+
+	for (;;) {
+		switch (conn->state) {
+		case TLSGW_SOCKS_GREETING:
+			n = tlsgw_socks_greeting(conn);
+			break;
+		case TLSGW_SOCKS_AUTH:
+			n = tlsgw_socks_auth(conn);
+			break;
+		case TLSGW_SOCKS_REQUEST:
+			n = tlsgw_socks_request(conn);
+			break;
+		default:
+			return;
+		}
+		if (n < 0)
+			return;
+		if (!n)
+			break;
+		conn->len -= n;
+		memmove(conn->buf, conn->buf + n, conn->len);
+	}
+	if (!open) {
+		/* The client left in the middle of a message. */
+		if (conn->len || conn->state != TLSGW_SOCKS_GREETING)
+			tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_PROTO_ERRORS, 1);
+		tlsgw_socks_conn_close(conn);
+	}
+}
+
+static void tlsgw_socks_work(struct work_struct *work)
+{
+	struct tlsgw_socks_conn *conn = container_of(work,
+						     struct tlsgw_socks_conn,
+						     work);
+
+	if (!test_bit(TLSGW_SOCKS_DEAD, &conn->flags)) {
+		if (conn->state == TLSGW_SOCKS_UDP)
+			tlsgw_socks_udp_work(conn);
+		else if (conn->state <= TLSGW_SOCKS_REQUEST)
+			tlsgw_socks_negotiate(conn);
+	}
+	tlsgw_socks_conn_put(conn);
+}

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOCKS5 UDP ASSOCIATE: one kernel UDP socket per association relays the
+ * client's datagrams (SOCKS UDP header removed) to their destinations and
+ * the answers back (header added). Datagrams from the client's address
+ * are requests; from a host the client has sent to, answers; anything else
+ * is dropped. The association ends with its TCP control connection.
+ *
+ * The conn's work runs it (socks_conn.c queues the work from the control
+ * connection's callbacks, and from the UDP socket's, which point at the
+ * same conn); only the work touches struct tlsgw_socks_udp after start.
+ */
+
+#include <asm/unaligned.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/udp.h>
+
+#include "netlink.h"
+#include "socks.h"
+
+#define SOCKS_ATYP_IPV4		1
+#define SOCKS_ATYP_DOMAIN	3
+#define SOCKS_ATYP_IPV6	4
+
+#define TLSGW_UDP_PEERS		16	/* destinations answers may come from */
+#define TLSGW_UDP_HEADROOM	(4 + 16 + 2)
+#define TLSGW_UDP_MAX		65535
+#define TLSGW_UDP_BUDGET	64
+
+struct tlsgw_socks_udp {
+	struct socket *sock;
+	void (*data_ready)(struct sock *sk);
+	struct sockaddr_storage client;	/* port 0 until the first datagram */
+	unsigned int n_peers, next_peer;
+	struct sockaddr_storage peers[TLSGW_UDP_PEERS];
+	u8 *buf;			/* headroom + the largest datagram */
+};
+
+static void tlsgw_socks_udp_data_ready(struct sock *sk)
+{
+	struct tlsgw_socks_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		tlsgw_socks_conn_kick(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
+{
+	struct sock *sk = udp->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data) {
+		WRITE_ONCE(sk->sk_data_ready, udp->data_ready);
+		sk->sk_user_data = NULL;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* When the conn closes: afterwards no callback can reach it. */
+void tlsgw_socks_udp_stop(struct tlsgw_socks_conn *conn)
+{
+	if (conn->udp && conn->udp->sock)
+		tlsgw_socks_udp_unhook(conn->udp);
+}
+
+/* Called on the last put of the conn. */
+void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+
+	if (!udp)
+		return;
+	if (udp->sock) {
+		tlsgw_socks_udp_unhook(udp);
+		sock_release(udp->sock);
+	}
+	kvfree(udp->buf);
+	kfree(udp);
+	conn->udp = NULL;
+}
+
+static u16 tlsgw_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static void tlsgw_set_port(struct sockaddr_storage *ss, u16 port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* Address and port equal; IPv4 as AF_INET on both sides. */
+static bool tlsgw_addr_equal(const struct sockaddr_storage *a,
+			     const struct sockaddr_storage *b, bool port)
+{
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (port && tlsgw_port(a) != tlsgw_port(b))
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return ipv6_addr_equal(&a6->sin6_addr, &b6->sin6_addr);
+}
+
+/* The socket is AF_INET6 when it can be: IPv4 goes as v4-mapped then. */
+static int tlsgw_udp_sockaddr(const struct tlsgw_socks_udp *udp,
+			      const struct sockaddr_storage *ss,
+			      struct sockaddr_storage *out)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+	if (udp->sock->sk->sk_family == AF_INET || ss->ss_family == AF_INET6) {
+		if (udp->sock->sk->sk_family == AF_INET &&
+		    ss->ss_family != AF_INET)
+			return -EAFNOSUPPORT;
+		*out = *ss;
+		return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+						  sizeof(struct sockaddr_in6);
+	}
+	memset(out, 0, sizeof(*out));
+	sin6->sin6_family = AF_INET6;
+	ipv6_addr_set_v4mapped(sin->sin_addr.s_addr, &sin6->sin6_addr);
+	sin6->sin6_port = sin->sin_port;
+	return sizeof(*sin6);
+}
+
+static void tlsgw_udp_unmap(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	__be32 v4;
+	__be16 port;
+
+	if (ss->ss_family != AF_INET6 ||
+	    !ipv6_addr_v4mapped(&sin6->sin6_addr))
+		return;
+	v4 = sin6->sin6_addr.s6_addr32[3];
+	port = sin6->sin6_port;
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = v4;
+	sin->sin_port = port;
+}
+
+static int tlsgw_udp_send(struct tlsgw_socks_udp *udp,
+			  const struct sockaddr_storage *to, void *data,
+			  size_t len)
+{
+	struct sockaddr_storage addr;
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = data, .iov_len = len };
+	int alen = tlsgw_udp_sockaddr(udp, to, &addr);
+
+	if (alen < 0)
+		return alen;
+	msg.msg_name = &addr;
+	msg.msg_namelen = alen;
+	return kernel_sendmsg(udp->sock, &msg, &iov, 1, len);
+}
+
+static int tlsgw_socks_udp_open(struct tlsgw_socks_conn *conn,
+				struct tlsgw_socks_udp *udp)
+{
+	struct net *net = conn->svc->tn->net;
+	struct sockaddr_storage local = {};
+	struct sockaddr_in6 *any6 = (struct sockaddr_in6 *)&local;
+	struct sockaddr_in *any4 = (struct sockaddr_in *)&local;
+	int err;
+
+	/* Dual-stack when IPv6 is there, so that any destination works. */
+	err = sock_create_kern(net, AF_INET6, SOCK_DGRAM, IPPROTO_UDP,
+			       &udp->sock);
+	if (!err) {
+		udp->sock->sk->sk_ipv6only = false;
+		any6->sin6_family = AF_INET6;
+		err = kernel_bind(udp->sock, (struct sockaddr *)any6,
+				  sizeof(*any6));
+		if (!err)
+			return 0;
+		sock_release(udp->sock);
+		udp->sock = NULL;
+	}
+	err = sock_create_kern(net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &udp->sock);
+	if (err)
+		return err;
+	any4->sin_family = AF_INET;
+	return kernel_bind(udp->sock, (struct sockaddr *)any4, sizeof(*any4));
+}
+
+static void tlsgw_socks_udp_hook(struct tlsgw_socks_conn *conn,
+				 struct tlsgw_socks_udp *udp)
+{
+	struct sock *sk = udp->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	udp->data_ready = sk->sk_data_ready;
+	sk->sk_user_data = conn;
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_udp_data_ready);
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
+ * Sets the association up and answers the request. expect is DST.ADDR and
+ * DST.PORT of the request: where the client will send from (port 0: not
+ * known yet). The client's address is that of its TCP connection.
+ */
+int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
+			  const struct sockaddr_storage *expect)
+{
+	struct tlsgw_socks_udp *udp;
+	struct sockaddr_storage bnd;
+	int err;
+
+	/* Destinations are checked per datagram. */
+	if (!tlsgw_socks_allowed(conn, NULL)) {
+		tlsgw_genl_socks_event(conn->svc, conn->cmd);
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_DENIED, 1);
+		tlsgw_socks_reply(conn, SOCKS_REP_NOT_ALLOWED, NULL);
+		return -EACCES;
+	}
+	udp = kzalloc(sizeof(*udp), GFP_KERNEL_ACCOUNT);
+	if (!udp)
+		goto fail;
+	conn->udp = udp;
+	udp->buf = kvmalloc(TLSGW_UDP_HEADROOM + TLSGW_UDP_MAX,
+			    GFP_KERNEL_ACCOUNT);
+	if (!udp->buf || tlsgw_socks_udp_open(conn, udp))
+		goto fail;
+	udp->client = conn->client_addr;
+	tlsgw_set_port(&udp->client, expect->ss_family == udp->client.ss_family ?
+		       tlsgw_port(expect) : 0);
+
+	/* BND.ADDR: where the client reached us; BND.PORT: the socket's. */
+	if (kernel_getsockname(udp->sock, (struct sockaddr *)&bnd) < 0)
+		goto fail;
+	err = tlsgw_port(&bnd);
+	bnd = conn->local_addr;
+	tlsgw_set_port(&bnd, err);
+
+	mutex_lock(&conn->svc->lock);
+	err = test_bit(TLSGW_SOCKS_DEAD, &conn->flags) ? -ECONNABORTED : 0;
+	if (!err)
+		conn->state = TLSGW_SOCKS_UDP;
+	mutex_unlock(&conn->svc->lock);
+	if (err)
+		return err;
+	conn->last_active = jiffies;
+	tlsgw_socks_udp_hook(conn, udp);
+	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &bnd))
+		return -EPIPE;
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
+	tlsgw_socks_conn_kick(conn);	/* datagrams may be waiting */
+	return 0;
+fail:
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_CONNECT_FAILED, 1);
+	tlsgw_socks_reply(conn, SOCKS_REP_FAILURE, NULL);
+	return -ENOMEM;
+}
+
+static void tlsgw_udp_remember(struct tlsgw_socks_udp *udp,
+			       const struct sockaddr_storage *peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < udp->n_peers; i++)
+		if (tlsgw_addr_equal(&udp->peers[i], peer, true))
+			return;
+	udp->peers[udp->next_peer] = *peer;
+	udp->next_peer = (udp->next_peer + 1) % TLSGW_UDP_PEERS;
+	if (udp->n_peers < TLSGW_UDP_PEERS)
+		udp->n_peers++;
+}
+
+static bool tlsgw_udp_known(struct tlsgw_socks_udp *udp,
+			    const struct sockaddr_storage *peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < udp->n_peers; i++)
+		if (tlsgw_addr_equal(&udp->peers[i], peer, true))
+			return true;
+	return false;
+}
+
+/* Destination of a client datagram; returns the header length or 0. */
+static size_t tlsgw_udp_parse(struct tlsgw_socks_conn *conn, const u8 *p,
+			      size_t len, struct sockaddr_storage *dst)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)dst;
+	struct sockaddr_in *sin = (struct sockaddr_in *)dst;
+	struct tlsgw_socks_addrs *addrs;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
+	size_t hlen;
+	u16 port;
+
+	memset(dst, 0, sizeof(*dst));
+	if (len < 4)
+		return 0;
+	switch (p[3]) {
+	case SOCKS_ATYP_IPV4:
+		hlen = 4 + 4 + 2;
+		if (len < hlen)
+			return 0;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, p + 4, 4);
+		memcpy(&sin->sin_port, p + 8, 2);
+		return hlen;
+	case SOCKS_ATYP_IPV6:
+		hlen = 4 + 16 + 2;
+		if (len < hlen)
+			return 0;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, p + 4, 16);
+		memcpy(&sin6->sin6_port, p + 20, 2);
+		tlsgw_udp_unmap(dst);
+		return hlen;
+	case SOCKS_ATYP_DOMAIN:
+		if (len < 5 || !p[4] || len < 5 + p[4] + 2)
+			return 0;
+		hlen = 5 + p[4] + 2;
+		memcpy(name, p + 5, p[4]);
+		name[p[4]] = '\0';
+		if (strlen(name) != p[4])
+			return 0;
+		port = get_unaligned_be16(p + 5 + p[4]);
+		addrs = kzalloc(sizeof(*addrs), GFP_KERNEL);
+		if (!addrs)
+			return 0;
+		if (tlsgw_resolve(conn->svc->tn, name, port, addrs) ||
+		    !addrs->n) {
+			kfree(addrs);
+			tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_RESOLVE_FAILED,
+					  1);
+			return 0;
+		}
+		*dst = addrs->addr[0];
+		kfree(addrs);
+		return hlen;
+	default:
+		return 0;
+	}
+}
+
+static void tlsgw_udp_from_client(struct tlsgw_socks_conn *conn, u8 *p,
+				  size_t len)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	struct sockaddr_storage dst;
+	size_t hlen;
+
+	if (len >= 3 && p[2]) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_FRAG_DROPPED, 1);
+		return;
+	}
+	hlen = tlsgw_udp_parse(conn, p, len, &dst);
+	if (!hlen) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	if (!tlsgw_socks_allowed(conn, &dst)) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_DENIED, 1);
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	if (tlsgw_udp_send(udp, &dst, p + hlen, len - hlen) < 0) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	tlsgw_udp_remember(udp, &dst);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_IN, 1);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, len - hlen);
+}
+
+/* data is at buf + headroom: the header goes in front of it. */
+static void tlsgw_udp_to_client(struct tlsgw_socks_conn *conn,
+				const struct sockaddr_storage *from,
+				size_t len)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	u8 *data = udp->buf + TLSGW_UDP_HEADROOM;
+	size_t hlen = from->ss_family == AF_INET6 ? 4 + 16 + 2 : 4 + 4 + 2;
+	u8 *h = data - hlen;
+
+	if (!tlsgw_port(&udp->client)) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	memset(h, 0, 3);
+	if (from->ss_family == AF_INET6) {
+		h[3] = SOCKS_ATYP_IPV6;
+		memcpy(h + 4, &((const struct sockaddr_in6 *)from)->sin6_addr,
+		       16);
+	} else {
+		h[3] = SOCKS_ATYP_IPV4;
+		memcpy(h + 4, &((const struct sockaddr_in *)from)->sin_addr, 4);
+	}
+	put_unaligned_be16(tlsgw_port(from), h + hlen - 2);
+	if (tlsgw_udp_send(udp, &udp->client, h, hlen + len) < 0) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_OUT, 1);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_OUT, len);
+}
+
+static void tlsgw_udp_datagram(struct tlsgw_socks_conn *conn,
+			       struct sockaddr_storage *from, size_t len)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	u8 *data = udp->buf + TLSGW_UDP_HEADROOM;
+
+	tlsgw_udp_unmap(from);
+	if (tlsgw_addr_equal(from, &conn->client_addr, false) &&
+	    (!tlsgw_port(&udp->client) ||
+	     tlsgw_port(&udp->client) == tlsgw_port(from))) {
+		if (!tlsgw_port(&udp->client))
+			udp->client = *from;
+		tlsgw_udp_from_client(conn, data, len);
+	} else if (tlsgw_udp_known(udp, from)) {
+		tlsgw_udp_to_client(conn, from, len);
+	} else {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+	}
+}
+
+/* The control connection: anything it says is ignored; its end ends us. */
+static bool tlsgw_udp_control_open(struct tlsgw_socks_conn *conn)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec iov;
+	int n;
+
+	for (;;) {
+		iov.iov_base = conn->buf;
+		iov.iov_len = sizeof(conn->buf);
+		n = kernel_recvmsg(conn->client, &msg, &iov, 1, iov.iov_len,
+				   MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return true;
+		if (n <= 0)
+			return false;
+	}
+}
+
+void tlsgw_socks_udp_work(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	struct sockaddr_storage from;
+	struct msghdr msg = {};
+	int budget = TLSGW_UDP_BUDGET;
+	struct kvec iov;
+	int n;
+
+	if (!tlsgw_udp_control_open(conn)) {
+		tlsgw_socks_conn_close(conn);
+		return;
+	}
+	while (budget--) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		iov.iov_base = udp->buf + TLSGW_UDP_HEADROOM;
+		iov.iov_len = TLSGW_UDP_MAX;
+		n = kernel_recvmsg(udp->sock, &msg, &iov, 1, iov.iov_len,
+				   MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0)
+			continue;	/* an ICMP error was reported: go on */
+		WRITE_ONCE(conn->last_active, jiffies);
+		if (msg.msg_flags & MSG_TRUNC) {
+			tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+			continue;
+		}
+		tlsgw_udp_datagram(conn, &from, n);
+		if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags))
+			return;
+	}
+	tlsgw_socks_conn_kick(conn);	/* more may be waiting: yield */
+}

@@ -1,0 +1,38 @@
+# Helpers for the SOCKS5 selftests (sourced after lib.sh and lib_tls.sh).
+#
+# The gateway (the guest's own namespace, forwarding off) runs the kernel's
+# SOCKS5 services; clients in tg-cli reach servers in tg-srv only through
+# them.
+
+# A counter of SOCKS5 service NAME (0 if absent).
+socks_ctr() {	# NAME COUNTER
+	tlsgwctl -j socks show "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["counters"].get(sys.argv[1], 0))' "$2"
+}
+
+# Waits (up to 60 s) until counter COUNTER of NAME is at least N.
+wait_socks_ctr() {	# NAME COUNTER N
+	end=$(($(date +%s) + 60))
+	while [ "$(socks_ctr "$1" "$2")" -lt "$3" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# Files served by nginx on tg-srv:8080.
+make_file() {	# NAME SIZE-IN-KIB
+	head -c "$(($2 * 1024))" /dev/urandom >"$T/www/$1"
+}
+
+# curl through SOCKS: socks_curl PROXY-URL URL [curl options]
+socks_curl() {
+	proxy=$1
+	shift
+	in_cli curl -fsS --max-time "${CURL_TIMEOUT:-300}" --proxy "$proxy" "$@"
+}
+
+# A raw SOCKS5 exchange from tg-cli with selftests/socks_client.py.
+socks_py() {
+	in_cli python3 "$SELFTESTS/socks_client.py" "$@"
+}
