@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -474,10 +475,32 @@ static void on_upcall(struct nlmsghdr *nlh)
 		answer(job.id, job.name, &busy, " (queue full)");
 }
 
+/* The extack message of an NLMSG_ERROR (NETLINK_EXT_ACK is on). */
+static void parse_ack_msg(const struct nlmsghdr *nlh, char *buf, size_t size)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	if (e->msg.nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len <= off ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + off),
+		      (int)(nlh->nlmsg_len - off), NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], size);
+}
+
 /* An NLMSG_ERROR: the outcome of a registration, or a refused answer. */
 static void on_error(const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = nlmsg_data(nlh);
+	char msg[256];
 	uint32_t reg;
 	int err;
 
@@ -487,6 +510,7 @@ static void on_error(const struct nlmsghdr *nlh)
 	pthread_mutex_lock(&r.send_lock);
 	reg = r.reg_seq;
 	pthread_mutex_unlock(&r.send_lock);
+	parse_ack_msg(nlh, msg, sizeof(msg));
 	if (nlh->nlmsg_seq == reg) {
 		if (!err)
 			log_msg(LOG_INFO, "resolver: registered again");
@@ -495,13 +519,14 @@ static void on_error(const struct nlmsghdr *nlh)
 				"longer supports SOCKS5");
 		else
 			log_msg(LOG_ERR, "resolver: registration failed: "
-				"kernel said: %s", strerror(err));
+				"kernel said: %s%s%s", strerror(err),
+				msg[0] ? ": " : "", msg);
 	} else if (err == ENOENT) {
 		log_msg(LOG_DEBUG, "resolver: an answer came too late (the "
 			"request had expired)");
 	} else if (err) {
 		log_msg(LOG_WARNING, "resolver: answer refused: kernel said: "
-			"%s", strerror(err));
+			"%s%s%s", strerror(err), msg[0] ? ": " : "", msg);
 	}
 }
 
@@ -580,31 +605,67 @@ static void close_all(void)
 	r.stop = false;
 }
 
-/* Registers synchronously (before the reader runs): 0, 1 unsupported, -1. */
+/*
+ * Registers, before the threads run, and waits for the kernel's ack: 0,
+ * 1 if the module has no SOCKS5, -1. Upcalls may arrive before the ack:
+ * they are queued for the workers as usual. (Raw recv(): libnl's
+ * sequence checks would take an upcall for a broken reply.)
+ */
 static int register_sync(void)
 {
-	struct nl_msg *msg = tnl_request(&r.nl, TLSGW_CMD_SOCKS_RESOLVE, 0);
-	struct tnl_status st;
-	struct nlattr *nest;
+	struct pollfd p = { .fd = r.fd, .events = POLLIN };
+	static char buf[65536];
+	int waited = 0;
 
-	if (!msg)
-		goto nomem;
-	nest = nla_nest_start(msg, TLSGW_A_RESOLVE);
-	if (!nest || nla_put_u32(msg, TLSGW_RESOLVE_A_FLAGS,
-				 TLSGW_RESOLVE_F_REGISTER)) {
-		nlmsg_free(msg);
-		goto nomem;
+	if (send_msg(0, NULL) < 0)
+		return -1;
+	while (waited < 10000) {
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len, rc = poll(&p, 1, 100);
+
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc <= 0) {
+			waited += 100;
+			continue;
+		}
+		n = recv(r.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			break;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e = nlmsg_data(nlh);
+			int err;
+
+			if (nlh->nlmsg_type == r.nl.family) {
+				on_upcall(nlh);
+				continue;
+			}
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_seq != r.reg_seq ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+				continue;
+			err = e->error < 0 ? -e->error : e->error;
+			if (err == EOPNOTSUPP)
+				return 1;
+			if (err) {
+				char msg[256];
+
+				parse_ack_msg(nlh, msg, sizeof(msg));
+				log_msg(LOG_ERR, "resolver: cannot register "
+					"with the kernel: kernel said: %s%s%s",
+					strerror(err), msg[0] ? ": " : "", msg);
+				return -1;
+			}
+			return 0;
+		}
 	}
-	nla_nest_end(msg, nest);
-	if (!tnl_transact(&r.nl, msg, NULL, NULL, &st))
-		return 0;
-	if (st.fail == TNL_KERNEL && st.code == EOPNOTSUPP)
-		return 1;
-	log_msg(LOG_ERR, "resolver: cannot register with the kernel:");
-	tnl_report(&st);
-	return -1;
-nomem:
-	log_msg(LOG_ERR, "resolver: out of memory");
+	log_msg(LOG_ERR, "resolver: no answer to the registration: %s",
+		waited >= 10000 ? "timed out" : strerror(errno));
 	return -1;
 }
 
@@ -623,6 +684,16 @@ int resolver_start(const struct resolver_conf *conf)
 		return -1;
 	}
 	r.fd = nl_socket_get_fd(r.nl.sk);
+	r.stopfd = eventfd(0, EFD_CLOEXEC);
+	r.cache = rcache_new(conf->cache, conf->cache_ttl, RESOLVER_NEG_TTL);
+	r.workers = calloc(conf->threads, sizeof(*r.workers));
+	if (r.stopfd < 0 || !r.cache || !r.workers) {
+		log_msg(LOG_ERR, "resolver: out of resources");
+		close_all();
+		return -1;
+	}
+	/* Upcalls come in bursts: room for them while the workers are busy. */
+	(void)nl_socket_set_buffer_size(r.nl.sk, 1 << 20, 0);
 	rc = register_sync();
 	if (rc) {
 		if (rc > 0 && !r.eopnotsupp_logged)
@@ -631,16 +702,6 @@ int resolver_start(const struct resolver_conf *conf)
 		r.eopnotsupp_logged |= rc > 0;
 		close_all();
 		return rc > 0 ? 0 : -1;
-	}
-	/* Upcalls come in bursts: room for them while the workers are busy. */
-	(void)nl_socket_set_buffer_size(r.nl.sk, 1 << 20, 0);
-	r.stopfd = eventfd(0, EFD_CLOEXEC);
-	r.cache = rcache_new(conf->cache, conf->cache_ttl, RESOLVER_NEG_TTL);
-	r.workers = calloc(conf->threads, sizeof(*r.workers));
-	if (r.stopfd < 0 || !r.cache || !r.workers) {
-		log_msg(LOG_ERR, "resolver: out of resources");
-		close_all();
-		return -1;
 	}
 	for (i = 0; i < conf->threads; i++) {
 		if (pthread_create(&r.workers[i], NULL, worker, NULL))
