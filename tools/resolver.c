@@ -300,8 +300,9 @@ struct job {
 static struct {
 	bool running;
 	bool eopnotsupp_logged;
-	struct tnl nl;
+	struct tnl nl;			/* nl.sk NULL: fd is the caller's */
 	int fd;
+	int family;
 	int stopfd;			/* eventfd waking the reader */
 	pthread_t reader;
 	pthread_t *workers;
@@ -362,7 +363,7 @@ static int send_msg(uint64_t id, const struct resolver_answer *a)
 	if (!msg)
 		return -1;
 	pthread_mutex_lock(&r.send_lock);
-	if (!genlmsg_put(msg, 0, ++r.seq, r.nl.family, 0,
+	if (!genlmsg_put(msg, 0, ++r.seq, r.family, 0,
 			 a ? 0 : NLM_F_ACK, TLSGW_CMD_SOCKS_RESOLVE,
 			 TLSGW_GENL_VERSION))
 		goto out;
@@ -567,7 +568,7 @@ static void *reader(void *arg)
 		     nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				on_error(nlh);
-			else if (nlh->nlmsg_type == r.nl.family)
+			else if (nlh->nlmsg_type == r.family)
 				on_upcall(nlh);
 		}
 	}
@@ -641,7 +642,7 @@ static int register_sync(void)
 			const struct nlmsgerr *e = nlmsg_data(nlh);
 			int err;
 
-			if (nlh->nlmsg_type == r.nl.family) {
+			if (nlh->nlmsg_type == r.family) {
 				on_upcall(nlh);
 				continue;
 			}
@@ -669,26 +670,59 @@ static int register_sync(void)
 	return -1;
 }
 
+/* With r.fd registered: the cache, the queue and the threads. */
+static int start_threads(const struct resolver_conf *conf)
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->threads; i++) {
+		if (pthread_create(&r.workers[i], NULL, worker, NULL))
+			break;
+		r.n_workers++;
+	}
+	if (!r.n_workers || pthread_create(&r.reader, NULL, reader, NULL)) {
+		log_msg(LOG_ERR, "resolver: cannot start threads");
+		pthread_mutex_lock(&r.lock);
+		r.stop = true;
+		pthread_cond_broadcast(&r.more);
+		pthread_mutex_unlock(&r.lock);
+		for (i = 0; i < r.n_workers; i++)
+			pthread_join(r.workers[i], NULL);
+		return -1;
+	}
+	r.running = true;
+	return 0;
+}
+
+static int prepare(const struct resolver_conf *conf)
+{
+	r.conf = *conf;
+	r.stopfd = eventfd(0, EFD_CLOEXEC);
+	r.cache = rcache_new(conf->cache, conf->cache_ttl, RESOLVER_NEG_TTL);
+	r.workers = calloc(conf->threads ? conf->threads : 1,
+			   sizeof(*r.workers));
+	if (r.stopfd < 0 || !r.cache || !r.workers) {
+		log_msg(LOG_ERR, "resolver: out of resources");
+		return -1;
+	}
+	return 0;
+}
+
 int resolver_start(const struct resolver_conf *conf)
 {
 	struct tnl_status st;
-	unsigned int i;
 	int rc;
 
 	if (r.running)
 		return 0;
-	r.conf = *conf;
 	if (tnl_open(&r.nl, &st) < 0) {
 		log_msg(LOG_ERR, "resolver: cannot open a netlink socket:");
 		tnl_report(&st);
 		return -1;
 	}
 	r.fd = nl_socket_get_fd(r.nl.sk);
-	r.stopfd = eventfd(0, EFD_CLOEXEC);
-	r.cache = rcache_new(conf->cache, conf->cache_ttl, RESOLVER_NEG_TTL);
-	r.workers = calloc(conf->threads, sizeof(*r.workers));
-	if (r.stopfd < 0 || !r.cache || !r.workers) {
-		log_msg(LOG_ERR, "resolver: out of resources");
+	r.family = r.nl.family;
+	if (prepare(conf) < 0) {
 		close_all();
 		return -1;
 	}
@@ -703,25 +737,25 @@ int resolver_start(const struct resolver_conf *conf)
 		close_all();
 		return rc > 0 ? 0 : -1;
 	}
-	for (i = 0; i < conf->threads; i++) {
-		if (pthread_create(&r.workers[i], NULL, worker, NULL))
-			break;
-		r.n_workers++;
-	}
-	if (!r.n_workers || pthread_create(&r.reader, NULL, reader, NULL)) {
-		log_msg(LOG_ERR, "resolver: cannot start threads");
-		pthread_mutex_lock(&r.lock);
-		r.stop = true;
-		pthread_cond_broadcast(&r.more);
-		pthread_mutex_unlock(&r.lock);
-		for (i = 0; i < r.n_workers; i++)
-			pthread_join(r.workers[i], NULL);
+	if (start_threads(conf) < 0) {
 		close_all();
 		return -1;
 	}
-	r.running = true;
 	log_msg(LOG_INFO, "resolver: registered: %u thread(s), cache of %u "
 		"name(s) for %u s", r.n_workers, conf->cache, conf->cache_ttl);
+	return 0;
+}
+
+int resolver_start_fd(int fd, int family, const struct resolver_conf *conf)
+{
+	if (r.running)
+		return -1;
+	r.fd = fd;
+	r.family = family;
+	if (prepare(conf) < 0 || start_threads(conf) < 0) {
+		close_all();
+		return -1;
+	}
 	return 0;
 }
 

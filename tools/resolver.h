@@ -110,4 +110,10 @@ void resolver_reload(const struct resolver_conf *conf);
 /* Stops the threads (waiting for lookups in progress) and closes. */
 void resolver_stop(void);
 
+/*
+ * For the unit tests: runs the threads on fd (a socket the caller owns
+ * and closes, messages of type family are upcalls), with no registration.
+ */
+int resolver_start_fd(int fd, int family, const struct resolver_conf *conf);
+
 #endif /* TLSGW_RESOLVER_H */

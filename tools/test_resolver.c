@@ -7,9 +7,13 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/tlsgw.h>
 #include <netlink/attr.h>
@@ -18,7 +22,7 @@
 #include "resolver.h"
 #include "tap.h"
 
-#define PLAN 26
+#define PLAN 31
 
 static struct resolver_answer one_addr(uint8_t last)
 {
@@ -270,6 +274,90 @@ static void test_upcall(void)
 	       "256-byte name and other commands refused");
 }
 
+/* Sends an upcall (ID 42) into the resolver's socket end. */
+static void send_upcall(int fd, const char *name)
+{
+	struct nl_msg *msg = upcall(TLSGW_CMD_SOCKS_RESOLVE, true, name,
+				    (int)strlen(name) + 1);
+
+	if (write(fd, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len) < 0)
+		exit(1);
+	nlmsg_free(msg);
+}
+
+/* Waits for one answer: "ID addr,addr" or "ID error N"; NULL on timeout. */
+static const char *recv_answer(int fd)
+{
+	static char res[256];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct nlattr *tb[TLSGW_A_MAX + 1], *x;
+	char buf[4096], ip[64];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	size_t n = 0;
+	int rem;
+
+	if (poll(&p, 1, 10000) != 1 || recv(fd, buf, sizeof(buf), 0) <= 0)
+		return NULL;
+	if (genlmsg_parse(nlh, 0, tb, TLSGW_A_MAX, NULL) < 0 ||
+	    !tb[TLSGW_A_RESOLVE])
+		return "malformed";
+	res[0] = '\0';
+	nla_for_each_nested(x, tb[TLSGW_A_RESOLVE], rem) {
+		switch (nla_type(x)) {
+		case TLSGW_RESOLVE_A_ID:
+			n += (size_t)snprintf(res + n, sizeof(res) - n, "%llu",
+				(unsigned long long)nla_get_u64(x));
+			break;
+		case TLSGW_RESOLVE_A_ADDR:
+			inet_ntop(nla_len(x) == 4 ? AF_INET : AF_INET6,
+				  nla_data(x), ip, sizeof(ip));
+			n += (size_t)snprintf(res + n, sizeof(res) - n, " %s",
+					      ip);
+			break;
+		case TLSGW_RESOLVE_A_ERROR:
+			n += (size_t)snprintf(res + n, sizeof(res) - n,
+					      " error %u", nla_get_u32(x));
+			break;
+		}
+	}
+	return res;
+}
+
+/* The threads, on a socketpair standing in for the kernel. */
+static void test_threads(void)
+{
+	struct resolver_conf conf = { .cache = 8, .cache_ttl = 30,
+				      .threads = 2 };
+	int sv[2], saved = dup(2), null = open("/dev/null", O_WRONLY);
+	struct nl_msg *bad;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || saved < 0 ||
+	    null < 0)
+		exit(1);
+	dup2(null, 2);	/* the warning about the malformed request */
+	tap_ok(resolver_start_fd(sv[0], 0x20, &conf) == 0,
+	       "threads start on a socket");
+	send_upcall(sv[1], "192.0.2.33");
+	tap_is(recv_answer(sv[1]), "42 192.0.2.33",
+	       "numeric IPv4 name answered, once (SOCK_STREAM only)");
+	send_upcall(sv[1], "192.0.2.33");
+	tap_is(recv_answer(sv[1]), "42 192.0.2.33", "answered again (cache)");
+	bad = upcall(TLSGW_CMD_SOCKS_RESOLVE, false, "x", 2);
+	if (write(sv[1], nlmsg_hdr(bad), nlmsg_hdr(bad)->nlmsg_len) < 0)
+		exit(1);
+	nlmsg_free(bad);
+	send_upcall(sv[1], "2001:db8::7");
+	tap_is(recv_answer(sv[1]), "42 2001:db8::7",
+	       "a malformed request is skipped; IPv6 answered");
+	resolver_stop();
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	close(sv[0]);
+	close(sv[1]);
+	tap_ok(true, "stopped");
+}
+
 int main(void)
 {
 	tap_plan(PLAN);
@@ -277,5 +365,6 @@ int main(void)
 	test_from_ai();
 	test_encode();
 	test_upcall();
+	test_threads();
 	return tap_done(PLAN);
 }

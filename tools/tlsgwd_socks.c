@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* explicit_bzero() */
 #include "tlsgwd_socks.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,11 @@ const char *tsocks_status_text(const struct tnl_status *st, char *buf,
 {
 	switch (st->fail) {
 	case TNL_KERNEL:
+		if (st->code == EOPNOTSUPP && !st->msg[0]) {
+			snprintf(buf, size, "the loaded tlsgw module has no "
+				 "SOCKS5 support (kernel module too old?)");
+			break;
+		}
 		snprintf(buf, size, "kernel said: %s%s%s", strerror(st->code),
 			 st->msg[0] ? ": " : "", st->msg);
 		break;
@@ -141,7 +147,8 @@ static int run(struct tnl *nl, const struct req *r, const char *what)
 
 	if (!transact(nl, r, &st))
 		return 0;
-	log_msg(LOG_ERR, "socks %s: %s: %s", r->name ? r->name : "-", what,
+	log_msg(LOG_ERR, "socks%s%s: %s: %s", r->name ? " " : "",
+		r->name ? r->name : "", what,
 		tsocks_status_text(&st, buf, sizeof(buf)));
 	return -1;
 }
