@@ -370,14 +370,23 @@ static bool prefix_equal(const struct socks_prefix *a,
 		!memcmp(a->addr, b->addr, a->len)));
 }
 
+/* What a rule matches: no criterion is the same as the full range. */
+static uint32_t eff_cmds(const struct socks_rule *r)
+{
+	return r->cmds ? r->cmds : TLSGW_SOCKS_CMDS_ALL;
+}
+
+static uint32_t eff_ports(const struct socks_rule *r)
+{
+	return r->has_ports ? (uint32_t)r->port_min << 16 | r->port_max
+			    : 0xffff;
+}
+
 bool socks_rule_equal(const struct socks_rule *a, const struct socks_rule *b)
 {
 	return a->action == b->action && prefix_equal(&a->src, &b->src) &&
-	       prefix_equal(&a->dst, &b->dst) &&
-	       a->has_ports == b->has_ports &&
-	       (!a->has_ports || (a->port_min == b->port_min &&
-				  a->port_max == b->port_max)) &&
-	       a->cmds == b->cmds && !strcmp(a->user, b->user);
+	       prefix_equal(&a->dst, &b->dst) && eff_ports(a) == eff_ports(b) &&
+	       eff_cmds(a) == eff_cmds(b) && !strcmp(a->user, b->user);
 }
 
 int socks_rule_put(struct nl_msg *msg, const struct socks_rule *r)
@@ -486,8 +495,13 @@ int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 		r->port_max = tb[TLSGW_SOCKS_RULE_A_PORT_MAX] ?
 			nla_get_u16(tb[TLSGW_SOCKS_RULE_A_PORT_MAX]) : 65535;
 	}
+	/* The kernel reports the defaults it filled in: shown as absent. */
+	if (r->has_ports && r->port_min == 0 && r->port_max == 65535)
+		r->has_ports = false;
 	if (tb[TLSGW_SOCKS_RULE_A_COMMANDS])
 		r->cmds = nla_get_u32(tb[TLSGW_SOCKS_RULE_A_COMMANDS]);
+	if (r->cmds == TLSGW_SOCKS_CMDS_ALL)
+		r->cmds = 0;
 	if (tb[TLSGW_SOCKS_RULE_A_USER]) {
 		const struct nlattr *u = tb[TLSGW_SOCKS_RULE_A_USER];
 		int len = nla_len(u);

@@ -88,13 +88,21 @@ const char *socks_cmds_text(uint32_t mask, char *buf, size_t size);
 /* The rule in the grammar above, without index and hits. */
 void socks_rule_print(FILE *out, const struct socks_rule *r);
 
-/* Whether two rules have the same action and criteria. */
+/*
+ * Whether two rules have the same action and match the same requests (a
+ * missing port or cmd criterion equals the full range or every command:
+ * the kernel reports those defaults).
+ */
 bool socks_rule_equal(const struct socks_rule *a, const struct socks_rule *b);
 
 /* Adds TLSGW_SOCKS_A_RULE with what r has; 0 or a libnl error (< 0). */
 int socks_rule_put(struct nl_msg *msg, const struct socks_rule *r);
 
-/* Parses a TLSGW_SOCKS_A_RULE nest; 0, or -1 with err filled. */
+/*
+ * Parses a TLSGW_SOCKS_A_RULE nest; 0, or -1 with err filled. Ports
+ * 0-65535 and all three commands, which the kernel reports for a rule
+ * without those criteria, come out as absent.
+ */
 int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 			 char *err, size_t size);
 

@@ -17,7 +17,7 @@
 #include "socks.h"
 #include "tap.h"
 
-#define PLAN 56
+#define PLAN 58
 
 static char *buf;
 static size_t len;
@@ -452,6 +452,8 @@ static void test_rule_nest(void)
 {
 	char *w[] = { "deny", "index", "4", "from", "::/0", "to", "192.0.2.0/24",
 		      "port", "1-2", "cmd", "bind", "user", "u" };
+	char *bare[] = { "allow" };
+	char *full[] = { "allow", "port", "0-65535", "cmd", "bind,connect,udp" };
 	struct nl_msg *msg = nlmsg_alloc();
 	struct socks_rule a, b;
 	struct nlattr *nest;
@@ -492,6 +494,23 @@ static void test_rule_nest(void)
 	nla_nest_end(msg, nest);
 	tap_ok(socks_rule_from_nest(nest, &b, err, sizeof(err)) < 0 &&
 	       !strcmp(err, "rule without an action"), "rule without action");
+	nlmsg_free(msg);
+
+	/* The kernel fills in the defaults: the same as none given. */
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, TLSGW_SOCKS_A_RULE);
+	nla_put_u32(msg, TLSGW_SOCKS_RULE_A_ACTION, TLSGW_SOCKS_ALLOW);
+	nla_put_u16(msg, TLSGW_SOCKS_RULE_A_PORT_MIN, 0);
+	nla_put_u16(msg, TLSGW_SOCKS_RULE_A_PORT_MAX, 65535);
+	nla_put_u32(msg, TLSGW_SOCKS_RULE_A_COMMANDS, TLSGW_SOCKS_CMDS_ALL);
+	nla_nest_end(msg, nest);
+	socks_rule_parse(1, bare, false, &a, err, sizeof(err));
+	tap_ok(socks_rule_from_nest(nest, &b, err, sizeof(err)) == 0 &&
+	       !b.has_ports && !b.cmds && socks_rule_equal(&a, &b),
+	       "kernel defaults read back as no criterion");
+	socks_rule_parse(5, full, false, &a, err, sizeof(err));
+	tap_ok(socks_rule_equal(&a, &b), "full range and all commands "
+	       "written out equal no criterion");
 	nlmsg_free(msg);
 }
 
