@@ -12,11 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <linux/netlink.h>
 
 #include "fmt.h"
 #include "json.h"
 #include "service.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
 
 /* Printing ----------------------------------------------------------------- */
 
@@ -333,10 +340,18 @@ static int request(uint8_t cmd, int flags, const struct req *r,
 {
 	struct nl_msg *msg;
 	struct tnl nl;
-	int rc;
+	int rc, one = 1;
 
 	if (tnl_open(&nl, st) < 0)
 		return -1;
+	/*
+	 * A show reply with every user and rule may exceed a page: let libnl
+	 * size its buffer to the message (its default in 3.2.28 and later).
+	 */
+	nl_socket_enable_msg_peek(nl.sk);
+	/* An error must not echo a password back into libnl's buffer. */
+	(void)setsockopt(nl_socket_get_fd(nl.sk), SOL_NETLINK, NETLINK_CAP_ACK,
+			 &one, sizeof(one));
 	msg = tnl_request(&nl, cmd, flags);
 	if (!msg || (r->name && fill(msg, r) < 0)) {
 		if (msg) {

@@ -334,6 +334,8 @@ int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
 
 	if (!c->n_socks && (!old || !old->n_socks))
 		return 0;
+	/* SOCKS_GET replies with 1024 users exceed a page: see socks.c. */
+	nl_socket_enable_msg_peek(nl->sk);
 	r.reply = &kernel;
 	if (run(nl, &r, "cannot list the kernel's SOCKS5 services") < 0) {
 		list_free(&kernel);
