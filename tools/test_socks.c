@@ -17,7 +17,7 @@
 #include "socks.h"
 #include "tap.h"
 
-#define PLAN 58
+#define PLAN 61
 
 static char *buf;
 static size_t len;
@@ -288,6 +288,55 @@ static void test_add_args(void)
 	       add_rc("p listen 1.2.3.4:1 listen 1.2.3.4:2") == CLI_EXIT_USAGE &&
 	       add_rc("p listen 1.2.3.4:1 colour red") == CLI_EXIT_USAGE,
 	       "socks add: bad arguments are usage errors (exit 2)");
+}
+
+/* Runs "socks WORDS" through the object's command table, stderr muted. */
+static int cmd_rc(const char *words)
+{
+	char copy[256], *argv[32], *save = NULL, *t;
+	struct cli_opts opts = { 0 };
+	const struct cli_cmd *c;
+	int argc = 0, rc = -1, saved = dup(2);
+	FILE *null = fopen("/dev/null", "w");
+
+	snprintf(copy, sizeof(copy), "%s", words);
+	for (t = strtok_r(copy, " ", &save); t && argc < 32;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	fflush(stderr);
+	dup2(fileno(null), 2);
+	for (c = socks_object.cmds; c->name; c++)
+		if (!strcmp(c->name, argv[0]))
+			rc = c->run(&opts, argc - 1, argv + 1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fclose(null);
+	return rc;
+}
+
+static void test_cmd_usage(void)
+{
+	tap_ok(cmd_rc("show") == CLI_EXIT_USAGE &&
+	       cmd_rc("show a b") == CLI_EXIT_USAGE &&
+	       cmd_rc("del a/b") == CLI_EXIT_USAGE &&
+	       cmd_rc("list x") == CLI_EXIT_USAGE,
+	       "show, del, list: bad arguments exit 2");
+	tap_ok(cmd_rc("user") == CLI_EXIT_USAGE &&
+	       cmd_rc("user frob p bob") == CLI_EXIT_USAGE &&
+	       cmd_rc("user add p") == CLI_EXIT_USAGE &&
+	       cmd_rc("user add p bob s3cret") == CLI_EXIT_USAGE &&
+	       cmd_rc("user add p bob password-file") == CLI_EXIT_USAGE &&
+	       cmd_rc("user del p bob extra") == CLI_EXIT_USAGE,
+	       "user: bad arguments (a password on argv) exit 2");
+	tap_ok(cmd_rc("rule add p permit") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule add p allow from 10.0.0.1/8") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule add p allow port 0-70000") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule add p allow cmd ping") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule del p") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule del p x") == CLI_EXIT_USAGE &&
+	       cmd_rc("rule frob p") == CLI_EXIT_USAGE,
+	       "rule: bad arguments exit 2");
 }
 
 /* Replies ------------------------------------------------------------------ */
@@ -562,6 +611,7 @@ int main(void)
 	test_rules();
 	test_misc();
 	test_add_args();
+	test_cmd_usage();
 	test_print();
 	test_rule_nest();
 	test_reject();
