@@ -12,8 +12,75 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include "socks_reply.h"
 #include "tlsgwd_log.h"
+
+/*
+ * The kernel resets a user's counters when its password is sent again,
+ * so a reload re-sends only the users the kernel lacks or whose password
+ * file changed. What was sent is remembered as a keyed SHA-256 (a random
+ * key per process), never as the password.
+ */
+struct sent {
+	char svc[TLSGW_NAME_MAX];
+	char user[SOCKS_USER_MAX + 1];
+	unsigned char fp[32];
+};
+
+static struct {
+	struct sent *v;
+	size_t n;
+	unsigned char key[32];
+	bool keyed;
+} sent;
+
+static int fingerprint(const char *svc, const char *user, const char *pw,
+		       int len, unsigned char *fp)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	if (!sent.keyed)
+		sent.keyed = RAND_bytes(sent.key, sizeof(sent.key)) == 1;
+	ok = ctx && sent.keyed && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, sent.key, sizeof(sent.key)) &&
+	     EVP_DigestUpdate(ctx, svc, strlen(svc) + 1) &&
+	     EVP_DigestUpdate(ctx, user, strlen(user) + 1) &&
+	     EVP_DigestUpdate(ctx, pw, (size_t)len) &&
+	     EVP_DigestFinal_ex(ctx, fp, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+static struct sent *sent_find(const char *svc, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < sent.n; i++)
+		if (!strcmp(sent.v[i].svc, svc) && !strcmp(sent.v[i].user, user))
+			return &sent.v[i];
+	return NULL;
+}
+
+static void sent_set(const char *svc, const char *user,
+		     const unsigned char *fp)
+{
+	struct sent *e = sent_find(svc, user);
+
+	if (!e) {
+		e = realloc(sent.v, (sent.n + 1) * sizeof(*sent.v));
+		if (!e)
+			return;		/* only costs a re-send next time */
+		sent.v = e;
+		e = &sent.v[sent.n++];
+		snprintf(e->svc, sizeof(e->svc), "%s", svc);
+		snprintf(e->user, sizeof(e->user), "%s", user);
+	}
+	memcpy(e->fp, fp, sizeof(e->fp));
+}
 
 const char *tsocks_status_text(const struct tnl_status *st, char *buf,
 			       size_t size)
@@ -208,6 +275,9 @@ static int sync_users(struct tnl *nl, const struct conf_socks *c,
 	for (i = 0; i < c->n_users; i++) {
 		struct req r = { .cmd = TLSGW_CMD_SOCKS_USER_NEW,
 				 .name = c->name, .user = c->users[i].name };
+		const struct sent *e = sent_find(c->name, r.user);
+		unsigned char fp[32];
+		bool have = false, fp_ok;
 
 		r.password_len = conf_read_password(&c->users[i], pw,
 						    sizeof(pw), err,
@@ -218,8 +288,18 @@ static int sync_users(struct tnl *nl, const struct conf_socks *c,
 			failed++;
 			continue;
 		}
+		fp_ok = !fingerprint(c->name, r.user, pw, r.password_len, fp);
+		for (j = 0; j < k->n_users; j++)
+			have |= !strcmp(k->users[j].name, r.user);
+		if (have && fp_ok && e && !memcmp(e->fp, fp, sizeof(fp))) {
+			explicit_bzero(pw, sizeof(pw));
+			continue;	/* unchanged: keep its counters */
+		}
 		r.password = pw;
-		failed += run(nl, &r, "cannot set a user") < 0;
+		if (run(nl, &r, "cannot set a user") < 0)
+			failed++;
+		else if (fp_ok)
+			sent_set(c->name, r.user, fp);
 		explicit_bzero(pw, sizeof(pw));
 	}
 	for (j = 0; j < k->n_users; j++) {

@@ -7,9 +7,10 @@
  *  - A configured service the kernel lacks is created (SOCKS_NEW).
  *  - One whose settings (listen, auth, open, limits, timeouts) differ is
  *    deleted and created again: its connections are reset.
- *  - Users: each configured user is (re)sent with the password read from
- *    its file now (USER_NEW adds or replaces); kernel users the section
- *    does not list are deleted.
+ *  - Users: each configured user is sent with the password read from its
+ *    file now (USER_NEW adds or replaces) unless the kernel has it with
+ *    the password tlsgwd sent last (a replaced user's counters restart);
+ *    kernel users the section does not list are deleted.
  *  - Rules: left alone if the kernel already has the same list; else the
  *    new rules are appended and then the old ones deleted from the front,
  *    so that the old list decides until the new one is complete (if both
