@@ -36,3 +36,10 @@ socks_curl() {
 socks_py() {
 	in_cli python3 "$SELFTESTS/socks_client.py" "$@"
 }
+
+# socks_py raw, waiting WAIT seconds (not 30) for the proxy to close.
+socks_raw_wait() {	# WAIT PROXY PORT HEX...
+	w=$1
+	shift
+	in_cli env SOCKS_RAW_WAIT="$w" python3 "$SELFTESTS/socks_client.py" raw "$@"
+}
