@@ -43,3 +43,40 @@ socks_raw_wait() {	# WAIT PROXY PORT HEX...
 	shift
 	in_cli env SOCKS_RAW_WAIT="$w" python3 "$SELFTESTS/socks_client.py" raw "$@"
 }
+
+# The hex of a CONNECT request for NAME:PORT as a DOMAINNAME (ATYP 0x03).
+socks_name_req() {	# NAME PORT
+	printf '05010003%02x%s%04x' "${#1}" \
+		"$(printf %s "$1" | od -An -tx1 | tr -d ' \n')" "$2"
+}
+
+# The reply code (two hex digits) of a raw no-auth CONNECT for NAME:PORT
+# through PROXY:PPORT, or "none" if the proxy answered no request.
+socks_name_code() {	# PROXY PPORT NAME PORT
+	out=$(socks_py raw "$1" "$2" 050100 "$(socks_name_req "$3" "$4")")
+	case $out in
+	050005??*) echo "$out" | cut -c7-8 ;;
+	*) echo "none ($out)" ;;
+	esac
+}
+
+# The addresses getaddrinfo() gives for NAME, in order, space-separated,
+# without duplicates (what tlsgwd's resolver sends the kernel).
+gai_order() {	# NAME
+	python3 -c '
+import socket, sys
+out = []
+for ai in socket.getaddrinfo(sys.argv[1], None, 0, socket.SOCK_STREAM):
+    if ai[4][0] not in out:
+        out.append(ai[4][0])
+print(" ".join(out))' "$1" 2>/dev/null
+}
+
+# Waits (up to 60 s) until counter COUNTER of NAME is 0.
+wait_socks_ctr_zero() {	# NAME COUNTER
+	end=$(($(date +%s) + 60))
+	while [ "$(socks_ctr "$1" "$2")" -ne 0 ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
