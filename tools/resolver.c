@@ -350,7 +350,9 @@ static const char *printable(const char *name, char *buf, size_t size)
 /*
  * Sends a SOCKS_RESOLVE request on the resolver socket: an answer (a) or
  * a registration (a NULL). Answers go without NLM_F_ACK: the kernel
- * reports only failures, which the reader logs.
+ * reports only failures, which the reader logs. The raw send() bypasses
+ * libnl's nl_complete_msg(), so NLM_F_REQUEST is set here: the kernel
+ * acks a message without it (error 0) and never processes it.
  */
 static int send_msg(uint64_t id, const struct resolver_answer *a)
 {
@@ -364,7 +366,8 @@ static int send_msg(uint64_t id, const struct resolver_answer *a)
 		return -1;
 	pthread_mutex_lock(&r.send_lock);
 	if (!genlmsg_put(msg, 0, ++r.seq, r.family, 0,
-			 a ? 0 : NLM_F_ACK, TLSGW_CMD_SOCKS_RESOLVE,
+			 NLM_F_REQUEST | (a ? 0 : NLM_F_ACK),
+			 TLSGW_CMD_SOCKS_RESOLVE,
 			 TLSGW_GENL_VERSION))
 		goto out;
 	if (a) {
