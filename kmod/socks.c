@@ -98,10 +98,11 @@ static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
 {
 	struct tlsgw_socks_conn *conn = tlsgw_socks_conn_new(svc, sock);
 
-	if (!conn) {
+	if (IS_ERR(conn)) {
 		sock_no_linger(sock->sk);
 		sock_release(sock);
-		atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_LIMIT_REJECTED]);
+		if (PTR_ERR(conn) == -ENOSPC)
+			atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_LIMIT_REJECTED]);
 		return;
 	}
 	atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_CONNECTIONS]);

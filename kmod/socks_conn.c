@@ -83,6 +83,8 @@ static void tlsgw_socks_unhook(struct tlsgw_socks_conn *conn)
 
 /* Lifetime ---------------------------------------------------------------- */
 
+static void tlsgw_socks_work(struct work_struct *work);
+
 static void tlsgw_socks_conn_free(struct tlsgw_socks_conn *conn)
 {
 	tlsgw_socks_udp_free(conn);
@@ -142,7 +144,7 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	conn->client = client;
 	conn->started = jiffies;
 	conn->last_active = jiffies;
-	INIT_WORK(&conn->work, NULL);
+	INIT_WORK(&conn->work, tlsgw_socks_work);
 	if (kernel_getpeername(client, (struct sockaddr *)&conn->client_addr) < 0 ||
 	    kernel_getsockname(client, (struct sockaddr *)&conn->local_addr) < 0)
 		err = -ENOTCONN;
@@ -168,11 +170,8 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	return conn;
 }
 
-static void tlsgw_socks_work(struct work_struct *work);
-
 void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn)
 {
-	INIT_WORK(&conn->work, tlsgw_socks_work);
 	tlsgw_socks_conn_kick(conn);	/* bytes may be waiting already */
 }
 

@@ -113,6 +113,11 @@ int tlsgw_resolve(struct tlsgw_net *tn, const char *name, u16 port,
 	if (err == -ECONNREFUSED && tn->resolver_portid == portid)
 		tn->resolver_portid = 0;
 	mutex_unlock(&tn->resolve_lock);
+	/* The lookup was not made: not the destination's fault. */
+	if (err == -ECONNREFUSED)
+		err = -ENOTCONN;
+	else if (err == -ETIMEDOUT)
+		err = -EAGAIN;
 	if (!err && !out->n)
 		err = -ENOENT;
 	return err;

@@ -161,12 +161,15 @@ def cmd_udp(proxy, port, dst, dport):
 
 def cmd_halfopen(proxy, port, n, wait):
     socks = []
-    for _ in range(int(n)):
-        s = connect(proxy, port)
-        s.sendall(b"\x05\x02")      # two methods announced, none sent
-        socks.append(s)
-    deadline = time.time() + float(wait)
     closed = 0
+    for _ in range(int(n)):
+        try:
+            s = connect(proxy, port)
+            s.sendall(b"\x05\x02")  # two methods announced, none sent
+            socks.append(s)
+        except (ConnectionResetError, BrokenPipeError):
+            closed += 1             # over the limit: reset at once
+    deadline = time.time() + float(wait)
     for s in socks:
         s.settimeout(max(0.1, deadline - time.time()))
         try:

@@ -258,7 +258,30 @@
  *	  TLSGW_SOCKS_RULE_A_HITS	u64, requests decided; reply only
  *	At most TLSGW_SOCKS_RULES_MAX rules per service (-ENOSPC).
  *	A denial answers the client with reply code 0x02, counts, and sends
- *	TLSGW_EVENT_SOCKS_DENIED.
+ *	TLSGW_EVENT_SOCKS_DENIED. UDP ASSOCIATE is admitted when a rule
+ *	without destination criteria allows it, or an allow rule with them
+ *	could (its other criteria match); each datagram is then checked
+ *	against the rules with its own destination, and a denied datagram
+ *	is dropped and counted (DENIED, UDP_DROPPED) without an event.
+ *
+ * SOCKS5 behaviour
+ *	CONNECT tries the destination's addresses in turn (rules checked
+ *	per address) and answers with the first connection's local address.
+ *	Failures answer 0x05 (refused), 0x03 (network unreachable), 0x04
+ *	(host unreachable, or no such name), 0x06 (the connect timed out:
+ *	module parameter socks_connect_timeout, default 10 s), 0x02 (rules)
+ *	or 0x01. Bytes the client sends after its request, before the
+ *	reply, are kept and relayed once connected (counted EARLY_DATA).
+ *	BIND listens on the gateway's address toward DST.ADDR, answers that
+ *	address first, accepts only a connection from DST.ADDR (unless it is
+ *	all zeros; others are reset) within socks_bind_timeout (default 60
+ *	s), and answers the peer's address second. UDP ASSOCIATE relays
+ *	datagrams from the client's address (the port in the request, or
+ *	the first datagram's) and answers from hosts the client sent to;
+ *	FRAG != 0 is dropped. Malformed greetings, logins and requests get
+ *	the fitting reply (0xFF method, RFC 1929 status 1, 0x07 command,
+ *	0x08 address type, 0x01 otherwise) and a close, or just a close for
+ *	a wrong version byte; incomplete ones end after NEG_TIMEOUT.
  *
  * TLSGW_CMD_SOCKS_RESOLVE (doit, and kernel-to-daemon unicast)
  *	The name resolution upcall. The daemon (tlsgwd) registers by sending
@@ -273,11 +296,12 @@
  *	TLSGW_RESOLVE_ADDRS_MAX TLSGW_RESOLVE_A_ADDR attributes (binary, 4
  *	or 16 bytes each, in the order to try) or TLSGW_RESOLVE_A_ERROR (u32,
  *	enum tlsgw_resolve_error). An answer for an unknown or expired ID
- *	gets -ENOENT. Without a registered daemon, after the module
- *	parameter socks_resolve_timeout (seconds, default 5) or beyond
- *	socks_max_resolves pending upcalls per namespace (default 256), the
- *	client gets reply 0x04 (host unreachable) or 0x01 (general failure)
- *	and the failure is counted.
+ *	gets -ENOENT. NXDOMAIN answers the client 0x04 (host unreachable).
+ *	Without a registered daemon, after the module parameter
+ *	socks_resolve_timeout (seconds, default 5), beyond socks_max_resolves
+ *	pending upcalls per namespace (default 256) or on TEMPFAIL, the
+ *	client gets 0x01 (general failure). Both count RESOLVE_FAILED. The
+ *	names are never logged by the kernel.
  *
  * The following commands are reserved for the objects that are coming:
  * their numbers are fixed, a module that does not implement them answers
@@ -297,8 +321,13 @@
  * The module parameter max_sessions (default 10000, writable at run time
  * in /sys/module/tlsgw/parameters) bounds the live sessions of each
  * network namespace; services may set lower limits of their own.
- * relay_buffer (default 65536 bytes) is the most data a session holds in
- * each direction before it stops reading from that side (backpressure).
+ * relay_buffer (default 16384 bytes) is the most data a session (TLS or
+ * SOCKS5) holds in each direction before it stops reading from that side
+ * (backpressure). SOCKS5 services are bounded by their own MAX_SESSIONS,
+ * NEG_TIMEOUT and IDLE_TIMEOUT, TLSGW_SOCKS_SERVICES_MAX per namespace,
+ * and the parameters socks_connect_timeout, socks_bind_timeout,
+ * socks_resolve_timeout and socks_max_resolves; a UDP association holds
+ * one 64 KiB datagram buffer.
  *
  * Dumps
  * -----

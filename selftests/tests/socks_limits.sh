@@ -1,0 +1,87 @@
+# SOCKS5 under load and at its limits: 200 concurrent curl downloads; the
+# per-service connection limit; a flood of half-open negotiations ended by
+# the negotiation timeout; the idle timeout; deleting a service and
+# unloading the module with live connections.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_socks.sh"
+SELFTESTS=$(cd "$(dirname "$0")/.." && pwd)
+
+tls_setup
+make_file f 32
+want=$(sha256sum <"$T/www/f")
+check "socks add" tlsgwctl socks add s listen "$GW4:1080" open
+
+# 200 at once, each checked.
+i=0
+while [ $i -lt 200 ]; do
+	socks_curl "socks5://$GW4:1080" "http://$SRV4:8080/f" -o "$T/out.$i" 2>"$T/err.$i" &
+	i=$((i + 1))
+done
+# Not 'wait': nginx is a child too. The curls end on their own.
+end=$(($(date +%s) + 600))
+while [ "$(ls "$T" | grep -c '^out\.')" -lt 200 ] || pgrep -x curl >/dev/null; do
+	[ "$(date +%s)" -lt "$end" ] || break
+	sleep 1
+done
+bad=0
+i=0
+while [ $i -lt 200 ]; do
+	[ "$(sha256sum <"$T/out.$i")" = "$want" ] || bad=$((bad + 1))
+	i=$((i + 1))
+done
+check "200 concurrent downloads, all intact ($bad bad)" [ $bad -eq 0 ]
+check "200 requests granted" [ "$(socks_ctr s requests_ok)" -eq 200 ]
+check "all connections ended" wait_socks_ctr_zero s active
+
+# Half-open flood against a small limit and a short negotiation timeout.
+check "socks add h (max-sessions 50, neg-timeout 2)" \
+	tlsgwctl socks add h listen "$GW4:1081" open max-sessions 50 neg-timeout 2
+closed=$(socks_py halfopen "$GW4" 1081 120 20)
+check "all 120 half-open connections were closed ($closed)" [ "$closed" -eq 120 ]
+lim=$(socks_ctr h limit_rejected)
+to=$(socks_ctr h neg_timeouts)
+check "50 ended by the timeout ($to), 70 over the limit ($lim)" \
+	[ "$to" -eq 50 ] && [ "$lim" -eq 70 ]
+check "the service works after the flood" \
+	socks_curl "socks5://$GW4:1081" "http://$SRV4:8080/f" -o /dev/null
+check "no connection left" wait_socks_ctr_zero h active
+
+# Idle timeout: a relayed connection with no traffic is closed.
+check "socks add i (idle-timeout 2)" \
+	tlsgwctl socks add i listen "$GW4:1082" open idle-timeout 2
+out=$(socks_raw_wait 30 "$GW4" 1082 050100 05010001c63364021f90)
+check "an idle relayed connection is closed ($out)" \
+	sh -c 'echo "$1" | grep -q "closed$"' - "$out"
+check "idle_closed counted" [ "$(socks_ctr i idle_closed)" -eq 1 ]
+
+# Live transfers when the service is deleted, then when the module goes.
+make_file big $((32 * 1024))
+live() {
+	n=0
+	while [ $n -lt 5 ]; do
+		socks_curl "socks5://$GW4:$1" --limit-rate 200k "http://$SRV4:8080/big" \
+			-o /dev/null 2>/dev/null &
+		n=$((n + 1))
+	done
+	i=0
+	until [ "$(socks_ctr "$2" requests_ok)" -ge 5 ] || [ $i -gt 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+live 1080 s
+check "5 live transfers on s" [ "$(socks_ctr s active)" -eq 5 ]
+check "socks del with live connections" tlsgwctl socks del s
+check "the curls were cut off" \
+	sh -c 'i=0; while pgrep -x curl >/dev/null; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.2; done'
+live 1081 h
+check "5 live transfers on h" [ "$(socks_ctr h active)" -eq 5 ]
+check "rmmod with live SOCKS5 connections" rmmod tlsgw
+check "the module is gone" fails module_loaded tlsgw
+check "the curls were cut off" \
+	sh -c 'i=0; while pgrep -x curl >/dev/null; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.2; done'
+check "the listening port is closed" \
+	fails sh -c 'ss -Hltn "sport = :1081" | grep -q .'
+load_tlsgw
+finish
