@@ -110,8 +110,7 @@ struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
 
 /* Parses the nest named by attr into tb; it must be present. */
 int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
-			    const struct nla_policy *policy,
-			    struct nlattr **tb)
+		     const struct nla_policy *policy, struct nlattr **tb)
 {
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return -EINVAL;
@@ -120,7 +119,7 @@ int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
 }
 
 bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
-			  struct nlattr **tb, int type)
+		   struct nlattr **tb, int type)
 {
 	if (tb[type])
 		return true;
@@ -131,8 +130,8 @@ bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 
 /* Parses the nest named by attr into tb and requires its attribute req. */
 int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
-				const struct nla_policy *policy,
-				struct nlattr **tb, int req)
+			 const struct nla_policy *policy, struct nlattr **tb,
+			 int req)
 {
 	int err = tlsgw_parse_nest(info, attr, maxtype, policy, tb);
 

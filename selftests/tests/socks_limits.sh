@@ -27,7 +27,10 @@ done
 bad=0
 i=0
 while [ $i -lt 200 ]; do
-	[ "$(sha256sum <"$T/out.$i")" = "$want" ] || bad=$((bad + 1))
+	if [ "$(sha256sum <"$T/out.$i" 2>/dev/null)" != "$want" ]; then
+		bad=$((bad + 1))
+		echo "download $i: $(cat "$T/err.$i")"
+	fi
 	i=$((i + 1))
 done
 check "200 concurrent downloads, all intact ($bad bad)" [ $bad -eq 0 ]
@@ -81,6 +84,7 @@ check "rmmod with live SOCKS5 connections" rmmod tlsgw
 check "the module is gone" fails module_loaded tlsgw
 check "the curls were cut off" \
 	sh -c 'i=0; while pgrep -x curl >/dev/null; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.2; done'
+! pgrep -x curl >/dev/null || { in_cli ss -tnoi; ss -tnoi; pgrep -a curl; }
 check "the listening port is closed" \
 	fails sh -c 'ss -Hltn "sport = :1081" | grep -q .'
 load_tlsgw
