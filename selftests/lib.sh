@@ -52,3 +52,10 @@ run_status() {
 fails() {
 	! "$@"
 }
+
+# Test sizes: make check-debug sets TGW_QUICK (smaller transfers, fewer
+# clients: the debug kernel is there for memory and locking errors, and
+# is several times slower). scale FULL QUICK prints the one that applies.
+scale() {
+	if [ -n "${TGW_QUICK:-}" ]; then echo "$2"; else echo "$1"; fi
+}

@@ -32,9 +32,11 @@ for t; do
 	n=$((n + 1))
 	before=$(dmesg | wc -l)
 	echo "# $t: start"
+	t0=$(date +%s)
 	timeout -k 10 "$per_test_timeout" sh "$here/tests/$t.sh" >/tmp/test.out 2>&1 </dev/null
 	rc=$?
 	sed 's/^/# /' /tmp/test.out
+	echo "# $t: took $(($(date +%s) - t0)) s (guest clock)"
 	klog=$(dmesg | tail -n +$((before + 1)) | grep -E -f "$patterns")
 	if [ -n "$klog" ]; then
 		echo "# kernel log during $t:"

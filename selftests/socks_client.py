@@ -11,6 +11,9 @@
                                 peer; prints both replies
   udp PROXY PORT DST DPORT      UDP ASSOCIATE, then send datagrams to an
                                 echo server at DST:DPORT through it
+  concurrent PROXY PORT N DST DPORT PATH SHA256
+                                N clients at once, each a CONNECT and an
+                                HTTP/1.0 GET of PATH checked by SHA-256
   halfopen PROXY PORT N         open N connections that send half a
                                 greeting and hold them; prints how many the
                                 proxy closed within the wait
@@ -183,9 +186,51 @@ def cmd_halfopen(proxy, port, n, wait):
     return 0
 
 
+def cmd_concurrent(proxy, port, n, dst, dport, path, sha):
+    """N threads: CONNECT to DST:DPORT at once, GET PATH, check SHA-256."""
+    import hashlib
+    import threading
+    n = int(n)
+    barrier = threading.Barrier(n)
+    bad = []
+
+    def one(i):
+        try:
+            s = connect(proxy, port)
+            s.settimeout(600)
+            barrier.wait(timeout=600)
+            greet(s)
+            s.sendall(b"\x05\x01\x00" + encode_addr(dst, int(dport)))
+            rep, _, _ = read_reply(s)
+            if rep != 0:
+                raise ValueError("reply %d" % rep)
+            s.sendall(b"GET %s HTTP/1.0\r\n\r\n" % path.encode())
+            data = b""
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+            body = data.split(b"\r\n\r\n", 1)[1]
+            if hashlib.sha256(body).hexdigest() != sha:
+                raise ValueError("bad body (%d bytes)" % len(body))
+        except Exception as e:  # noqa: BLE001 - report every failure
+            bad.append("%d: %r" % (i, e))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for b in bad:
+        print(b)
+    print("%d of %d intact" % (n - len(bad), n))
+    return 0 if not bad else 1
+
+
 def main():
     cmds = {"raw": cmd_raw, "bind": cmd_bind, "udp": cmd_udp,
-            "halfopen": cmd_halfopen}
+            "halfopen": cmd_halfopen, "concurrent": cmd_concurrent}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         return 2

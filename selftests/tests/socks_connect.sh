@@ -8,7 +8,8 @@
 
 tls_setup
 make_file small 64
-make_file big $((64 * 1024))
+size=$(scale 64 8)	# MiB
+make_file big $((size * 1024))
 want_small=$(sha256sum <"$T/www/small")
 want_big=$(sha256sum <"$T/www/big")
 
@@ -25,8 +26,8 @@ got=$(socks_curl "socks5://$GW4:1080" "http://[$SRV6]:8080/small" | sha256sum)
 check "IPv4 client to an IPv6 destination" [ "$got" = "$want_small" ]
 
 got=$(socks_curl "socks5://$GW4:1080" "http://$SRV4:8080/big" | sha256sum)
-check "64 MiB download intact (SHA-256)" [ "$got" = "$want_big" ]
-check "64 MiB upload (PUT)" socks_curl "socks5://$GW4:1080" \
+check "$size MiB download intact (SHA-256)" [ "$got" = "$want_big" ]
+check "$size MiB upload (PUT)" socks_curl "socks5://$GW4:1080" \
 	-T "$T/www/big" "http://$SRV4:8080/upload/big"
 got=$(sha256sum <"$T/www/upload/big")
 check "the upload arrived intact (SHA-256)" [ "$got" = "$want_big" ]
@@ -36,9 +37,9 @@ check "s4 counted 4 granted requests" \
 in_bytes=$(socks_ctr s4 bytes_in)
 out_bytes=$(socks_ctr s4 bytes_out)
 check "bytes_in counts the upload ($in_bytes)" \
-	[ "$in_bytes" -gt $((64 * 1024 * 1024)) ]
+	[ "$in_bytes" -gt $((size * 1024 * 1024)) ]
 check "bytes_out counts the download ($out_bytes)" \
-	[ "$out_bytes" -gt $((64 * 1024 * 1024)) ]
+	[ "$out_bytes" -gt $((size * 1024 * 1024)) ]
 
 # Username/password (RFC 1929).
 check "socks add (userpass)" \

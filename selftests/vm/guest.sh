@@ -6,6 +6,7 @@
 #   TGW_OUT    the host-side run directory (modules index)
 #   TGW_TESTS  tests to run in check mode, comma-separated; empty: all
 #   TGW_CMD    command for run mode, relative to TGW_SRC
+#   TGW_QUICK  set: tests use smaller sizes (see scale in selftests/lib.sh)
 # Test output goes to the second serial port (TAP), the kernel console to
 # the first.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

@@ -17,6 +17,7 @@
 #   TLSGW_VM_MODDIR   module tree for that kernel (default /lib/modules/$KVER)
 #   TLSGW_UNIT_TAP    TAP files of the host-side unit tests, counted in the total
 #   TLSGW_VM_KEEP     keep the run directory (console log) when set
+#   TLSGW_QUICK       smaller transfers and fewer clients (make check-debug)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +67,7 @@ depmod -b "$out/modroot" "$kver" || die "depmod failed"
 tests=$(echo "$*" | tr ' ' ,)
 append="console=ttyS0 panic=-1 mitigations=off ignore_loglevel"
 append+=" TGW_INIT=$here/guest.sh TGW_SRC=$src TGW_OUT=$out TGW_MODE=$mode"
+[ -z "${TLSGW_QUICK:-}" ] || append+=" TGW_QUICK=1"
 case "$mode" in
 check) append+=" TGW_TESTS=$tests" ;;
 run) [ $# -gt 0 ] || die "run needs a command"
