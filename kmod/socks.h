@@ -186,6 +186,10 @@ void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter);
 bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_data_ready(struct sock *sk);
+void tlsgw_socks_unmap(struct sockaddr_storage *ss);
+bool tlsgw_socks_addr_equal(const struct sockaddr_storage *a,
+			    const struct sockaddr_storage *b, bool port);
 int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
 		      const struct sockaddr_storage *bnd);
 u8 tlsgw_socks_errno_reply(int err);

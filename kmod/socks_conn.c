@@ -38,10 +38,11 @@ void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn)
 }
 
 /*
- * Softirq context. A conn found in sk_user_data under sk_callback_lock is
- * hooked, so the list still holds its reference.
+ * Data or state change on the client or the UDP socket; softirq context.
+ * A conn found in sk_user_data under sk_callback_lock is hooked, so the
+ * list still holds its reference.
  */
-static void tlsgw_socks_data_ready(struct sock *sk)
+void tlsgw_socks_data_ready(struct sock *sk)
 {
 	struct tlsgw_socks_conn *conn;
 
@@ -109,7 +110,7 @@ void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn)
 }
 
 /* A socks address as the socket API has it; IPv4-mapped becomes IPv4. */
-static void tlsgw_socks_unmap(struct sockaddr_storage *ss)
+void tlsgw_socks_unmap(struct sockaddr_storage *ss)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
@@ -537,8 +538,9 @@ static void tlsgw_socks_source_for(struct tlsgw_socks_conn *conn,
 	sock_release(sock);
 }
 
-static bool tlsgw_socks_same_host(const struct sockaddr_storage *a,
-				  const struct sockaddr_storage *b)
+/* Same address (and port, if asked); IPv4 is AF_INET on both sides. */
+bool tlsgw_socks_addr_equal(const struct sockaddr_storage *a,
+			    const struct sockaddr_storage *b, bool port)
 {
 	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
 	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
@@ -548,8 +550,10 @@ static bool tlsgw_socks_same_host(const struct sockaddr_storage *a,
 	if (a->ss_family != b->ss_family)
 		return false;
 	if (a->ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return ipv6_addr_equal(&a6->sin6_addr, &b6->sin6_addr);
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr &&
+		       (!port || a4->sin_port == b4->sin_port);
+	return ipv6_addr_equal(&a6->sin6_addr, &b6->sin6_addr) &&
+	       (!port || a6->sin6_port == b6->sin6_port);
 }
 
 static bool tlsgw_socks_any_host(const struct sockaddr_storage *a)
@@ -595,7 +599,7 @@ static int tlsgw_socks_bind_wait(struct tlsgw_socks_conn *conn,
 			}
 			tlsgw_socks_unmap(from);
 			if (tlsgw_socks_any_host(expect) ||
-			    tlsgw_socks_same_host(from, expect)) {
+			    tlsgw_socks_addr_equal(from, expect, false)) {
 				*out = sock;
 				return 0;
 			}

@@ -39,17 +39,6 @@ struct tlsgw_socks_udp {
 	u8 *buf;			/* headroom + the largest datagram */
 };
 
-static void tlsgw_socks_udp_data_ready(struct sock *sk)
-{
-	struct tlsgw_socks_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn)
-		tlsgw_socks_conn_kick(conn);
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
 static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
 {
 	struct sock *sk = udp->sock->sk;
@@ -100,22 +89,6 @@ static void tlsgw_set_port(struct sockaddr_storage *ss, u16 port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
-/* Address and port equal; IPv4 as AF_INET on both sides. */
-static bool tlsgw_addr_equal(const struct sockaddr_storage *a,
-			     const struct sockaddr_storage *b, bool port)
-{
-	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
-	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (port && tlsgw_port(a) != tlsgw_port(b))
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return ipv6_addr_equal(&a6->sin6_addr, &b6->sin6_addr);
-}
-
 /* The socket is AF_INET6 when it can be: IPv4 goes as v4-mapped then. */
 static int tlsgw_udp_sockaddr(const struct tlsgw_socks_udp *udp,
 			      const struct sockaddr_storage *ss,
@@ -137,24 +110,6 @@ static int tlsgw_udp_sockaddr(const struct tlsgw_socks_udp *udp,
 	ipv6_addr_set_v4mapped(sin->sin_addr.s_addr, &sin6->sin6_addr);
 	sin6->sin6_port = sin->sin_port;
 	return sizeof(*sin6);
-}
-
-static void tlsgw_udp_unmap(struct sockaddr_storage *ss)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	__be32 v4;
-	__be16 port;
-
-	if (ss->ss_family != AF_INET6 ||
-	    !ipv6_addr_v4mapped(&sin6->sin6_addr))
-		return;
-	v4 = sin6->sin6_addr.s6_addr32[3];
-	port = sin6->sin6_port;
-	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = v4;
-	sin->sin_port = port;
 }
 
 static int tlsgw_udp_send(struct tlsgw_socks_udp *udp,
@@ -211,7 +166,7 @@ static void tlsgw_socks_udp_hook(struct tlsgw_socks_conn *conn,
 	write_lock_bh(&sk->sk_callback_lock);
 	udp->data_ready = sk->sk_data_ready;
 	sk->sk_user_data = conn;
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_udp_data_ready);
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -279,7 +234,7 @@ static void tlsgw_udp_remember(struct tlsgw_socks_udp *udp,
 	unsigned int i;
 
 	for (i = 0; i < udp->n_peers; i++)
-		if (tlsgw_addr_equal(&udp->peers[i], peer, true))
+		if (tlsgw_socks_addr_equal(&udp->peers[i], peer, true))
 			return;
 	udp->peers[udp->next_peer] = *peer;
 	udp->next_peer = (udp->next_peer + 1) % TLSGW_UDP_PEERS;
@@ -293,7 +248,7 @@ static bool tlsgw_udp_known(struct tlsgw_socks_udp *udp,
 	unsigned int i;
 
 	for (i = 0; i < udp->n_peers; i++)
-		if (tlsgw_addr_equal(&udp->peers[i], peer, true))
+		if (tlsgw_socks_addr_equal(&udp->peers[i], peer, true))
 			return true;
 	return false;
 }
@@ -328,7 +283,7 @@ static size_t tlsgw_udp_parse(struct tlsgw_socks_conn *conn, const u8 *p,
 		sin6->sin6_family = AF_INET6;
 		memcpy(&sin6->sin6_addr, p + 4, 16);
 		memcpy(&sin6->sin6_port, p + 20, 2);
-		tlsgw_udp_unmap(dst);
+		tlsgw_socks_unmap(dst);
 		return hlen;
 	case SOCKS_ATYP_DOMAIN:
 		if (len < 5 || !p[4] || len < 5 + p[4] + 2)
@@ -425,8 +380,8 @@ static void tlsgw_udp_datagram(struct tlsgw_socks_conn *conn,
 	struct tlsgw_socks_udp *udp = conn->udp;
 	u8 *data = udp->buf + TLSGW_UDP_HEADROOM;
 
-	tlsgw_udp_unmap(from);
-	if (tlsgw_addr_equal(from, &conn->client_addr, false) &&
+	tlsgw_socks_unmap(from);
+	if (tlsgw_socks_addr_equal(from, &conn->client_addr, false) &&
 	    (!tlsgw_port(&udp->client) ||
 	     tlsgw_port(&udp->client) == tlsgw_port(from))) {
 		if (!tlsgw_port(&udp->client))
