@@ -320,15 +320,9 @@ static int fill(struct nl_msg *msg, const struct req *r)
 		  (c->has_idle && nla_put_u32(msg, TLSGW_SOCKS_A_IDLE_TIMEOUT,
 					      c->idle_timeout))))
 		return -1;
-	if (r->user) {
-		struct nlattr *u = nla_nest_start(msg, TLSGW_SOCKS_A_USER);
-		if (!u || nla_put_string(msg, TLSGW_SOCKS_USER_A_NAME, r->user) ||
-		    (r->password &&
-		     nla_put(msg, TLSGW_SOCKS_USER_A_PASSWORD, r->password_len,
-			     r->password)))
-			return -1;
-		nla_nest_end(msg, u);
-	}
+	if (r->user && socks_user_put(msg, r->user, r->password,
+				      r->password_len) < 0)
+		return -1;
 	if (r->rule && socks_rule_put(msg, r->rule) < 0)
 		return -1;
 	nla_nest_end(msg, nest);

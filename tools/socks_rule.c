@@ -561,3 +561,16 @@ int socks_read_secret(int fd, char *buf, size_t size, char *err,
 	}
 	return (int)n;
 }
+
+int socks_user_put(struct nl_msg *msg, const char *name,
+		   const void *password, size_t len)
+{
+	struct nlattr *u = nla_nest_start(msg, TLSGW_SOCKS_A_USER);
+
+	if (!u || nla_put_string(msg, TLSGW_SOCKS_USER_A_NAME, name) ||
+	    (password &&
+	     nla_put(msg, TLSGW_SOCKS_USER_A_PASSWORD, len, password)))
+		return -1;
+	nla_nest_end(msg, u);
+	return 0;
+}

@@ -97,6 +97,9 @@ bool socks_rule_equal(const struct socks_rule *a, const struct socks_rule *b);
 
 /* Adds TLSGW_SOCKS_A_RULE with what r has; 0 or a libnl error (< 0). */
 int socks_rule_put(struct nl_msg *msg, const struct socks_rule *r);
+/* TLSGW_SOCKS_A_USER with the name and, if not NULL, the password. */
+int socks_user_put(struct nl_msg *msg, const char *name,
+		   const void *password, size_t len);
 
 /*
  * Parses a TLSGW_SOCKS_A_RULE nest; 0, or -1 with err filled. Ports

@@ -168,16 +168,9 @@ static int put_attrs(struct nl_msg *msg, const struct req *r)
 		  nla_put_u32(msg, TLSGW_SOCKS_A_NEG_TIMEOUT, k->neg_timeout) ||
 		  nla_put_u32(msg, TLSGW_SOCKS_A_IDLE_TIMEOUT, k->idle_timeout)))
 		return -1;
-	if (r->user) {
-		struct nlattr *u = nla_nest_start(msg, TLSGW_SOCKS_A_USER);
-
-		if (!u || nla_put_string(msg, TLSGW_SOCKS_USER_A_NAME, r->user) ||
-		    (r->password &&
-		     nla_put(msg, TLSGW_SOCKS_USER_A_PASSWORD, r->password_len,
-			     r->password)))
-			return -1;
-		nla_nest_end(msg, u);
-	}
+	if (r->user && socks_user_put(msg, r->user, r->password,
+				      r->password_len) < 0)
+		return -1;
 	if (r->rule && socks_rule_put(msg, r->rule) < 0)
 		return -1;
 	nla_nest_end(msg, nest);
