@@ -32,7 +32,8 @@ DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config iproute2 \
 	util-linux procps python3 sparse cppcheck xz-utils \
 	bc flex bison libelf-dev \
-	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d
+	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d \
+	dovecot-imapd vsftpd swaks libnet-ssleay-perl
 
 CACHE ?= $(or $(HOME),/root)/.cache/tlsgw
 CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl

@@ -13,6 +13,7 @@
 #include "netlink.h"
 #include "pernet.h"
 #include "relay.h"
+#include "starttls_flow.h"
 #include "version.h"
 
 static int __init tlsgw_init(void)
@@ -23,9 +24,13 @@ static int __init tlsgw_init(void)
 	if (err)
 		return err;
 
-	err = tlsgw_pernet_init();
+	err = tlsgw_stls_flow_module_init();
 	if (err)
 		goto relay_exit;
+
+	err = tlsgw_pernet_init();
+	if (err)
+		goto stls_exit;
 
 	err = tlsgw_genl_init();
 	if (err)
@@ -36,6 +41,8 @@ static int __init tlsgw_init(void)
 
 pernet_exit:
 	tlsgw_pernet_exit();
+stls_exit:
+	tlsgw_stls_flow_module_exit();
 relay_exit:
 	tlsgw_relay_module_exit();
 	return err;
@@ -46,6 +53,8 @@ static void __exit tlsgw_exit(void)
 	tlsgw_genl_exit();
 	/* Ends every session of every namespace. */
 	tlsgw_pernet_exit();
+	/* Flows are freed after an RCU grace period. */
+	tlsgw_stls_flow_module_exit();
 	/* Runs what the sessions queued; the last of them frees them. */
 	tlsgw_relay_module_exit();
 	pr_info("tlsgw " TLSGW_VERSION " unloaded\n");

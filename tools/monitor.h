@@ -16,17 +16,21 @@
 #include "cli.h"
 #include "nl.h"
 #include "session.h"
+#include "starttls.h"
 
 struct monitor_event {
 	uint32_t type;		/* enum tlsgw_event, maybe one we don't know */
 	bool has_reason;
 	uint32_t reason;	/* enum tlsgw_close_reason */
-	struct tlsgw_session session;
+	struct tlsgw_session session;	/* session events */
+	uint32_t finding;		/* TLSGW_EVENT_STARTTLS: what, */
+	struct stls_obj stls;		/* and where */
 };
 
 /*
  * Parses one TLSGW_CMD_EVENT message: TLSGW_A_EVENT with TYPE (REASON
- * optional) and TLSGW_A_SESSION are required. -1 with st filled if it
+ * optional) and TLSGW_A_SESSION are required; a TLSGW_EVENT_STARTTLS
+ * has TLSGW_EV_A_FINDING and TLSGW_A_STARTTLS instead of the session. -1 with st filled if it
  * breaks the contract.
  */
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
@@ -34,7 +38,8 @@ int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 
 /*
  * "session open <as session list>", "session close ID SERVICE reason
- * REASON in N out N", or a JSON object; with the newline.
+ * REASON in N out N", "starttls FINDING policy NAME proto P flow ID
+ * [blocked]", or a JSON object; with the newline.
  */
 void event_print(FILE *out, const struct monitor_event *ev,
 		 const struct cli_opts *opts);

@@ -18,12 +18,14 @@
 #include "monitor.h"
 #include "service.h"
 #include "session.h"
+#include "starttls.h"
 
 static const struct cli_object *const objects[] = {
 	&info_object,
 	&stats_object,
 	&service_object,
 	&session_object,
+	&starttls_object,
 	&monitor_object,
 	NULL,
 };
