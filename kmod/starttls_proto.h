@@ -75,13 +75,32 @@ struct stp_result {
 	stp_size_t block_off;
 };
 
+/* Every finding that comes with a block_off. */
+#define STP_EV_BLOCKING (STP_EV_CLEAR_AUTH | STP_EV_PRETLS_CMD | \
+			 STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION)
+#define STP_EV_ALL ((STP_EV_PRETLS_CMD << 1) - 1)
+
+/*
+ * Lines are kept up to STP_LINE_MAX bytes. The rest of a longer line is
+ * skipped ("overlong"): commands and replies are recognised by their first
+ * bytes, and only the last STP_TAIL_MAX bytes are remembered (an IMAP
+ * literal, "{123}", ends its line). An IMAP capability list is the one
+ * thing that can be longer: it is scanned token by token as the buffer
+ * fills, so STARTTLS is found at any distance from the line's start.
+ */
 #define STP_LINE_MAX 256	/* bytes of a line kept per direction */
+#define STP_TAIL_MAX 16		/* last bytes of an overlong line kept */
+#define STP_QUEUE_MAX 16	/* pipelined commands awaiting a reply */
 
 struct stp_dirstate {
 	stp_u16 len;		/* bytes in line[] */
 	stp_u8 overlong;	/* line exceeded STP_LINE_MAX: rest skipped */
 	stp_u8 flags;		/* parser-private */
 	char line[STP_LINE_MAX];
+	stp_u32 skip;		/* IMAP literal / SMTP BDAT bytes to skip */
+	stp_u8 tail_n;		/* bytes in tail[] (at most STP_TAIL_MAX) */
+	stp_u8 tail_pos;	/* next write position in tail[] (a ring) */
+	char tail[STP_TAIL_MAX];	/* last bytes of an overlong line */
 };
 
 struct stp_flow {
@@ -89,8 +108,14 @@ struct stp_flow {
 	stp_u8 phase;		/* enum stp_phase */
 	stp_u8 state;		/* parser-private */
 	stp_u8 flags;		/* parser-private */
-	stp_u32 misc;		/* parser-private (IMAP tag hash, counts) */
+	stp_u32 misc;		/* parser-private (FTP multi-line reply code) */
 	char tag[16];		/* IMAP: tag of the pending STARTTLS */
+	stp_u8 tag_len;		/* its length (longer tags: first 16 kept) */
+	stp_u8 prev_phase;	/* phase to go back to when refused */
+	stp_u8 hello;		/* ClientHello header bytes seen after go */
+	stp_u8 qlen;		/* commands awaiting a reply (<= QUEUE_MAX) */
+	stp_u16 pflags;		/* parser-private */
+	stp_u32 queue;		/* their kinds, 2 bits each, oldest lowest */
 	struct stp_dirstate dir[2];
 };
 
