@@ -333,7 +333,7 @@ static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
 			const char *s, stp_size_t n)
 {
 	const char *tok;
-	stp_size_t pos = 4, tn;
+	stp_size_t pos = 4;
 	char sep = ' ';
 	int code = reply_code(s, n, &sep);
 	int caps = (f->flags & F_GREETED) && qpeek(f) == K_CAPS &&
@@ -343,7 +343,8 @@ static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
 		return;
 	/* The first line of an EHLO reply names the server: skip it. */
 	if (caps && (f->pflags & P_INREPLY) && n > 4) {
-		tn = next_token(s, n, &pos, &tok);
+		stp_size_t tn = next_token(s, n, &pos, &tok);
+
 		cap_token(f, tok, tn, "STARTTLS");
 	}
 	if (sep == '-') {
@@ -421,15 +422,15 @@ static void pop3_client(struct stp_flow *f, struct stp_ctx *c,
 static void pop3_server(struct stp_flow *f, struct stp_ctx *c,
 			const char *s, stp_size_t n)
 {
-	const char *tok;
-	stp_size_t pos = 0, tn;
-
 	if (f->pflags & P_MULTI) {
 		if (n == 1 && s[0] == '.') {
 			if (f->pflags & P_CAPA)
 				caps_end(f, c);
 			f->pflags &= ~(P_MULTI | P_CAPA);
 		} else if (f->pflags & P_CAPA) {
+			stp_size_t pos = 0, tn;
+			const char *tok;
+
 			tn = next_token(s, n, &pos, &tok);
 			cap_token(f, tok, tn, "STLS");
 		}
@@ -475,9 +476,10 @@ static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n)
 {
 	char buf[STP_TAIL_MAX];
 	stp_u32 len;
-	int i;
 
 	if (d->overlong) {
+		int i;
+
 		/* the line's end is in the tail ring, oldest byte first */
 		for (i = 0; i < STP_TAIL_MAX; i++)
 			buf[i] = d->tail[(d->tail_pos + i) % STP_TAIL_MAX];
@@ -553,12 +555,13 @@ static stp_size_t imap_caps(struct stp_flow *f, struct stp_dirstate *d,
 			    const char *s, stp_size_t n, int final)
 {
 	int br = d->flags & D_BRACKET;
-	stp_size_t i = 0, start;
+	stp_size_t i = 0;
 
 	if (d->flags & D_CAPEND)
 		return n;
 	while (i < n) {
-		start = i;
+		stp_size_t start = i;
+
 		while (i < n && s[i] != ' ' && !(br && s[i] == ']'))
 			i++;
 		if (d->flags & D_TOKSKIP) {
@@ -797,9 +800,10 @@ static void line_add(struct stp_flow *f, enum stp_dir dir,
 		     const stp_u8 *p, stp_size_t n)
 {
 	struct stp_dirstate *d = &f->dir[dir];
-	stp_size_t room;
 
 	while (n) {
+		stp_size_t room;
+
 		if (d->overlong) {
 			tail_add(d, p, n);
 			return;

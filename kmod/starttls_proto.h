@@ -43,6 +43,11 @@ enum stp_phase {
 /*
  * Findings, as a bit mask returned by stp_feed(). Each bit is reported once
  * per occurrence (the caller counts and emits events).
+ *
+ * CMD_INJECTION: client bytes after the upgrade command, before the answer.
+ * RESP_INJECTION: server bytes after the go-ahead line, before the
+ * ClientHello. PRETLS_CMD: a command that require-tls does not allow
+ * before the upgrade.
  */
 enum stp_event {
 	STP_EV_OFFERED		= 1u << 0,  /* upgrade capability offered */
@@ -53,14 +58,11 @@ enum stp_event {
 	STP_EV_REFUSED		= 1u << 5,  /* 454, 5xx / -ERR / NO, BAD */
 	STP_EV_TLS_STARTED	= 1u << 6,  /* ClientHello after the go-ahead */
 	STP_EV_TLS_MISSING	= 1u << 7,  /* cleartext after the go-ahead */
-	STP_EV_CMD_INJECTION	= 1u << 8,  /* client bytes after the upgrade
-					     * command, before the answer */
-	STP_EV_RESP_INJECTION	= 1u << 9,  /* server bytes after the go-ahead
-					     * line, before the ClientHello */
+	STP_EV_CMD_INJECTION	= 1u << 8,  /* pipelined after the request */
+	STP_EV_RESP_INJECTION	= 1u << 9,  /* sent after the go-ahead */
 	STP_EV_CLEAR_AUTH	= 1u << 10, /* credentials sent in cleartext */
 	STP_EV_CCC		= 1u << 11, /* FTP CCC accepted */
-	STP_EV_PRETLS_CMD	= 1u << 12, /* a command that require-tls does
-					     * not allow before the upgrade */
+	STP_EV_PRETLS_CMD	= 1u << 12, /* not allowed before TLS */
 };
 
 struct stp_result {
