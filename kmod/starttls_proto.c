@@ -38,6 +38,7 @@
 #define D_CAPEND	0x08	/* ... and its ']' has been seen */
 #define D_TOKSKIP	0x10	/* ... rest of an over-long token is skipped */
 #define D_STREAMED	0x20	/* the line's start has been consumed */
+#define D_SYNCLIT	0x40	/* IMAP: literal waits for the server's "+" */
 
 /* What a pending command expects (2 bits in struct stp_flow.queue). */
 #define K_OTHER		0	/* one reply, nothing to learn */
@@ -243,22 +244,28 @@ static int parse_u32(const char *s, stp_size_t n, stp_u32 *out)
 	return 1;
 }
 
-/* An IMAP literal, "{123}" or "{123+}", ending the line. */
+/*
+ * An IMAP literal, "{123}" or "{123+}", ending the line. Returns 0 if there
+ * is none, 1 for a synchronizing literal, 2 for a non-synchronizing one.
+ */
 static int literal_at_end(const char *s, stp_size_t n, stp_u32 *len)
 {
 	stp_size_t end, i;
+	int sync = 1;
 
 	if (!n || s[n - 1] != '}')
 		return 0;
 	end = n - 1;
-	if (end && s[end - 1] == '+')
+	if (end && s[end - 1] == '+') {
 		end--;
+		sync = 2;
+	}
 	i = end;
 	while (i && s[i - 1] >= '0' && s[i - 1] <= '9')
 		i--;
 	if (!i || s[i - 1] != '{')
 		return 0;
-	return parse_u32(s + i, end - i, len);
+	return parse_u32(s + i, end - i, len) ? sync : 0;
 }
 
 /* A reply line "NNN", "NNN text" or "NNN-text": the code, or -1. */
@@ -471,11 +478,29 @@ static const char *const imap_allowed[] = {
 
 static const char *const imap_creds[] = { "LOGIN", "AUTHENTICATE", NULL };
 
-/* Literal ending the line just ended: skip its bytes, then continue it. */
-static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n)
+/* FNV-1a: the tag of the client's command being sent, in struct misc. */
+static stp_u32 tag_hash(const char *s, stp_size_t n)
+{
+	stp_u32 h = 2166136261u;
+	stp_size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (stp_u8)s[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Literal ending the line just ended: skip its bytes, then continue the
+ * line. The client waits for the server's "+" before it sends the bytes of
+ * a synchronizing literal, and does not send them if it gets the tagged
+ * answer instead: @client says to remember that.
+ */
+static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n,
+			 int client)
 {
 	char buf[STP_TAIL_MAX];
 	stp_u32 len;
+	int lit;
 
 	if (d->overlong) {
 		int i;
@@ -488,9 +513,12 @@ static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n)
 		if (s[n - 1] == '\r')
 			n--;
 	}
-	if (literal_at_end(s, n, &len)) {
+	lit = literal_at_end(s, n, &len);
+	if (lit) {
 		d->skip = len;
 		d->flags |= D_CONT;
+		if (client && lit == 1 && len)
+			d->flags |= D_SYNCLIT;
 	}
 }
 
@@ -504,6 +532,7 @@ static void imap_client(struct stp_flow *f, struct stp_ctx *c,
 		goto out;
 	tn = next_token(s, n, &pos, &tag);
 	vn = next_token(s, n, &pos, &verb);
+	f->misc = tag_hash(tag, tn);
 	if (!vn)
 		goto out;
 	if (ieq(verb, vn, "STARTTLS")) {
@@ -518,7 +547,7 @@ static void imap_client(struct stp_flow *f, struct stp_ctx *c,
 	command(c, verb, vn, imap_allowed, imap_creds);
 out:
 	if (!(f->flags & F_SASL) || cont)
-		imap_literal(&f->dir[STP_C2S], s, n);
+		imap_literal(&f->dir[STP_C2S], s, n, 1);
 }
 
 static int imap_tag_is(const struct stp_flow *f, const char *s, stp_size_t n)
@@ -613,7 +642,7 @@ static int imap_full(struct stp_flow *f, struct stp_dirstate *d)
 static void imap_server(struct stp_flow *f, struct stp_ctx *c,
 			const char *s, stp_size_t n, int cont)
 {
-	struct stp_dirstate *d = &f->dir[STP_S2C];
+	struct stp_dirstate *d = &f->dir[STP_S2C], *cd = &f->dir[STP_C2S];
 	stp_size_t pos = 0, tn, vn, from;
 	const char *tag, *verb;
 	int bracket;
@@ -636,6 +665,8 @@ static void imap_server(struct stp_flow *f, struct stp_ctx *c,
 	}
 	tn = next_token(s, n, &pos, &tag);
 	vn = next_token(s, n, &pos, &verb);
+	if (tn && tag[0] == '+')
+		cd->flags &= ~D_SYNCLIT;	/* go on with the literal */
 	if (!tn || (tn == 1 && (tag[0] == '*' || tag[0] == '+')))
 		goto out;
 	/* a tagged status response */
@@ -643,6 +674,11 @@ static void imap_server(struct stp_flow *f, struct stp_ctx *c,
 	    !ieq(verb, vn, "BAD"))
 		goto out;
 	f->flags &= ~F_SASL;
+	if ((cd->flags & D_SYNCLIT) && tag_hash(tag, tn) == f->misc) {
+		/* refused before the literal was sent: it never will be */
+		cd->flags &= ~(D_SYNCLIT | D_CONT);
+		cd->skip = 0;
+	}
 	if (f->phase == STP_PH_REQUESTED && imap_tag_is(f, tag, tn)) {
 		if (ieq(verb, vn, "OK"))
 			upgrade_accept(f, c);
@@ -650,7 +686,7 @@ static void imap_server(struct stp_flow *f, struct stp_ctx *c,
 			upgrade_refuse(f, c, 0);
 	}
 out:
-	imap_literal(d, s, n);
+	imap_literal(d, s, n, 0);
 }
 
 /* FTP (RFC 959, RFC 2228, RFC 2389, RFC 4217) */
@@ -940,6 +976,7 @@ void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 			report_at(&c, STP_EV_CMD_INJECTION, i);
 		}
 		if (d->skip) {
+			d->flags &= ~D_SYNCLIT;	/* the literal is coming */
 			n = len - i < d->skip ? len - i : d->skip;
 			d->skip -= n;
 			i += n;

@@ -110,7 +110,7 @@ struct stp_flow {
 	stp_u8 phase;		/* enum stp_phase */
 	stp_u8 state;		/* parser-private */
 	stp_u8 flags;		/* parser-private */
-	stp_u32 misc;		/* parser-private (FTP multi-line reply code) */
+	stp_u32 misc;		/* parser-private (FTP reply code, IMAP tag) */
 	char tag[16];		/* IMAP: tag of the pending STARTTLS */
 	stp_u8 tag_len;		/* its length (longer tags: first 16 kept) */
 	stp_u8 prev_phase;	/* phase to go back to when refused */

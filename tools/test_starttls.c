@@ -426,6 +426,26 @@ static const struct step imap_literal[] = {
 	END
 };
 
+/* A synchronizing literal the server refuses is never sent. */
+static const struct step imap_literal_refused[] = {
+	S(DOVECOT_IMAP_GREETING),
+	C("a1 APPEND INBOX {4000000000}\r\n"),
+	S("a1 NO [TOOBIG] Mail too large\r\n"),
+	C("a2 LOGIN alice secret\r\n"),
+	END
+};
+
+/* ... but another command's answer does not refuse it. */
+static const struct step imap_literal_other_tag[] = {
+	S(DOVECOT_IMAP_GREETING),
+	C("a1 NOOP\r\na2 APPEND INBOX {14}\r\n"),
+	S("a1 OK\r\n"),
+	S("+ go\r\n"),
+	C("b LOGIN u p\r\n\r\n"),
+	S("a2 OK appended\r\n"),
+	END
+};
+
 static const struct step imap_login_literal[] = {
 	S(DOVECOT_IMAP_GREETING),
 	C("a1 LOGIN {5}\r\nalice {6}\r\nsecret\r\n"),
@@ -653,6 +673,10 @@ static const struct transcript transcripts[] = {
 	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
 	{ "imap_literal", STP_IMAP, imap_literal,
 	  OFFERED | PRETLS | UPGRADE, STP_PH_TLS },
+	{ "imap_literal_refused", STP_IMAP, imap_literal_refused,
+	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
+	{ "imap_literal_other_tag", STP_IMAP, imap_literal_other_tag,
+	  OFFERED | PRETLS, STP_PH_PLAIN },
 	{ "imap_login_literal", STP_IMAP, imap_login_literal,
 	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
 	{ "imap_long_caps", STP_IMAP, imap_long_caps, OFFERED | UPGRADE,
