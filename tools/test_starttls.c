@@ -488,6 +488,21 @@ static const struct step imap_long_caps_without[] = {
 	END
 };
 
+/* An overlong line: its literal is found in the kept tail. */
+static const struct step imap_literal_overlong[] = {
+	S(DOVECOT_IMAP_GREETING),
+	C("a1 APPEND INBOX (\\Seen) \"" CAPS_PAD CAPS_PAD "\" {14}\r"),
+	C("\n"),
+	S("+ OK\r\n"),
+	C("a2 LOGIN u p\r\n\r\n"),
+	S("a1 OK appended\r\n* 2 FETCH (X \"" CAPS_PAD CAPS_PAD
+	  "\" BODY[] {16}\r\n"),
+	S("a2 OK [ALERT]\r\n)\r\n"),
+	C("a3 LOGOUT\r\n"),
+	S("* BYE\r\na3 OK\r\n"),
+	END
+};
+
 static const struct step imap_stripped[] = {
 	S("* OK [CAPABILITY IMAP4rev1 SASL-IR ID XXXXXXXX LOGINDISABLED] "
 	  "Dovecot (Debian) ready.\r\n"),
@@ -676,6 +691,8 @@ static const struct transcript transcripts[] = {
 	{ "imap_literal_refused", STP_IMAP, imap_literal_refused,
 	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
 	{ "imap_literal_other_tag", STP_IMAP, imap_literal_other_tag,
+	  OFFERED | PRETLS, STP_PH_PLAIN },
+	{ "imap_literal_overlong", STP_IMAP, imap_literal_overlong,
 	  OFFERED | PRETLS, STP_PH_PLAIN },
 	{ "imap_login_literal", STP_IMAP, imap_login_literal,
 	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
