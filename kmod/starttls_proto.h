@@ -11,6 +11,19 @@
  * per flow is fixed (sizeof(struct stp_flow)); lines longer than the buffer
  * are handled without growing it.
  *
+ * When findings are made: at the LF that ends the line in question, so a
+ * command cut across segments is seen in the segment holding its end;
+ * TLS_STARTED and TLS_MISSING at the first client bytes after the
+ * go-ahead (16 03 00..04 is a TLS record); CMD_INJECTION and
+ * RESP_INJECTION at the first offending byte, once per upgrade attempt.
+ * OFFERED, NOT_OFFERED and STRIPPED at the end of a capability list (EHLO
+ * reply, CAPA, IMAP CAPABILITY response or greeting, FEAT reply): OFFERED
+ * if it names the upgrade, else STRIPPED if it holds a masked keyword, else
+ * NOT_OFFERED. REFUSED puts the flow back in the phase it had before the
+ * request. Replies are paired with pipelined commands in order (IMAP: by
+ * tag); IMAP literals, SMTP DATA bodies and BDAT chunks, POP3 multi-line
+ * bodies and SASL exchanges are not taken for commands or answers.
+ *
  * Locking: none inside; the caller serializes calls for one flow.
  */
 #ifndef TLSGW_STARTTLS_PROTO_H
