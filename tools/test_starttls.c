@@ -355,6 +355,13 @@ static const struct step pop3_inject[] = {
 	END
 };
 
+static const struct step pop3_unsolicited[] = {
+	S("+OK\r\n-ERR\r\n+ \r\n.\r\n+OK\r\n"),
+	C("NOOP\r\n"),
+	S("-ERR\r\n+OK\r\n"),
+	END
+};
+
 /* IMAP */
 
 #define DOVECOT_IMAP_GREETING \
@@ -532,6 +539,13 @@ static const struct step imap_inject[] = {
 	END
 };
 
+static const struct step imap_unsolicited[] = {
+	S("a OK\r\n* OK\r\n+ x\r\nb NO\r\n* 1 FETCH {3}\r\nabc)\r\n"),
+	C("a1 NOOP\r\n"),
+	S("x BAD\r\na1 OK\r\n"),
+	END
+};
+
 /* FTP */
 
 #define VSFTPD_GREETING "220 (vsFTPd 3.0.3)\r\n"
@@ -618,6 +632,13 @@ static const struct step ftp_telnet[] = {
 	END
 };
 
+static const struct step ftp_unsolicited[] = {
+	S("234 x\r\n334 y\r\n200 z\r\n211-x\r\n AUTH TLS\r\n211 y\r\n"),
+	C("NOOP\r\n"),
+	S("200 ok\r\n200 ok\r\n"),
+	END
+};
+
 struct transcript {
 	const char *name;
 	enum stp_proto proto;
@@ -676,6 +697,7 @@ static const struct transcript transcripts[] = {
 	  STP_PH_NO_TLS },
 	{ "pop3_inject", STP_POP3, pop3_inject,
 	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STP_PH_TLS },
+	{ "pop3_unsolicited", STP_POP3, pop3_unsolicited, 0, STP_PH_PLAIN },
 	{ "imap_dovecot", STP_IMAP, imap_dovecot, OFFERED | UPGRADE,
 	  STP_PH_TLS },
 	{ "imap_refused", STP_IMAP, imap_refused,
@@ -709,6 +731,7 @@ static const struct transcript transcripts[] = {
 	{ "imap_inject", STP_IMAP, imap_inject,
 	  OFFERED | UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS,
 	  STP_PH_TLS },
+	{ "imap_unsolicited", STP_IMAP, imap_unsolicited, 0, STP_PH_PLAIN },
 	{ "ftp_vsftpd", STP_FTP, ftp_vsftpd, OFFERED | UPGRADE, STP_PH_TLS },
 	{ "ftp_auth_ssl", STP_FTP, ftp_auth_ssl, OFFERED | UPGRADE,
 	  STP_PH_TLS },
@@ -722,6 +745,7 @@ static const struct transcript transcripts[] = {
 	{ "ftp_inject", STP_FTP, ftp_inject,
 	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STP_PH_TLS },
 	{ "ftp_telnet", STP_FTP, ftp_telnet, PRETLS, STP_PH_PLAIN },
+	{ "ftp_unsolicited", STP_FTP, ftp_unsolicited, 0, STP_PH_PLAIN },
 };
 
 static const char *const proto_names[] = {
