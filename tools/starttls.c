@@ -578,13 +578,53 @@ static int policy_del(int argc, char **argv)
 	return request(TLSGW_CMD_STARTTLS_POLICY_DEL, 0, &c, NULL);
 }
 
+static void print_policies(FILE *out, const struct stls_list *l, bool show,
+			   const struct cli_opts *opts)
+{
+	struct json j;
+	size_t i;
+
+	if (!opts->json) {
+		for (i = 0; i < l->n; i++)
+			policy_text(out, &l->v[i]);
+		return;
+	}
+	json_init(&j, out, opts->pretty);
+	if (show && l->n) {
+		policy_json(&j, &l->v[0]);
+	} else {
+		json_array_open(&j);
+		for (i = 0; i < l->n; i++)
+			policy_json(&j, &l->v[i]);
+		json_array_close(&j);
+	}
+	json_finish(&j);
+}
+
+static void print_flows(FILE *out, const struct stls_list *l,
+			const struct cli_opts *opts)
+{
+	struct json j;
+	size_t i;
+
+	if (!opts->json) {
+		for (i = 0; i < l->n; i++)
+			flow_text(out, &l->v[i]);
+		return;
+	}
+	json_init(&j, out, opts->pretty);
+	json_array_open(&j);
+	for (i = 0; i < l->n; i++)
+		flow_json(&j, &l->v[i]);
+	json_array_close(&j);
+	json_finish(&j);
+}
+
 static int policy_get(const struct cli_opts *opts, int argc, char **argv,
 		      bool show)
 {
 	struct stls_list l = { 0 };
 	struct stls_conf c;
-	struct json j;
-	size_t i;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -599,23 +639,8 @@ static int policy_get(const struct cli_opts *opts, int argc, char **argv,
 		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	rc = request(TLSGW_CMD_STARTTLS_POLICY_GET, show ? 0 : NLM_F_DUMP,
 		     show ? &c : NULL, &l);
-	if (rc == CLI_EXIT_OK) {
-		if (opts->json) {
-			json_init(&j, stdout, opts->pretty);
-			if (show && l.n)
-				policy_json(&j, &l.v[0]);
-			else {
-				json_array_open(&j);
-				for (i = 0; i < l.n; i++)
-					policy_json(&j, &l.v[i]);
-				json_array_close(&j);
-			}
-			json_finish(&j);
-		} else {
-			for (i = 0; i < l.n; i++)
-				policy_text(stdout, &l.v[i]);
-		}
-	}
+	if (rc == CLI_EXIT_OK)
+		print_policies(stdout, &l, show, opts);
 	free(l.v);
 	return rc;
 }
@@ -637,26 +662,13 @@ static int cmd_policy(const struct cli_opts *opts, int argc, char **argv)
 static int cmd_flows(const struct cli_opts *opts, int argc, char **argv)
 {
 	struct stls_list l = { 0 };
-	struct json j;
-	size_t i;
 	int rc;
 
 	if (argc > 0)
 		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	rc = request(TLSGW_CMD_STARTTLS_FLOW_GET, NLM_F_DUMP, NULL, &l);
-	if (rc == CLI_EXIT_OK) {
-		if (opts->json) {
-			json_init(&j, stdout, opts->pretty);
-			json_array_open(&j);
-			for (i = 0; i < l.n; i++)
-				flow_json(&j, &l.v[i]);
-			json_array_close(&j);
-			json_finish(&j);
-		} else {
-			for (i = 0; i < l.n; i++)
-				flow_text(stdout, &l.v[i]);
-		}
-	}
+	if (rc == CLI_EXIT_OK)
+		print_flows(stdout, &l, opts);
 	free(l.v);
 	return rc;
 }

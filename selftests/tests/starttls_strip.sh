@@ -1,0 +1,52 @@
+# STARTTLS stripping: a small middlebox in front of aiosmtpd rewrites the
+# server's "250-STARTTLS" to "250-XXXXXXXX" (as Cisco ASA ESMTP
+# inspection does); the gateway between client and middlebox reports it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip "aiosmtpd (python3-aiosmtpd) is not installed"
+stls_setup
+in_srv /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:2526" --tlscert "$T/www.pem" \
+	--tlskey "$T/www.key" --no-requiretls >"$T/smtp.log" 2>&1 &
+pids="$pids $!"
+wait_port tg-srv 127.0.0.1 2526
+# The middlebox: SRV4:25 -> 127.0.0.1:2526, masking STARTTLS in replies.
+in_srv /usr/bin/python3 -c '
+import socket, threading
+def pump(a, b, strip):
+    try:
+        while True:
+            d = a.recv(4096)
+            if not d:
+                break
+            if strip:
+                d = d.replace(b"STARTTLS", b"XXXXXXXX")
+            b.sendall(d)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+s = socket.create_server(("0.0.0.0", 25))
+while True:
+    c, _ = s.accept()
+    u = socket.create_connection(("127.0.0.1", 2526))
+    threading.Thread(target=pump, args=(c, u, False), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c, True), daemon=True).start()
+' &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 25
+
+check "policy add (monitor)" tlsgwctl starttls policy add mail proto smtp ports 25 mode monitor
+mark stripped
+out=$(client "$SRV4" 25 smtp plain)
+echo "$out" | sed 's/^/    /'
+check "the client sees the masked capability" sh -c 'echo "$1" | grep -q "250-XXXXXXXX"' - "$out"
+check "stripping is reported" wait_event stripped
+check "and counted" [ "$(pctr mail starttls_stripped)" -ge 1 ]
+check "no offer was reported" [ "$(nevents offered)" -eq 0 ]
+check "the flow lists the finding" sh -c 'tlsgwctl starttls flows | grep -q stripped'
+finish
