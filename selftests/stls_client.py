@@ -10,6 +10,7 @@ PROTO: smtp, pop3, imap, ftp. SCENARIO:
   auth      credentials in cleartext (alice/secret)
   inject    the upgrade command and another command in one segment
   plain     capabilities and quit, no upgrade
+  pretls    a command require-tls forbids before the upgrade
 --split sends every command one byte per TCP segment; --hold keeps a
 TLS connection open 20 seconds before its last command.
 
@@ -31,6 +32,8 @@ AUTH = {"smtp": [b"AUTH PLAIN " + base64.b64encode(b"\0alice\0secret")],
         "pop3": [b"USER alice", b"PASS secret"],
         "imap": [b"a2 LOGIN alice secret"],
         "ftp": [b"USER alice", b"PASS secret"]}
+PRETLS = {"smtp": b"MAIL FROM:<carol@test>", "pop3": b"STAT",
+          "imap": b"a3 SELECT INBOX", "ftp": b"PWD"}
 INJECT = {"smtp": b"RSET", "pop3": b"CAPA", "imap": b"a5 NOOP",
           "ftp": b"NOOP"}
 
@@ -132,6 +135,10 @@ def run(host, port, proto, scenario, split, hold):
     c.reply()
     capabilities(c, proto)
     if scenario == "plain":
+        c.cmd(QUIT[proto], tag=b"a9")
+        return "ok"
+    if scenario == "pretls":
+        c.cmd(PRETLS[proto], tag=b"a3")
         c.cmd(QUIT[proto], tag=b"a9")
         return "ok"
     if scenario == "auth":
