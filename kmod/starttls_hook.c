@@ -219,6 +219,7 @@ struct tlsgw_stls_report {
 	unsigned int events;
 	unsigned int blocking;		/* the finding(s) that blocked */
 	u32 rst_seq;			/* with blocking: for the receiver */
+	bool reused;			/* a new connection on a closed flow */
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
@@ -303,6 +304,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 			f->findings = 0;
 			f->seq_valid = BIT(STP_C2S);
 			f->next_seq[STP_C2S] = p->seq + 1;
+			r->reused = true;
 			return NF_ACCEPT;
 		}
 		if (dir == STP_S2C && p->ack && f->state == TLSGW_FLOW_SYN_SENT) {
@@ -387,6 +389,10 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (r.blocking)
 		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
+	if (r.reused) {
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
+	}
 	if (r.events)
 		tlsgw_stls_report(tn, f, &r);
 	return verdict;

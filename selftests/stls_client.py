@@ -11,8 +11,8 @@ PROTO: smtp, pop3, imap, ftp. SCENARIO:
   inject    the upgrade command and another command in one segment
   plain     capabilities and quit, no upgrade
   pretls    a command require-tls forbids before the upgrade
---split sends every command one byte per TCP segment; --hold keeps a
-TLS connection open 20 seconds before its last command.
+--split sends every command one byte per TCP segment; --hold keeps the
+connection open 20 seconds before its last command (plain, starttls).
 
 Prints the dialogue and, last, "result: tls|refused|ok|reset|closed".
 """
@@ -135,6 +135,9 @@ def run(host, port, proto, scenario, split, hold):
     c.reply()
     capabilities(c, proto)
     if scenario == "plain":
+        if hold:
+            sys.stdout.flush()
+            time.sleep(20)
         c.cmd(QUIT[proto], tag=b"a9")
         return "ok"
     if scenario == "pretls":
