@@ -11,6 +11,8 @@
 #   make vm         shell in the test guest with tlsgw loaded
 #   make demo       the demo, in the test guest
 #   make lint       checkpatch --strict, sparse, W=1, cppcheck
+#   make fuzz       the STARTTLS parsers' libFuzzer harnesses, FUZZ_TIME
+#                   seconds each (not part of check; installs clang)
 #
 # KVER picks the kernel to build for and boot: by default the running
 # kernel if its headers are installed, otherwise the newest kernel that has
@@ -32,13 +34,19 @@ DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	libnl-3-dev libnl-genl-3-dev libssl-dev pkg-config iproute2 \
 	util-linux procps python3 sparse cppcheck xz-utils \
 	bc flex bison libelf-dev \
-	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d
+	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d \
+	dovecot-imapd vsftpd swaks libnet-ssleay-perl
+
+# Only 'make fuzz' needs these (CI does not fuzz).
+# libFuzzer is only recommended by clang (Debian 12: clang 14).
+FUZZ_PKGS := clang libclang-rt-14-dev
+FUZZ_TIME ?= 600
 
 CACHE ?= $(or $(HOME),/root)/.cache/tlsgw
 CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl
 
-.PHONY: all module tools deps check check-debug unit selftests vm demo lint \
-	clean
+.PHONY: all module tools deps fuzz-deps check check-debug unit selftests vm \
+	demo lint fuzz clean
 
 all: module tools
 
@@ -50,8 +58,10 @@ tools:
 	$(MAKE) -C tools
 	$(MAKE) -C selftests
 
-deps:
-	@missing=; for p in $(DEPS_PKGS); do \
+deps: PKGS = $(DEPS_PKGS)
+fuzz-deps: PKGS = $(FUZZ_PKGS)
+deps fuzz-deps:
+	@missing=; for p in $(PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -110,7 +120,12 @@ lint: deps $(CHECKPATCH)
 	$(MAKE) -C tools lint
 	$(MAKE) -C selftests lint
 
+# Each harness for FUZZ_TIME seconds, one after the other (see fuzz/).
+fuzz: fuzz-deps
+	$(MAKE) -C fuzz run FUZZ_TIME=$(FUZZ_TIME)
+
 clean:
 	-[ -z "$(KVER)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C fuzz clean

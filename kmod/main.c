@@ -14,6 +14,7 @@
 #include "pernet.h"
 #include "relay.h"
 #include "socks.h"
+#include "starttls_flow.h"
 #include "version.h"
 
 static int __init tlsgw_init(void)
@@ -28,9 +29,13 @@ static int __init tlsgw_init(void)
 	if (err)
 		goto relay_exit;
 
-	err = tlsgw_pernet_init();
+	err = tlsgw_stls_flow_module_init();
 	if (err)
 		goto socks_exit;
+
+	err = tlsgw_pernet_init();
+	if (err)
+		goto stls_exit;
 
 	err = tlsgw_genl_init();
 	if (err)
@@ -41,6 +46,8 @@ static int __init tlsgw_init(void)
 
 pernet_exit:
 	tlsgw_pernet_exit();
+stls_exit:
+	tlsgw_stls_flow_module_exit();
 socks_exit:
 	tlsgw_socks_module_exit();
 relay_exit:
@@ -53,6 +60,8 @@ static void __exit tlsgw_exit(void)
 	tlsgw_genl_exit();
 	/* Ends every session of every namespace. */
 	tlsgw_pernet_exit();
+	/* Flows are freed after an RCU grace period. */
+	tlsgw_stls_flow_module_exit();
 	tlsgw_socks_module_exit();
 	/* Runs what the sessions queued; the last of them frees them. */
 	tlsgw_relay_module_exit();

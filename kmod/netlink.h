@@ -6,9 +6,19 @@
 
 #include <linux/tlsgw.h>
 
+struct net;
 struct tlsgw_net;
 struct tlsgw_session;
 struct tlsgw_socks_svc;
+
+/* A STARTTLS finding, as the hooks report it (no addresses, no data). */
+struct tlsgw_stls_event {
+	const char *policy;
+	u64 flow_id;
+	u8 proto;			/* enum tlsgw_starttls_proto */
+	u8 finding;			/* enum tlsgw_starttls_finding */
+	bool blocked;			/* the flow was reset for it */
+};
 
 int tlsgw_genl_init(void);
 void tlsgw_genl_exit(void);
@@ -46,5 +56,7 @@ int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info);
 int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info);
 int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
 int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info);
+
+void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev);
 
 #endif /* _TLSGW_NETLINK_H */

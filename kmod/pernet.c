@@ -9,6 +9,7 @@
 #include "service.h"
 #include "session.h"
 #include "socks.h"
+#include "starttls_policy.h"
 
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);
@@ -34,6 +35,8 @@ static int __net_init tlsgw_net_init(struct net *net)
 	INIT_LIST_HEAD(&tn->sessions);
 	tlsgw_sessions_init(tn);
 	tlsgw_socks_net_init(tn);
+	INIT_LIST_HEAD(&tn->stls_policies);
+	tlsgw_stls_table_init(tn);
 	atomic_inc(&tlsgw_nets);
 	return 0;
 }
@@ -48,6 +51,9 @@ static void __net_exit tlsgw_net_exit(struct net *net)
 
 	tlsgw_socks_net_exit(tn);
 	tlsgw_sessions_shutdown(tn);
+	/* Hooks first: after that no packet can reach a flow or policy. */
+	tlsgw_stls_policies_flush(tn);
+	tlsgw_stls_table_shutdown(tn);
 	tlsgw_services_flush(tn);
 	mutex_destroy(&tn->lock);
 	atomic_dec(&tlsgw_nets);

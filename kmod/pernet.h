@@ -9,6 +9,8 @@
 
 #include <linux/tlsgw.h>
 
+#include "starttls_flow.h"
+
 /*
  * Per network namespace state. Created by the pernet init hook before the
  * namespace is visible to any netlink request and freed by the core after
@@ -18,6 +20,11 @@
  * the idle collector, all process context) guards the service and session
  * lists, their counts, next_session_id and dying. Counters are atomic and
  * need no lock.
+ *
+ * STARTTLS: lock also guards stls_policies (the netfilter hooks read it
+ * under RCU), n_stls_policies and stls_hooks (whether this namespace's
+ * netfilter hooks are registered: exactly while a policy exists). The
+ * flow table has its own lock (starttls_flow.h).
  */
 struct tlsgw_net {
 	struct net *net;
@@ -40,6 +47,11 @@ struct tlsgw_net {
 	u64 next_resolve_id;
 	u32 resolver_portid;		/* 0: no daemon registered */
 	bool resolve_dying;
+	/* STARTTLS policies and flows (starttls_*.c), see above */
+	struct list_head stls_policies;
+	unsigned int n_stls_policies;
+	bool stls_hooks;
+	struct tlsgw_stls_table stls;
 };
 
 struct tlsgw_net *tlsgw_net(const struct net *net);

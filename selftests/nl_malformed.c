@@ -476,6 +476,112 @@ static void t_nested_garbage(void)
 	       E_INVAL, false);
 }
 
+/* ---- STARTTLS policies ---------------------------------------------- */
+
+/* Opens TLSGW_A_STARTTLS; returns where its header is. */
+static size_t stls_start(struct req *r, uint8_t cmd)
+{
+	struct nlattr nla = { .nla_type = TLSGW_A_STARTTLS | NLA_F_NESTED };
+	size_t off;
+
+	req_init(r, family_id, cmd);
+	off = r->len;
+	req_raw(r, &nla, sizeof(nla));
+	return off;
+}
+
+static void stls_end(struct req *r, size_t off)
+{
+	struct nlattr *nla = (struct nlattr *)(r->buf + off);
+
+	nla->nla_len = r->len - off;
+}
+
+/* A valid POLICY_NEW nest minus what skip names, plus an extra attr. */
+static void stls_policy(struct req *r, int skip, uint16_t type,
+			const void *data, size_t len)
+{
+	static const struct tlsgw_port_range smtp = { 25, 25 };
+	size_t off = stls_start(r, TLSGW_CMD_STARTTLS_POLICY_NEW);
+
+	if (skip != TLSGW_STLS_A_NAME)
+		req_attr(r, TLSGW_STLS_A_NAME, "nlm", 4);
+	if (skip != TLSGW_STLS_A_PROTO)
+		req_u32(r, TLSGW_STLS_A_PROTO, TLSGW_STARTTLS_SMTP);
+	if (skip != TLSGW_STLS_A_PORTS)
+		req_attr(r, TLSGW_STLS_A_PORTS, &smtp, sizeof(smtp));
+	if (skip != TLSGW_STLS_A_MODE)
+		req_u32(r, TLSGW_STLS_A_MODE, TLSGW_STARTTLS_MONITOR);
+	if (type)
+		req_attr(r, type, data, len);
+	stls_end(r, off);
+}
+
+static void t_stls_policy(void)
+{
+	static const uint8_t three[3] = { 0, 25, 0 };
+	static const struct tlsgw_port_range backwards = { 30, 20 };
+	static const struct tlsgw_port_range smtp25 = { 25, 25 };
+	static const uint8_t five[5] = { 192, 0, 2, 0, 1 };
+	static const uint32_t mode99 = 99, proto0 = 0;
+	static const uint64_t id = 1;
+	static const uint8_t plen33 = 33;
+	static const uint8_t v4[4] = { 192, 0, 2, 0 };
+	static const int E_RANGE[] = { -ERANGE, 0 };
+	struct req r;
+	size_t off;
+
+	stls_policy(&r, TLSGW_STLS_A_MODE, 0, NULL, 0);
+	expect("STARTTLS_POLICY_NEW without a mode -> EINVAL + extack", &r,
+	       E_INVAL, true);
+	stls_policy(&r, TLSGW_STLS_A_PORTS, TLSGW_STLS_A_PORTS, three,
+		    sizeof(three));
+	expect("STARTTLS ports of 3 bytes -> EINVAL + extack", &r, E_INVAL,
+	       true);
+	stls_policy(&r, TLSGW_STLS_A_PORTS, TLSGW_STLS_A_PORTS, &backwards,
+		    sizeof(backwards));
+	expect("STARTTLS port range 30-20 -> EINVAL + extack", &r, E_INVAL,
+	       true);
+	stls_policy(&r, TLSGW_STLS_A_MODE, TLSGW_STLS_A_MODE, &mode99,
+		    sizeof(mode99));
+	expect("STARTTLS mode 99 -> EINVAL/ERANGE + extack", &r,
+	       E_INVAL_RANGE, true);
+	stls_policy(&r, TLSGW_STLS_A_PROTO, TLSGW_STLS_A_PROTO, &proto0,
+		    sizeof(proto0));
+	expect("STARTTLS protocol 0 -> EINVAL/ERANGE + extack", &r,
+	       E_INVAL_RANGE, true);
+	stls_policy(&r, 0, TLSGW_STLS_A_FLOW_ID, &id, sizeof(id));
+	expect("reply-only TLSGW_STLS_A_FLOW_ID in a request -> EINVAL", &r,
+	       E_INVAL, true);
+	stls_policy(&r, 0, TLSGW_STLS_A_DST_ADDR, five, sizeof(five));
+	expect("STARTTLS destination of 5 bytes -> EINVAL + extack", &r,
+	       E_INVAL, true);
+
+	off = stls_start(&r, TLSGW_CMD_STARTTLS_POLICY_NEW);
+	req_attr(&r, TLSGW_STLS_A_NAME, "nlm", 4);
+	req_u32(&r, TLSGW_STLS_A_PROTO, TLSGW_STARTTLS_SMTP);
+	req_attr(&r, TLSGW_STLS_A_PORTS, &smtp25, sizeof(smtp25));
+	req_u32(&r, TLSGW_STLS_A_MODE, TLSGW_STARTTLS_MONITOR);
+	req_attr(&r, TLSGW_STLS_A_DST_ADDR, v4, sizeof(v4));
+	req_attr(&r, TLSGW_STLS_A_DST_PREFIX_LEN, &plen33, sizeof(plen33));
+	stls_end(&r, off);
+	expect("STARTTLS IPv4 prefix length 33 -> ERANGE + extack", &r,
+	       E_RANGE, true);
+
+	off = stls_start(&r, TLSGW_CMD_STARTTLS_POLICY_DEL);
+	req_attr(&r, TLSGW_STLS_A_NAME, "nosuch", 7);
+	stls_end(&r, off);
+	{
+		static const int E_NOENT[] = { -ENOENT, 0 };
+
+		expect("STARTTLS_POLICY_DEL of a missing policy -> ENOENT + "
+		       "extack", &r, E_NOENT, true);
+	}
+	req_init(&r, family_id, TLSGW_CMD_STARTTLS_FLOW_GET);
+	expect("STARTTLS_FLOW_GET without NLM_F_DUMP -> EOPNOTSUPP", &r,
+	       E_NOTSUPP, false);
+}
+
 /* A valid GET_INFO: one reply carrying the version, then ack 0. */
 static bool get_info_works(void)
 {
@@ -575,7 +681,7 @@ static void (*const tests[])(void) = {
 	t_unknown_cmd, t_unknown_attr, t_flags_short, t_flags_unknown_bit,
 	t_output_only, t_nla_len_short, t_nla_len_past_end,
 	t_truncated_genlhdr, t_trailing_garbage, t_nested_garbage,
-	t_control, t_storm,
+	t_stls_policy, t_control, t_storm,
 };
 
 #define N_TESTS (sizeof(tests) / sizeof(tests[0]))
@@ -625,10 +731,10 @@ int main(void)
 	err = preflight();
 	if (err >= 0)
 		return err;
-	printf("1..%zu\n", N_TESTS);
+	/* Some functions check several cases: the plan comes last. */
 	for (i = 0; i < N_TESTS; i++)
 		tests[i]();
-	printf("# %u of %zu failed\n", failures, N_TESTS);
+	printf("1..%u\n# %u of %u failed\n", test_no, failures, test_no);
 	close(nl_fd);
 	return failures ? KSFT_FAIL : KSFT_PASS;
 }

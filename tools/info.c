@@ -37,6 +37,23 @@ static const char *const counter_names[] = {
 	[TLSGW_CTR_CLOSED_TLS_ERROR] = "closed_tls_error",
 	[TLSGW_CTR_BYTES_IN] = "bytes_in",
 	[TLSGW_CTR_BYTES_OUT] = "bytes_out",
+	[TLSGW_CTR_STARTTLS_FLOWS_ACTIVE] = "starttls_flows_active",
+	[TLSGW_CTR_STARTTLS_FLOWS_TRACKED] = "starttls_flows_tracked",
+	[TLSGW_CTR_STARTTLS_FLOWS_DROPPED] = "starttls_flows_dropped",
+	[TLSGW_CTR_STARTTLS_OFFERED] = "starttls_offered",
+	[TLSGW_CTR_STARTTLS_NOT_OFFERED] = "starttls_not_offered",
+	[TLSGW_CTR_STARTTLS_STRIPPED] = "starttls_stripped",
+	[TLSGW_CTR_STARTTLS_REQUESTED] = "starttls_requested",
+	[TLSGW_CTR_STARTTLS_ACCEPTED] = "starttls_accepted",
+	[TLSGW_CTR_STARTTLS_REFUSED] = "starttls_refused",
+	[TLSGW_CTR_STARTTLS_TLS_STARTED] = "starttls_tls_started",
+	[TLSGW_CTR_STARTTLS_TLS_MISSING] = "starttls_tls_missing",
+	[TLSGW_CTR_STARTTLS_CMD_INJECTION] = "starttls_cmd_injection",
+	[TLSGW_CTR_STARTTLS_RESP_INJECTION] = "starttls_resp_injection",
+	[TLSGW_CTR_STARTTLS_CLEAR_AUTH] = "starttls_clear_auth",
+	[TLSGW_CTR_STARTTLS_CCC] = "starttls_ccc",
+	[TLSGW_CTR_STARTTLS_PRETLS_CMD] = "starttls_pretls_cmd",
+	[TLSGW_CTR_STARTTLS_BLOCKED] = "starttls_blocked",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

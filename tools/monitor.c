@@ -73,6 +73,15 @@ int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 	}
 	if (ev->type == TLSGW_EVENT_SOCKS_DENIED)
 		return parse_socks(tb[TLSGW_A_SOCKS], ev, st);
+	if (ev->type == TLSGW_EVENT_STARTTLS) {
+		if (!eb[TLSGW_EV_A_FINDING] ||
+		    nla_len(eb[TLSGW_EV_A_FINDING]) != sizeof(uint32_t) ||
+		    !tb[TLSGW_A_STARTTLS])
+			return tnl_bad_reply(st, "STARTTLS event without "
+					     "a finding or TLSGW_A_STARTTLS");
+		ev->finding = nla_get_u32(eb[TLSGW_EV_A_FINDING]);
+		return stls_parse_nest(tb[TLSGW_A_STARTTLS], &ev->stls, st);
+	}
 	if (!tb[TLSGW_A_SESSION])
 		return tnl_bad_reply(st, "event without a session");
 	return session_parse_nest(tb[TLSGW_A_SESSION], &ev->session, st);
@@ -98,6 +107,42 @@ static const char *reason_name(const struct monitor_event *ev, char *buf,
 {
 	return fmt_close_reason(ev->has_reason ? ev->reason
 					       : TLSGW_CLOSE_UNSPEC, buf, size);
+}
+
+static void print_stls_text(FILE *out, const struct monitor_event *ev)
+{
+	char buf[32];
+
+	fprintf(out, "starttls %s policy ",
+		stls_finding_name(ev->finding, buf, sizeof(buf)));
+	fmt_sanitized(out, ev->stls.name);
+	fprintf(out, " proto %s flow %" PRIu64 "%s\n",
+		stls_proto_name(ev->stls.proto, buf, sizeof(buf)),
+		ev->stls.flow_id, ev->stls.blocked ? " blocked" : "");
+}
+
+static void print_stls_json(FILE *out, const struct monitor_event *ev,
+			    bool pretty)
+{
+	struct json j;
+	char buf[32];
+
+	json_init(&j, out, pretty);
+	json_object_open(&j);
+	json_key(&j, "event");
+	json_string(&j, "starttls");
+	json_key(&j, "finding");
+	json_string(&j, stls_finding_name(ev->finding, buf, sizeof(buf)));
+	json_key(&j, "policy");
+	json_string(&j, ev->stls.name);
+	json_key(&j, "proto");
+	json_string(&j, stls_proto_name(ev->stls.proto, buf, sizeof(buf)));
+	json_key(&j, "flow");
+	json_u64(&j, ev->stls.flow_id);
+	json_key(&j, "blocked");
+	json_bool(&j, ev->stls.blocked);
+	json_object_close(&j);
+	json_finish(&j);
 }
 
 static void print_text(FILE *out, const struct monitor_event *ev)
@@ -176,7 +221,11 @@ static void print_json(FILE *out, const struct monitor_event *ev, bool pretty)
 void event_print(FILE *out, const struct monitor_event *ev,
 		 const struct cli_opts *opts)
 {
-	if (opts->json)
+	if (ev->type == TLSGW_EVENT_STARTTLS && opts->json)
+		print_stls_json(out, ev, opts->pretty);
+	else if (ev->type == TLSGW_EVENT_STARTTLS)
+		print_stls_text(out, ev);
+	else if (opts->json)
 		print_json(out, ev, opts->pretty);
 	else
 		print_text(out, ev);
@@ -376,15 +425,15 @@ static int cmd_events(const struct cli_opts *opts, int argc, char **argv)
 }
 
 static const struct cli_cmd monitor_cmds[] = {
-	{ "events", "[count N]", "print session and SOCKS5 events as they "
-	  "happen, until interrupted or after N events", cmd_events },
+	{ "events", "[count N]", "print session, SOCKS5 and STARTTLS events "
+	  "as they happen, until interrupted or after N events", cmd_events },
 	{ 0 }
 };
 
 const struct cli_object monitor_object = {
 	.name = "monitor",
 	.help = "follow events (sessions opened and closed, SOCKS5 "
-		"requests denied)",
+		"requests denied, STARTTLS findings)",
 	.default_cmd = "events",
 	.cmds = monitor_cmds,
 	.args_without_cmd = true,

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "nl.h"
 #include "session.h"
+#include "starttls.h"
 
 struct monitor_event {
 	uint32_t type;		/* enum tlsgw_event, maybe one we don't know */
@@ -26,21 +27,25 @@ struct monitor_event {
 	char socks_service[TLSGW_NAME_MAX];
 	bool has_socks_cmd;
 	uint32_t socks_cmd;		/* enum tlsgw_socks_cmd */
+	uint32_t finding;		/* TLSGW_EVENT_STARTTLS: what, */
+	struct stls_obj stls;		/* and where */
 };
 
 /*
  * Parses one TLSGW_CMD_EVENT message: TLSGW_A_EVENT with TYPE (REASON
- * and SOCKS_CMD optional), and TLSGW_A_SESSION, or for a SOCKS denial
- * TLSGW_A_SOCKS with the service's NAME, are required. -1 with st filled
- * if it breaks the contract.
+ * and SOCKS_CMD optional), and TLSGW_A_SESSION are required; a SOCKS
+ * denial has TLSGW_A_SOCKS with the service's NAME instead of the session,
+ * a TLSGW_EVENT_STARTTLS has TLSGW_EV_A_FINDING and TLSGW_A_STARTTLS. -1
+ * with st filled if it breaks the contract.
  */
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st);
 
 /*
  * "session open <as session list>", "session close ID SERVICE reason
- * REASON in N out N", "socks denied SERVICE cmd CMD", or a JSON object;
- * with the newline.
+ * REASON in N out N", "socks denied SERVICE cmd CMD", "starttls FINDING
+ * policy NAME proto P flow ID [blocked]", or a JSON object; with the
+ * newline.
  */
 void event_print(FILE *out, const struct monitor_event *ev,
 		 const struct cli_opts *opts);

@@ -130,7 +130,24 @@ static void test_names(void)
 	       "  closed_reset 108\n  closed_idle 109\n"
 	       "  closed_killed 110\n  closed_alert 111\n"
 	       "  closed_key_update 112\n  closed_tls_error 113\n"
-	       "  bytes_in 114\n  bytes_out 115\n",
+	       "  bytes_in 114\n  bytes_out 115\n"
+	       "  starttls_flows_active 116\n"
+	       "  starttls_flows_tracked 117\n"
+	       "  starttls_flows_dropped 118\n"
+	       "  starttls_offered 119\n"
+	       "  starttls_not_offered 120\n"
+	       "  starttls_stripped 121\n"
+	       "  starttls_requested 122\n"
+	       "  starttls_accepted 123\n"
+	       "  starttls_refused 124\n"
+	       "  starttls_tls_started 125\n"
+	       "  starttls_tls_missing 126\n"
+	       "  starttls_cmd_injection 127\n"
+	       "  starttls_resp_injection 128\n"
+	       "  starttls_clear_auth 129\n"
+	       "  starttls_ccc 130\n"
+	       "  starttls_pretls_cmd 131\n"
+	       "  starttls_blocked 132\n",
 	       "every counter and feature named, padding skipped");
 	tap_is(printed_fn(full_reply(), false, false, stats_print),
 	       "requests 101\nnamespaces 102\nsessions_active 103\n"
@@ -138,7 +155,24 @@ static void test_names(void)
 	       "limit_rejected 106\nclosed_done 107\nclosed_reset 108\n"
 	       "closed_idle 109\nclosed_killed 110\nclosed_alert 111\n"
 	       "closed_key_update 112\nclosed_tls_error 113\n"
-	       "bytes_in 114\nbytes_out 115\n", "stats: text");
+	       "bytes_in 114\nbytes_out 115\n"
+	       "starttls_flows_active 116\n"
+	       "starttls_flows_tracked 117\n"
+	       "starttls_flows_dropped 118\n"
+	       "starttls_offered 119\n"
+	       "starttls_not_offered 120\n"
+	       "starttls_stripped 121\n"
+	       "starttls_requested 122\n"
+	       "starttls_accepted 123\n"
+	       "starttls_refused 124\n"
+	       "starttls_tls_started 125\n"
+	       "starttls_tls_missing 126\n"
+	       "starttls_cmd_injection 127\n"
+	       "starttls_resp_injection 128\n"
+	       "starttls_clear_auth 129\n"
+	       "starttls_ccc 130\n"
+	       "starttls_pretls_cmd 131\n"
+	       "starttls_blocked 132\n", "stats: text");
 	tap_is(printed_fn(full_reply(), true, false, stats_print),
 	       "{\"requests\":101,\"namespaces\":102,"
 	       "\"sessions_active\":103,\"sessions_opened\":104,"
@@ -147,7 +181,24 @@ static void test_names(void)
 	       "\"closed_idle\":109,\"closed_killed\":110,"
 	       "\"closed_alert\":111,\"closed_key_update\":112,"
 	       "\"closed_tls_error\":113,\"bytes_in\":114,"
-	       "\"bytes_out\":115}\n", "stats: JSON object");
+	       "\"bytes_out\":115,"
+	       "\"starttls_flows_active\":116,"
+	       "\"starttls_flows_tracked\":117,"
+	       "\"starttls_flows_dropped\":118,"
+	       "\"starttls_offered\":119,"
+	       "\"starttls_not_offered\":120,"
+	       "\"starttls_stripped\":121,"
+	       "\"starttls_requested\":122,"
+	       "\"starttls_accepted\":123,"
+	       "\"starttls_refused\":124,"
+	       "\"starttls_tls_started\":125,"
+	       "\"starttls_tls_missing\":126,"
+	       "\"starttls_cmd_injection\":127,"
+	       "\"starttls_resp_injection\":128,"
+	       "\"starttls_clear_auth\":129,"
+	       "\"starttls_ccc\":130,"
+	       "\"starttls_pretls_cmd\":131,"
+	       "\"starttls_blocked\":132}\n", "stats: JSON object");
 	tap_is(printed_fn(good_reply(false), true, true, stats_print),
 	       "{\n  \"requests\": 3,\n  \"namespaces\": 1\n}\n",
 	       "stats: pretty JSON");

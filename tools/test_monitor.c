@@ -14,7 +14,7 @@
 #include "monitor.h"
 #include "tap.h"
 
-#define PLAN 16
+#define PLAN 20
 
 static char *buf;
 static size_t len;
@@ -162,6 +162,48 @@ static void test_socks(void)
 	       "SOCKS denial without a command");
 }
 
+/* A STARTTLS finding event; finding < 0: none, policy NULL: no nest. */
+static struct nl_msg *stls_event(int finding, const char *policy,
+				 bool blocked)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, 0, 0x20, 0, 0, TLSGW_CMD_EVENT,
+		    TLSGW_GENL_VERSION);
+	nest = nla_nest_start(msg, TLSGW_A_EVENT | NLA_F_NESTED);
+	nla_put_u32(msg, TLSGW_EV_A_TYPE, TLSGW_EVENT_STARTTLS);
+	if (finding >= 0)
+		nla_put_u32(msg, TLSGW_EV_A_FINDING, finding);
+	nla_nest_end(msg, nest);
+	if (policy) {
+		nest = nla_nest_start(msg, TLSGW_A_STARTTLS | NLA_F_NESTED);
+		nla_put_u64(msg, TLSGW_STLS_A_FLOW_ID, 42);
+		nla_put_string(msg, TLSGW_STLS_A_NAME, policy);
+		nla_put_u32(msg, TLSGW_STLS_A_PROTO, TLSGW_STARTTLS_IMAP);
+		if (blocked)
+			nla_put_flag(msg, TLSGW_STLS_A_BLOCKED);
+		nla_nest_end(msg, nest);
+	}
+	return msg;
+}
+
+static void test_starttls(void)
+{
+	tap_is(printed(stls_event(TLSGW_FINDING_CLEAR_AUTH, "mail", true),
+		       false),
+	       "starttls cleartext-auth policy mail proto imap flow 42 "
+	       "blocked\n", "STARTTLS event, text");
+	tap_is(printed(stls_event(TLSGW_FINDING_TLS_STARTED, "mail", false),
+		       true),
+	       "{\"event\":\"starttls\",\"finding\":\"tls-started\","
+	       "\"policy\":\"mail\",\"proto\":\"imap\",\"flow\":42,"
+	       "\"blocked\":false}\n", "STARTTLS event, JSON line");
+	tap_is(printed(stls_event(99, "mail", false), false),
+	       "starttls finding99 policy mail proto imap flow 42\n",
+	       "unknown finding by number");
+}
+
 static bool rejected(struct nl_msg *msg, const char *what)
 {
 	struct monitor_event ev;
@@ -201,6 +243,9 @@ static void test_reject(void)
 	tap_ok(rejected(msg, "u16 type"), "u16 event type");
 	tap_ok(rejected(denied(NULL, 1), "no socks nest"),
 	       "SOCKS denial without TLSGW_A_SOCKS");
+	tap_ok(rejected(stls_event(-1, "mail", false), "no finding") &&
+	       rejected(stls_event(1, NULL, false), "no nest"),
+	       "STARTTLS event without its finding or nest");
 }
 
 int main(void)
@@ -208,6 +253,7 @@ int main(void)
 	tap_plan(PLAN);
 	test_print();
 	test_socks();
+	test_starttls();
 	test_reject();
 	free(buf);
 	return tap_done(PLAN);

@@ -19,6 +19,7 @@
 #include "service.h"
 #include "session.h"
 #include "socks.h"
+#include "starttls.h"
 
 static const struct cli_object *const objects[] = {
 	&info_object,
@@ -26,6 +27,7 @@ static const struct cli_object *const objects[] = {
 	&service_object,
 	&session_object,
 	&socks_object,
+	&starttls_object,
 	&monitor_object,
 	NULL,
 };

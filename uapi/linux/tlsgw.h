@@ -169,6 +169,17 @@
  *	multicast group to CAP_NET_ADMIN, so anyone in the namespace may
  *	listen; SESSION_GET (admin only) has the addresses.
  *
+ *	STARTTLS events (TLSGW_EV_A_TYPE TLSGW_EVENT_STARTTLS, one per
+ *	finding, sent from the packet path) carry instead
+ *	  TLSGW_EV_A_FINDING		u32, enum tlsgw_starttls_finding
+ *	in TLSGW_A_EVENT and, beside it, TLSGW_A_STARTTLS with FLOW_ID,
+ *	NAME (the policy), PROTO and BLOCKED (flag: the policy reset the
+ *	flow for this finding). No addresses, for the reason above, and
+ *	never any payload: a credentials event says only that credentials
+ *	went by in cleartext.
+ *	SOCKS5 denials (TLSGW_EVENT_SOCKS_DENIED) carry TLSGW_EV_A_SOCKS_CMD
+ *	(u32, enum tlsgw_socks_cmd) and, beside it, TLSGW_A_SOCKS with NAME.
+ *
  * SOCKS5 (TLSGW_F_SOCKS5)
  * ---------------------
  *
@@ -303,17 +314,73 @@
  *	client gets 0x01 (general failure). Both count RESOLVE_FAILED. The
  *	names are never logged by the kernel.
  *
- * The following commands are reserved for the objects that are coming:
- * their numbers are fixed, a module that does not implement them answers
- * -EOPNOTSUPP and does not set their TLSGW_F_* bit.
+ * STARTTLS policing (TLSGW_F_STARTTLS)
+ * ------------------------------------
  *
- *   TLSGW_CMD_STARTTLS_POLICY_NEW, _DEL, _GET
- *					STARTTLS policies
- *   TLSGW_CMD_STARTTLS_FLOW_GET	dump tracked STARTTLS flows
+ * Netfilter hooks (IPv4 and IPv6; forwarded, incoming and outgoing
+ * traffic) follow the TCP connections that a policy selects, from the
+ * client's SYN on, parse the cleartext SMTP, POP3, IMAP or FTP dialogue
+ * in sequence order (retransmitted bytes are parsed once; segments
+ * beyond a hole are dropped while a flow is parsed, so that the sender
+ * retransmits them in order), report what they see and enforce the
+ * policy. The hooks are registered in a namespace only while it has at
+ * least one policy; deleting the last policy forgets every flow.
  *
- * Each of those takes and returns one nested attribute named after its
- * object (TLSGW_A_STARTTLS); the attribute set inside that nest will be
- * defined here together with the commands.
+ * Policies are tried in the order they were added; the first whose port
+ * set (and destination prefix, if any) matches a new connection's server
+ * side owns the flow until it ends. Modes (enum tlsgw_starttls_mode):
+ * MONITOR only reports; BLOCK_CLEAR_AUTH resets flows that send
+ * credentials before TLS; REQUIRE_TLS also resets on commands a protocol
+ * does not need before its upgrade, on cleartext after the go-ahead and
+ * on FTP CCC; BLOCK_INJECTION resets on command or response injection.
+ * A reset drops the offending segment: the receiver gets a RST in its
+ * place and the sender gets one from the gateway; the flow then drops
+ * whatever else either side sends until it is forgotten.
+ *
+ * TLSGW_CMD_STARTTLS_POLICY_NEW (doit)
+ *	Takes TLSGW_A_STARTTLS:
+ *	  TLSGW_STLS_A_NAME		string, 1 to TLSGW_NAME_MAX - 1
+ *					bytes of [A-Za-z0-9_.-], required
+ *	  TLSGW_STLS_A_PROTO		u32, enum tlsgw_starttls_proto,
+ *					required
+ *	  TLSGW_STLS_A_PORTS		binary, 1 to TLSGW_STARTTLS_RANGES_MAX
+ *					struct tlsgw_port_range (server ports,
+ *					1 <= lo <= hi), required
+ *	  TLSGW_STLS_A_DST_ADDR		binary, optional: 4 (IPv4) or 16
+ *					(IPv6) bytes, network byte order
+ *	  TLSGW_STLS_A_DST_PREFIX_LEN	u8, with DST_ADDR: its prefix length
+ *					(-ERANGE past the address's bits)
+ *	  TLSGW_STLS_A_MODE		u32, enum tlsgw_starttls_mode, required
+ *	-EEXIST if the name is taken (policies are not changed in place:
+ *	delete and add), -ENOSPC past TLSGW_STARTTLS_POLICIES_MAX.
+ *
+ * TLSGW_CMD_STARTTLS_POLICY_DEL (doit)
+ *	Takes TLSGW_A_STARTTLS with TLSGW_STLS_A_NAME; -ENOENT if missing.
+ *	The policy stops matching new connections at once; flows it owns
+ *	keep it (and its counters) until they end.
+ *
+ * TLSGW_CMD_STARTTLS_POLICY_GET (doit with TLSGW_STLS_A_NAME, or dump)
+ *	Returns TLSGW_A_STARTTLS with NAME, PROTO, PORTS, DST_ADDR and
+ *	DST_PREFIX_LEN (if set), MODE and
+ *	  TLSGW_STLS_A_COUNTERS		nest of enum tlsgw_counter: the
+ *					STARTTLS_* counters of this policy
+ *
+ * TLSGW_CMD_STARTTLS_FLOW_GET (dump only; a doit gets -EOPNOTSUPP)
+ *	One message per tracked flow: TLSGW_A_STARTTLS with
+ *	  TLSGW_STLS_A_FLOW_ID		u64, unique in the namespace
+ *	  TLSGW_STLS_A_NAME		string, the policy
+ *	  TLSGW_STLS_A_PROTO		u32
+ *	  TLSGW_STLS_A_CLIENT		sockaddr_in or sockaddr_in6: the
+ *					side that sent the SYN
+ *	  TLSGW_STLS_A_SERVER		sockaddr_in or sockaddr_in6
+ *	  TLSGW_STLS_A_STATE		u32, enum tlsgw_starttls_state
+ *	  TLSGW_STLS_A_PHASE		u32, enum tlsgw_starttls_phase
+ *	  TLSGW_STLS_A_FINDINGS		u32, bit (1 << finding) for each
+ *					enum tlsgw_starttls_finding seen
+ *	  TLSGW_STLS_A_AGE_MS, _IDLE_MS	u64
+ *	  TLSGW_STLS_A_BLOCKED		flag, the policy reset the flow
+ *	Flows are hashed: one added or removed while a dump spans several
+ *	buffers may be missed or, unlike other dumps, reported twice.
  *
  * Limits
  * ------
@@ -327,7 +394,11 @@
  * NEG_TIMEOUT and IDLE_TIMEOUT, TLSGW_SOCKS_SERVICES_MAX per namespace,
  * and the parameters socks_connect_timeout, socks_bind_timeout,
  * socks_resolve_timeout and socks_max_resolves; a UDP association holds
- * one 64 KiB datagram buffer.
+ * one 64 KiB datagram buffer. starttls_max_flows (default 16384) bounds the STARTTLS flows each
+ * namespace follows: past it new connections pass untracked and are
+ * counted in STARTTLS_FLOWS_DROPPED. Closed flows are forgotten 5 s after
+ * their FINs or RST, idle ones after starttls_idle_timeout (default 600)
+ * seconds, connections whose SYN-ACK never came after 30 s.
  *
  * Dumps
  * -----
@@ -342,6 +413,8 @@
 
 #ifndef _UAPI_LINUX_TLSGW_H
 #define _UAPI_LINUX_TLSGW_H
+
+#include <linux/types.h>
 
 #define TLSGW_GENL_NAME		"tlsgw"
 #define TLSGW_GENL_VERSION	1
@@ -381,11 +454,11 @@ enum tlsgw_attr {
 	TLSGW_A_FEATURES,	/* u64, enum tlsgw_features; reply only */
 	TLSGW_A_COUNTERS,	/* nest of enum tlsgw_counter; reply only */
 	TLSGW_A_INFO_FLAGS,	/* u32, enum tlsgw_info_flags */
-	TLSGW_A_SERVICE,	/* nest, reserved */
-	TLSGW_A_SESSION,	/* nest, reserved */
-	TLSGW_A_SOCKS,		/* nest, reserved */
-	TLSGW_A_STARTTLS,	/* nest, reserved */
-	TLSGW_A_EVENT,		/* nest, reserved */
+	TLSGW_A_SERVICE,	/* nest, enum tlsgw_service_attr */
+	TLSGW_A_SESSION,	/* nest, enum tlsgw_session_attr */
+	TLSGW_A_SOCKS,		/* nest, enum tlsgw_socks_attr */
+	TLSGW_A_STARTTLS,	/* nest, enum tlsgw_starttls_attr */
+	TLSGW_A_EVENT,		/* nest, enum tlsgw_event_attr */
 	TLSGW_A_RESOLVE,	/* nest of enum tlsgw_resolve_attr */
 
 	__TLSGW_A_MAX
@@ -454,6 +527,7 @@ enum tlsgw_event_attr {
 	TLSGW_EV_A_TYPE,		/* u32, enum tlsgw_event */
 	TLSGW_EV_A_REASON,		/* u32, enum tlsgw_close_reason */
 	TLSGW_EV_A_SOCKS_CMD,		/* u32, enum tlsgw_socks_cmd */
+	TLSGW_EV_A_FINDING,		/* u32, enum tlsgw_starttls_finding */
 
 	__TLSGW_EV_A_MAX
 };
@@ -467,6 +541,7 @@ enum tlsgw_event {
 	TLSGW_EVENT_SOCKS_DENIED,	/* with TLSGW_A_SOCKS: NAME; and
 					 * TLSGW_EV_A_SOCKS_CMD
 					 */
+	TLSGW_EVENT_STARTTLS,	/* a STARTTLS finding; see TLSGW_EV_A_FINDING */
 };
 
 /* Why a session ended. */
@@ -522,6 +597,24 @@ enum tlsgw_counter {
 	TLSGW_CTR_CLOSED_TLS_ERROR,
 	TLSGW_CTR_BYTES_IN,		/* plaintext client -> backend */
 	TLSGW_CTR_BYTES_OUT,		/* plaintext backend -> client */
+	/* STARTTLS flows (per namespace and per policy) */
+	TLSGW_CTR_STARTTLS_FLOWS_ACTIVE,	/* gauge: tracked flows */
+	TLSGW_CTR_STARTTLS_FLOWS_TRACKED,	/* flows that began tracking */
+	TLSGW_CTR_STARTTLS_FLOWS_DROPPED,	/* not tracked: table full */
+	TLSGW_CTR_STARTTLS_OFFERED,	/* one per enum tlsgw_starttls_finding */
+	TLSGW_CTR_STARTTLS_NOT_OFFERED,
+	TLSGW_CTR_STARTTLS_STRIPPED,
+	TLSGW_CTR_STARTTLS_REQUESTED,
+	TLSGW_CTR_STARTTLS_ACCEPTED,
+	TLSGW_CTR_STARTTLS_REFUSED,
+	TLSGW_CTR_STARTTLS_TLS_STARTED,
+	TLSGW_CTR_STARTTLS_TLS_MISSING,
+	TLSGW_CTR_STARTTLS_CMD_INJECTION,
+	TLSGW_CTR_STARTTLS_RESP_INJECTION,
+	TLSGW_CTR_STARTTLS_CLEAR_AUTH,
+	TLSGW_CTR_STARTTLS_CCC,
+	TLSGW_CTR_STARTTLS_PRETLS_CMD,
+	TLSGW_CTR_STARTTLS_BLOCKED,	/* flows reset by a policy */
 
 	__TLSGW_CTR_MAX
 };
@@ -669,6 +762,98 @@ enum tlsgw_resolve_error {
 	TLSGW_RESOLVE_OK,
 	TLSGW_RESOLVE_NXDOMAIN,		/* no such name: reply 0x04 */
 	TLSGW_RESOLVE_TEMPFAIL,		/* resolver failure: reply 0x01 */
+};
+
+/* STARTTLS policies and flows: the attributes inside TLSGW_A_STARTTLS. */
+enum tlsgw_starttls_attr {
+	TLSGW_STLS_A_UNSPEC,
+	TLSGW_STLS_A_NAME,		/* string, policy name */
+	TLSGW_STLS_A_PROTO,		/* u32, enum tlsgw_starttls_proto */
+	TLSGW_STLS_A_PORTS,		/* binary, struct tlsgw_port_range[] */
+	TLSGW_STLS_A_DST_ADDR,		/* binary, 4 or 16 bytes, network order */
+	TLSGW_STLS_A_DST_PREFIX_LEN,	/* u8 */
+	TLSGW_STLS_A_MODE,		/* u32, enum tlsgw_starttls_mode */
+	TLSGW_STLS_A_COUNTERS,		/* nest of enum tlsgw_counter; reply */
+	TLSGW_STLS_A_FLOW_ID,		/* u64; reply */
+	TLSGW_STLS_A_CLIENT,		/* sockaddr_in or sockaddr_in6; reply */
+	TLSGW_STLS_A_SERVER,		/* sockaddr_in or sockaddr_in6; reply */
+	TLSGW_STLS_A_PHASE,		/* u32, enum tlsgw_starttls_phase; reply */
+	TLSGW_STLS_A_FINDINGS,		/* u32, mask of 1 << finding; reply */
+	TLSGW_STLS_A_STATE,		/* u32, enum tlsgw_starttls_state; reply */
+	TLSGW_STLS_A_AGE_MS,		/* u64; reply */
+	TLSGW_STLS_A_IDLE_MS,		/* u64; reply */
+	TLSGW_STLS_A_BLOCKED,		/* flag; reply and events */
+	TLSGW_STLS_A_PAD,
+
+	__TLSGW_STLS_A_MAX
+};
+
+#define TLSGW_STLS_A_MAX (__TLSGW_STLS_A_MAX - 1)
+
+#define TLSGW_STARTTLS_POLICIES_MAX	64
+#define TLSGW_STARTTLS_RANGES_MAX	16
+
+/* One inclusive range of TCP ports (host byte order), 1 <= lo <= hi. */
+struct tlsgw_port_range {
+	__u16 lo;
+	__u16 hi;
+};
+
+enum tlsgw_starttls_proto {
+	TLSGW_STARTTLS_UNSPEC,
+	TLSGW_STARTTLS_SMTP,
+	TLSGW_STARTTLS_POP3,
+	TLSGW_STARTTLS_IMAP,
+	TLSGW_STARTTLS_FTP,
+
+	__TLSGW_STARTTLS_PROTO_MAX
+};
+
+enum tlsgw_starttls_mode {
+	TLSGW_STARTTLS_MONITOR,		/* report only */
+	TLSGW_STARTTLS_BLOCK_CLEAR_AUTH,	/* reset on cleartext credentials */
+	TLSGW_STARTTLS_REQUIRE_TLS,	/* only pre-TLS commands before TLS */
+	TLSGW_STARTTLS_BLOCK_INJECTION,	/* reset on command/response injection */
+
+	__TLSGW_STARTTLS_MODE_MAX
+};
+
+/* What a flow showed; TLSGW_EV_A_FINDING and bit n of _A_FINDINGS. */
+enum tlsgw_starttls_finding {
+	TLSGW_FINDING_OFFERED,		/* upgrade capability offered */
+	TLSGW_FINDING_NOT_OFFERED,	/* capability list without it */
+	TLSGW_FINDING_STRIPPED,		/* capability masked (XXXXXXXX) */
+	TLSGW_FINDING_REQUESTED,	/* client asked for the upgrade */
+	TLSGW_FINDING_ACCEPTED,		/* server said go */
+	TLSGW_FINDING_REFUSED,		/* server refused */
+	TLSGW_FINDING_TLS_STARTED,	/* a TLS ClientHello followed */
+	TLSGW_FINDING_TLS_MISSING,	/* cleartext followed the go-ahead */
+	TLSGW_FINDING_CMD_INJECTION,	/* commands pipelined after the upgrade */
+	TLSGW_FINDING_RESP_INJECTION,	/* replies after the go-ahead */
+	TLSGW_FINDING_CLEAR_AUTH,	/* credentials without TLS */
+	TLSGW_FINDING_CCC,		/* FTP CCC: cleartext again */
+	TLSGW_FINDING_PRETLS_CMD,	/* command require-tls forbids */
+
+	__TLSGW_FINDING_MAX
+};
+
+/* Where a flow is with respect to TLS. */
+enum tlsgw_starttls_phase {
+	TLSGW_PHASE_PLAIN,		/* cleartext, no upgrade asked */
+	TLSGW_PHASE_REQUESTED,		/* upgrade asked, no answer yet */
+	TLSGW_PHASE_ACCEPTED,		/* go-ahead; ClientHello awaited */
+	TLSGW_PHASE_TLS,		/* TLS: no more parsing */
+	TLSGW_PHASE_NO_TLS,		/* go-ahead but cleartext followed */
+	TLSGW_PHASE_CCC,		/* FTP CCC: cleartext again */
+};
+
+/* The TCP side of a tracked flow. */
+enum tlsgw_starttls_state {
+	TLSGW_FLOW_SYN_SENT,		/* SYN seen, no SYN-ACK yet */
+	TLSGW_FLOW_ESTABLISHED,
+	TLSGW_FLOW_CLOSING,		/* FIN seen in one direction */
+	TLSGW_FLOW_CLOSED,		/* FIN both ways or RST */
+	TLSGW_FLOW_BLOCKED,		/* reset by a policy */
 };
 
 #endif /* _UAPI_LINUX_TLSGW_H */

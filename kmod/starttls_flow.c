@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The STARTTLS flow table: one hash table per namespace of the TCP
+ * connections the netfilter hooks follow, bounded, with a collector for
+ * closed and idle flows. Locking is described in starttls_flow.h.
+ */
+
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "pernet.h"
+#include "starttls_flow.h"
+#include "starttls_policy.h"
+
+static unsigned int starttls_max_flows = 16384;
+module_param(starttls_max_flows, uint, 0644);
+MODULE_PARM_DESC(starttls_max_flows,
+		 "most STARTTLS flows followed per namespace (default 16384)");
+
+static unsigned int starttls_idle_timeout = 600;
+module_param(starttls_idle_timeout, uint, 0644);
+MODULE_PARM_DESC(starttls_idle_timeout,
+		 "seconds before an idle STARTTLS flow is forgotten (default 600)");
+
+/* How long a closed flow stays to absorb retransmissions and late RSTs. */
+#define TLSGW_STLS_LINGER	(5 * HZ)
+/* How long a SYN may wait for its SYN-ACK. */
+#define TLSGW_STLS_SYN_TIMEOUT	(30 * HZ)
+#define TLSGW_STLS_GC_INTERVAL	HZ
+
+static struct kmem_cache *tlsgw_stls_cache __read_mostly;
+static u32 tlsgw_stls_seed __read_mostly;
+
+/* The same for both orientations of a connection. */
+static u32 tlsgw_stls_hash(const struct tlsgw_stls_key *k)
+{
+	u32 a = jhash2((const u32 *)&k->client, 4,
+		       tlsgw_stls_seed ^ (__force u16)k->cport);
+	u32 b = jhash2((const u32 *)&k->server, 4,
+		       tlsgw_stls_seed ^ (__force u16)k->sport);
+
+	return (a + b + k->family) & (TLSGW_STLS_BUCKETS - 1);
+}
+
+static bool tlsgw_stls_key_eq(const struct tlsgw_stls_key *a,
+			      const struct tlsgw_stls_key *b)
+{
+	return a->family == b->family && a->cport == b->cport &&
+	       a->sport == b->sport && ipv6_addr_equal(&a->client, &b->client) &&
+	       ipv6_addr_equal(&a->server, &b->server);
+}
+
+/* k is oriented like the packet: client = its source. */
+struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       enum stp_dir *dir)
+{
+	struct tlsgw_stls_key rev = {
+		.client = k->server, .server = k->client,
+		.cport = k->sport, .sport = k->cport, .family = k->family,
+	};
+	struct tlsgw_stls_flow *f;
+
+	hlist_for_each_entry_rcu(f, &tn->stls.buckets[tlsgw_stls_hash(k)],
+				 node) {
+		if (tlsgw_stls_key_eq(&f->key, k)) {
+			*dir = STP_C2S;
+			return f;
+		}
+		if (tlsgw_stls_key_eq(&f->key, &rev)) {
+			*dir = STP_S2C;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static void tlsgw_stls_count(struct tlsgw_net *tn,
+			     struct tlsgw_stls_policy *pol, int which)
+{
+	tlsgw_count(tn->ctr, which, 1);
+	tlsgw_count(pol->ctr, which, 1);
+}
+
+struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       struct tlsgw_stls_policy *pol)
+{
+	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_flow *f, *old;
+	unsigned int h = tlsgw_stls_hash(k);
+	enum stp_dir dir;
+
+	f = kmem_cache_zalloc(tlsgw_stls_cache, GFP_ATOMIC);
+	if (!f) {
+		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
+		return NULL;
+	}
+	f->key = *k;
+	f->created = jiffies;
+	f->last_seen = f->created;
+	spin_lock_init(&f->lock);
+	f->state = TLSGW_FLOW_SYN_SENT;
+	stp_init(&f->stp, pol->proto);
+
+	spin_lock_bh(&t->lock);
+	/* A SYN retransmitted, or a port reused before we forgot the flow. */
+	old = tlsgw_stls_flow_lookup(tn, k, &dir);
+	if (old || t->dying || t->n_flows >= READ_ONCE(starttls_max_flows)) {
+		spin_unlock_bh(&t->lock);
+		kmem_cache_free(tlsgw_stls_cache, f);
+		if (!old)
+			tlsgw_stls_count(tn, pol,
+					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
+		return NULL;
+	}
+	refcount_inc(&pol->ref);
+	f->pol = pol;
+	f->id = atomic64_inc_return(&t->next_id);
+	hlist_add_head_rcu(&f->node, &t->buckets[h]);
+	t->n_flows++;
+	spin_unlock_bh(&t->lock);
+
+	tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_TRACKED);
+	queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
+	return f;
+}
+
+static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
+{
+	struct tlsgw_stls_flow *f = container_of(head, struct tlsgw_stls_flow,
+						 rcu);
+
+	tlsgw_stls_policy_put(f->pol);
+	kmem_cache_free(tlsgw_stls_cache, f);
+}
+
+/* Caller holds t->lock. */
+static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
+				   struct tlsgw_stls_flow *f)
+{
+	spin_lock(&f->lock);
+	f->unhashed = true;
+	spin_unlock(&f->lock);
+	hlist_del_rcu(&f->node);
+	t->n_flows--;
+	call_rcu(&f->rcu, tlsgw_stls_flow_free_rcu);
+}
+
+static bool tlsgw_stls_flow_expired(struct tlsgw_stls_flow *f,
+				    unsigned long now)
+{
+	unsigned long idle = READ_ONCE(starttls_idle_timeout) * HZ;
+	unsigned long last;
+	u8 state;
+
+	spin_lock(&f->lock);
+	last = f->last_seen;
+	state = f->state;
+	spin_unlock(&f->lock);
+	switch (state) {
+	case TLSGW_FLOW_CLOSED:
+	case TLSGW_FLOW_BLOCKED:
+		return time_after(now, last + TLSGW_STLS_LINGER);
+	case TLSGW_FLOW_SYN_SENT:
+		return time_after(now, last + TLSGW_STLS_SYN_TIMEOUT);
+	default:
+		return idle && time_after(now, last + idle);
+	}
+}
+
+static void tlsgw_stls_gc(struct work_struct *work)
+{
+	struct tlsgw_stls_table *t = container_of(to_delayed_work(work),
+						  struct tlsgw_stls_table, gc);
+	unsigned long now = jiffies;
+	struct tlsgw_stls_flow *f;
+	struct hlist_node *tmp;
+	bool more;
+	int i;
+
+	for (i = 0; i < TLSGW_STLS_BUCKETS; i++) {
+		spin_lock_bh(&t->lock);
+		hlist_for_each_entry_safe(f, tmp, &t->buckets[i], node)
+			if (tlsgw_stls_flow_expired(f, now))
+				tlsgw_stls_flow_unhash(t, f);
+		spin_unlock_bh(&t->lock);
+	}
+	spin_lock_bh(&t->lock);
+	more = t->n_flows && !t->dying;
+	spin_unlock_bh(&t->lock);
+	if (more)
+		queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
+}
+
+unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
+				   const struct tlsgw_stls_policy *pol)
+{
+	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_flow *f;
+	unsigned int n = 0;
+	int i;
+
+	if (!pol)
+		return READ_ONCE(t->n_flows);
+	rcu_read_lock();
+	for (i = 0; i < TLSGW_STLS_BUCKETS; i++)
+		hlist_for_each_entry_rcu(f, &t->buckets[i], node)
+			n += f->pol == pol;
+	rcu_read_unlock();
+	return n;
+}
+
+void tlsgw_stls_table_init(struct tlsgw_net *tn)
+{
+	struct tlsgw_stls_table *t = &tn->stls;
+	int i;
+
+	spin_lock_init(&t->lock);
+	for (i = 0; i < TLSGW_STLS_BUCKETS; i++)
+		INIT_HLIST_HEAD(&t->buckets[i]);
+	INIT_DELAYED_WORK(&t->gc, tlsgw_stls_gc);
+}
+
+void tlsgw_stls_table_flush(struct tlsgw_net *tn)
+{
+	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_flow *f;
+	struct hlist_node *tmp;
+	int i;
+
+	spin_lock_bh(&t->lock);
+	t->dying = true;
+	spin_unlock_bh(&t->lock);
+	cancel_delayed_work_sync(&t->gc);
+	spin_lock_bh(&t->lock);
+	for (i = 0; i < TLSGW_STLS_BUCKETS; i++)
+		hlist_for_each_entry_safe(f, tmp, &t->buckets[i], node)
+			tlsgw_stls_flow_unhash(t, f);
+	spin_unlock_bh(&t->lock);
+}
+
+void tlsgw_stls_table_revive(struct tlsgw_net *tn)
+{
+	spin_lock_bh(&tn->stls.lock);
+	tn->stls.dying = false;
+	spin_unlock_bh(&tn->stls.lock);
+}
+
+void tlsgw_stls_table_shutdown(struct tlsgw_net *tn)
+{
+	tlsgw_stls_table_flush(tn);
+}
+
+int tlsgw_stls_flow_module_init(void)
+{
+	tlsgw_stls_cache = KMEM_CACHE(tlsgw_stls_flow, 0);
+	if (!tlsgw_stls_cache)
+		return -ENOMEM;
+	get_random_bytes(&tlsgw_stls_seed, sizeof(tlsgw_stls_seed));
+	return 0;
+}
+
+/* After every namespace flushed its table: wait for the RCU frees. */
+void tlsgw_stls_flow_module_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(tlsgw_stls_cache);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSGW_STARTTLS_FLOW_H
+#define _TLSGW_STARTTLS_FLOW_H
+
+#include <linux/in6.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "starttls_proto.h"
+
+struct tlsgw_net;
+struct tlsgw_stls_policy;
+
+/* Both ends of a TCP connection as the client's SYN had them. */
+struct tlsgw_stls_key {
+	struct in6_addr client, server;	/* IPv4 in the first 4 bytes */
+	__be16 cport, sport;
+	u8 family;			/* AF_INET or AF_INET6 */
+};
+
+/*
+ * A followed TCP connection. Created by the hook on the client's SYN when
+ * a policy matches; the client is whoever sent that SYN (key is oriented
+ * client -> server), the flow's direction STP_C2S.
+ *
+ * Linked in a bucket of its namespace's table under table->lock; the
+ * hooks find it under RCU (they run inside rcu_read_lock) and freeing
+ * waits for a grace period, so a looked-up flow stays valid until the
+ * reader leaves its RCU section. flow->lock (BH-safe: the hooks run in
+ * softirq and, for LOCAL_OUT, in process context) guards everything below
+ * it; unhashed is set under both locks when the flow leaves the table, so
+ * a reader that sees it false under flow->lock may still update the flow.
+ * key, id, pol (one reference held) and created are constant.
+ */
+struct tlsgw_stls_flow {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct tlsgw_stls_key key;
+	u64 id;
+	struct tlsgw_stls_policy *pol;
+	unsigned long created;		/* jiffies */
+
+	spinlock_t lock;		/* see above */
+	bool unhashed;
+	u8 state;			/* enum tlsgw_starttls_state */
+	u8 fin;				/* bit per direction that sent FIN */
+	u8 seq_valid;			/* bit per direction whose ISN we know */
+	bool lost;			/* could not follow: no more parsing */
+	u8 ooo;				/* out-of-order segments dropped */
+	u32 next_seq[2];		/* next in-order byte, per enum stp_dir */
+	u32 findings;			/* 1 << enum tlsgw_starttls_finding */
+	unsigned long last_seen;	/* jiffies */
+	struct stp_flow stp;
+};
+
+#define TLSGW_STLS_BUCKETS	1024
+
+/*
+ * The flows of one namespace. n_flows is bounded by the module parameter
+ * starttls_max_flows; when full, new flows are not followed (counted as
+ * STARTTLS_FLOWS_DROPPED). The collector (gc, every second while there
+ * are flows) removes flows that closed a few seconds ago or idled for
+ * starttls_idle_timeout seconds.
+ */
+struct tlsgw_stls_table {
+	spinlock_t lock;		/* buckets, n_flows, dying (BH-safe) */
+	struct hlist_head buckets[TLSGW_STLS_BUCKETS];
+	unsigned int n_flows;
+	bool dying;			/* no new flows */
+	atomic64_t next_id;
+	struct delayed_work gc;
+};
+
+void tlsgw_stls_table_init(struct tlsgw_net *tn);
+/* No new flows, stop the collector, free every flow. Process context. */
+void tlsgw_stls_table_shutdown(struct tlsgw_net *tn);
+/* Free every flow (hooks already unregistered). Process context. */
+void tlsgw_stls_table_flush(struct tlsgw_net *tn);
+/* Allow new flows again after a flush. */
+void tlsgw_stls_table_revive(struct tlsgw_net *tn);
+
+/*
+ * Under RCU: the flow a packet from (saddr, sport) to (daddr, dport)
+ * belongs to, and its direction in *dir.
+ */
+struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       enum stp_dir *dir);
+/*
+ * Creates and hashes a flow for the SYN described by k; takes a reference
+ * on pol. NULL (counted) if the table is full or memory is short.
+ */
+struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       struct tlsgw_stls_policy *pol);
+unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
+				   const struct tlsgw_stls_policy *pol);
+
+int tlsgw_stls_flow_module_init(void);
+void tlsgw_stls_flow_module_exit(void);
+
+#endif /* _TLSGW_STARTTLS_FLOW_H */

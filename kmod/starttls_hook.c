@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter side of STARTTLS policing: follow the TCP flows that policies
+ * select, feed their in-order payload to the protocol parsers, report the
+ * findings and enforce the policies.
+ *
+ * Where: FORWARD (routed traffic), LOCAL_IN (to this host) and LOCAL_OUT
+ * (from this host), IPv4 and IPv6, registered in a namespace only while
+ * it has a policy. A packet takes exactly one of FORWARD, LOCAL_IN and
+ * LOCAL_OUT, except on loopback, where LOCAL_OUT saw it already: LOCAL_IN
+ * skips packets that came in on a loopback device.
+ *
+ * In-order payload only: a flow is followed from the client's SYN; the
+ * SYN and the SYN-ACK give each direction's next expected sequence number.
+ * A segment that starts beyond it (out of order) is dropped while the
+ * flow is parsed: the receiver would otherwise keep it and it would never
+ * come by again; the sender retransmits it after the hole is filled.
+ * A segment that starts before it (retransmission, or repacketized
+ * overlap) has its already-seen bytes trimmed and only its new bytes are
+ * parsed. So the parser sees every
+ * byte of each direction exactly once, in order, whatever the segmenting.
+ * Once TLS started, the flow is no longer parsed (only FIN/RST tracked).
+ *
+ * Enforcement (a finding that the flow's policy blocks): the segment that
+ * carries it never reaches its receiver. Its sender gets a RST
+ * (nf_send_reset(), as the REJECT target sends one: the sequence number is
+ * the segment's acknowledgment), and the segment itself is turned into a
+ * bare RST for the receiver, with the sequence number the receiver
+ * expects next (our next_seq, so it passes RFC 5961's exact-match check).
+ * The flow then stays BLOCKED for a few seconds, dropping whatever else
+ * either side sends, so no retransmission of the offending bytes gets
+ * through.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include <net/tcp.h>
+
+#include "netlink.h"
+#include "pernet.h"
+#include "starttls_flow.h"
+#include "starttls_hook.h"
+#include "starttls_policy.h"
+
+/* Out-of-order segments dropped in a row before a flow is given up. */
+#define TLSGW_STLS_OOO_MAX	64
+
+/* Parsed once per packet. */
+struct tlsgw_stls_pkt {
+	struct tlsgw_stls_key key;	/* oriented like the packet */
+	unsigned int thoff;		/* TCP header */
+	unsigned int off;		/* payload */
+	unsigned int len;		/* payload bytes */
+	u32 seq;
+	bool syn, ack, fin, rst;
+};
+
+static int tlsgw_stls_parse_v4(struct sk_buff *skb, struct tlsgw_stls_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+		return -EINVAL;
+	p->key.family = AF_INET;
+	memcpy(&p->key.client, &iph->saddr, 4);
+	memcpy(&p->key.server, &iph->daddr, 4);
+	p->thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	return 0;
+}
+
+static int tlsgw_stls_parse_v6(struct sk_buff *skb, struct tlsgw_stls_pkt *p)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned short fragoff = 0;
+	int thoff = 0;
+
+	if (ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, &fragoff, NULL) !=
+	    IPPROTO_TCP || fragoff)
+		return -EINVAL;
+	p->key.family = AF_INET6;
+	p->key.client = ip6h->saddr;
+	p->key.server = ip6h->daddr;
+	p->thoff = thoff;
+	return 0;
+}
+
+static int tlsgw_stls_parse(struct sk_buff *skb, u8 pf,
+			    struct tlsgw_stls_pkt *p)
+{
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = pf == NFPROTO_IPV4 ? tlsgw_stls_parse_v4(skb, p)
+				 : tlsgw_stls_parse_v6(skb, p);
+	if (err)
+		return err;
+	th = skb_header_pointer(skb, p->thoff, sizeof(_th), &_th);
+	if (!th || th->doff * 4 < sizeof(*th) ||
+	    p->thoff + th->doff * 4 > skb->len)
+		return -EINVAL;
+	p->key.cport = th->source;
+	p->key.sport = th->dest;
+	p->off = p->thoff + th->doff * 4;
+	p->len = skb->len - p->off;
+	p->seq = ntohl(th->seq);
+	p->syn = th->syn;
+	p->ack = th->ack;
+	p->fin = th->fin;
+	p->rst = th->rst;
+	return 0;
+}
+
+/* Findings that make a policy reset the flow. */
+static unsigned int tlsgw_stls_block_mask(u8 mode)
+{
+	switch (mode) {
+	case TLSGW_STARTTLS_BLOCK_CLEAR_AUTH:
+		return STP_EV_CLEAR_AUTH;
+	case TLSGW_STARTTLS_REQUIRE_TLS:
+		return STP_EV_CLEAR_AUTH | STP_EV_PRETLS_CMD |
+		       STP_EV_TLS_MISSING | STP_EV_CCC;
+	case TLSGW_STARTTLS_BLOCK_INJECTION:
+		return STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION;
+	}
+	return 0;
+}
+
+/*
+ * Feeds the new bytes of p (from skip on) to the parser; stops at the
+ * first chunk with a finding that blocks. Caller holds f->lock.
+ */
+static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
+				    enum stp_dir dir, struct sk_buff *skb,
+				    const struct tlsgw_stls_pkt *p,
+				    unsigned int skip, unsigned int block)
+{
+	unsigned int done, n, events = 0;
+	struct stp_result res;
+	u8 buf[256];
+	const u8 *data;
+
+	for (done = skip; done < p->len; done += n) {
+		n = min_t(unsigned int, p->len - done, sizeof(buf));
+		data = skb_header_pointer(skb, p->off + done, n, buf);
+		if (!data)
+			break;
+		stp_feed(&f->stp, dir, data, n, &res);
+		events |= res.events;
+		if ((res.events & block) || stp_phase(&f->stp) == STP_PH_TLS)
+			break;
+	}
+	return events;
+}
+
+/* The segment becomes a bare RST with sequence number seq. */
+static int tlsgw_stls_make_rst(struct sk_buff *skb, u8 pf,
+			       const struct tlsgw_stls_pkt *p, u32 seq)
+{
+	unsigned int tcplen = sizeof(struct tcphdr);
+	struct tcphdr *th;
+	bool ack;
+
+	if (skb_ensure_writable(skb, p->thoff + tcplen) ||
+	    pskb_trim(skb, p->thoff + tcplen))
+		return -ENOMEM;
+	skb_gso_reset(skb);
+	th = (struct tcphdr *)(skb->data + p->thoff);
+	ack = th->ack;
+	tcp_flag_word(th) = TCP_FLAG_RST | (ack ? TCP_FLAG_ACK : 0);
+	th->doff = tcplen / 4;
+	th->seq = htonl(seq);
+	th->window = 0;
+	th->urg_ptr = 0;
+	th->check = 0;
+	if (pf == NFPROTO_IPV4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len - skb_network_offset(skb));
+		ip_send_check(iph);
+		th->check = tcp_v4_check(tcplen, iph->saddr, iph->daddr,
+					 csum_partial(th, tcplen, 0));
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - skb_network_offset(skb) -
+					  sizeof(*ip6h));
+		th->check = tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr,
+					 csum_partial(th, tcplen, 0));
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+static unsigned int tlsgw_stls_block(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct tlsgw_stls_pkt *p, u32 seq)
+{
+	if (state->pf == NFPROTO_IPV4)
+		nf_send_reset(state->net, state->sk, skb, state->hook);
+	else
+		nf_send_reset6(state->net, state->sk, skb, state->hook);
+	return tlsgw_stls_make_rst(skb, state->pf, p, seq) ? NF_DROP
+							    : NF_ACCEPT;
+}
+
+/* What the hook reports once it has let go of the flow. */
+struct tlsgw_stls_report {
+	unsigned int events;
+	unsigned int blocking;		/* the finding(s) that blocked */
+	u32 rst_seq;			/* with blocking: for the receiver */
+	bool reused;			/* a new connection on a closed flow */
+};
+
+static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
+			      const struct tlsgw_stls_report *r)
+{
+	struct tlsgw_stls_event ev = {
+		.policy = f->pol->name,
+		.flow_id = f->id,
+		.proto = f->pol->proto,
+	};
+	unsigned int i;
+
+	BUILD_BUG_ON(STP_EV_OFFERED != 1u << TLSGW_FINDING_OFFERED);
+	BUILD_BUG_ON(STP_EV_CLEAR_AUTH != 1u << TLSGW_FINDING_CLEAR_AUTH);
+	BUILD_BUG_ON(STP_EV_PRETLS_CMD != 1u << TLSGW_FINDING_PRETLS_CMD);
+	BUILD_BUG_ON(TLSGW_CTR_STARTTLS_PRETLS_CMD - TLSGW_CTR_STARTTLS_OFFERED
+		     != TLSGW_FINDING_PRETLS_CMD);
+
+	for (i = 0; i < __TLSGW_FINDING_MAX; i++) {
+		if (!(r->events & BIT(i)))
+			continue;
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_OFFERED + i, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_OFFERED + i, 1);
+		ev.finding = i;
+		ev.blocked = r->blocking & BIT(i);
+		tlsgw_genl_stls_event(tn->net, &ev);
+	}
+	if (r->blocking) {
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_BLOCKED, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_BLOCKED, 1);
+	}
+}
+
+/*
+ * Data beyond a hole. A receiver would keep it and never see it again,
+ * so while the flow is parsed it is dropped: the sender retransmits it
+ * after the hole. Pure ACKs pass (their sequence number is the sender's
+ * next, beyond a hole we made). A flow that keeps sending beyond the
+ * hole (we missed its bytes: asymmetric routing) is given up on.
+ */
+static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
+					    const struct tlsgw_stls_pkt *p)
+{
+	if (stp_phase(&f->stp) == STP_PH_TLS || f->lost ||
+	    (!p->len && !p->fin))
+		return NF_ACCEPT;
+	if (++f->ooo > TLSGW_STLS_OOO_MAX) {
+		f->lost = true;
+		return NF_ACCEPT;
+	}
+	return NF_DROP;
+}
+
+/* A packet of a known flow. Caller holds f->lock. */
+static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
+					   enum stp_dir dir,
+					   struct sk_buff *skb,
+					   const struct nf_hook_state *state,
+					   const struct tlsgw_stls_pkt *p,
+					   struct tlsgw_stls_report *r)
+{
+	unsigned int block = tlsgw_stls_block_mask(f->pol->mode);
+	u32 next = f->next_seq[dir];
+	unsigned int skip;
+	s32 rel;
+
+	f->last_seen = jiffies;
+	/* Our own RSTs (nf_send_reset() comes back through LOCAL_OUT) pass. */
+	if (f->state == TLSGW_FLOW_BLOCKED)
+		return p->rst ? NF_ACCEPT : NF_DROP;
+	if (p->rst) {
+		f->state = TLSGW_FLOW_CLOSED;
+		return NF_ACCEPT;
+	}
+	if (p->syn) {
+		/* The client port reused while the old flow lingers. */
+		if (dir == STP_C2S && !p->ack &&
+		    f->state == TLSGW_FLOW_CLOSED) {
+			stp_init(&f->stp, f->pol->proto);
+			f->state = TLSGW_FLOW_SYN_SENT;
+			f->fin = 0;
+			f->findings = 0;
+			f->seq_valid = BIT(STP_C2S);
+			f->next_seq[STP_C2S] = p->seq + 1;
+			r->reused = true;
+			return NF_ACCEPT;
+		}
+		if (dir == STP_S2C && p->ack && f->state == TLSGW_FLOW_SYN_SENT) {
+			f->next_seq[STP_S2C] = p->seq + 1;
+			f->seq_valid |= BIT(STP_S2C);
+			f->state = TLSGW_FLOW_ESTABLISHED;
+		}
+		return NF_ACCEPT;
+	}
+	if (!(f->seq_valid & BIT(dir)) || f->state == TLSGW_FLOW_CLOSED)
+		return NF_ACCEPT;
+
+	rel = (s32)(p->seq - next);
+	if (rel > 0)
+		return tlsgw_stls_out_of_order(f, p);
+	f->ooo = 0;
+	if (p->fin && rel + (s32)p->len >= 0) {
+		f->fin |= BIT(dir);
+		f->state = f->fin == 3 ? TLSGW_FLOW_CLOSED : TLSGW_FLOW_CLOSING;
+	}
+	if (rel + (s32)p->len <= 0)	/* nothing new */
+		return NF_ACCEPT;
+	skip = -rel;
+	f->next_seq[dir] = next + (p->len - skip);
+	if (stp_phase(&f->stp) == STP_PH_TLS || f->lost)
+		return NF_ACCEPT;
+
+	r->events = tlsgw_stls_feed(f, dir, skb, p, skip, block);
+	f->findings |= r->events;
+	r->blocking = r->events & block;
+	if (!r->blocking)
+		return NF_ACCEPT;
+	f->state = TLSGW_FLOW_BLOCKED;
+	r->rst_seq = next;
+	return NF_ACCEPT;	/* the caller resets, without f->lock */
+}
+
+static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct tlsgw_net *tn = tlsgw_net(state->net);
+	struct tlsgw_stls_report r = {};
+	struct tlsgw_stls_policy *pol;
+	struct tlsgw_stls_flow *f;
+	struct tlsgw_stls_pkt p;
+	unsigned int verdict;
+	enum stp_dir dir;
+
+	if (state->hook == NF_INET_LOCAL_IN && state->in &&
+	    (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	if (tlsgw_stls_parse(skb, state->pf, &p))
+		return NF_ACCEPT;
+
+	/* The netfilter core runs hooks inside rcu_read_lock(). */
+	f = tlsgw_stls_flow_lookup(tn, &p.key, &dir);
+	if (!f) {
+		if (!p.syn || p.ack || p.rst)
+			return NF_ACCEPT;
+		pol = tlsgw_stls_policy_match(tn, p.key.family, &p.key.server,
+					      ntohs(p.key.sport));
+		if (!pol)
+			return NF_ACCEPT;
+		f = tlsgw_stls_flow_create(tn, &p.key, pol);
+		if (!f)
+			return NF_ACCEPT;
+		spin_lock_bh(&f->lock);
+		f->next_seq[STP_C2S] = p.seq + 1;
+		f->seq_valid |= BIT(STP_C2S);
+		spin_unlock_bh(&f->lock);
+		return NF_ACCEPT;
+	}
+
+	spin_lock_bh(&f->lock);
+	verdict = f->unhashed ? NF_ACCEPT
+			      : tlsgw_stls_flow_packet(f, dir, skb, state, &p,
+						       &r);
+	spin_unlock_bh(&f->lock);
+	/*
+	 * Outside f->lock: the RST nf_send_reset() sends goes through our
+	 * LOCAL_OUT hook, and the same flow, at once.
+	 */
+	if (r.blocking)
+		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
+	if (r.reused) {
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
+	}
+	if (r.events)
+		tlsgw_stls_report(tn, f, &r);
+	return verdict;
+}
+
+#define TLSGW_STLS_OP(_pf, _hook, _prio)	\
+	{					\
+		.hook = tlsgw_stls_hook,	\
+		.pf = _pf,			\
+		.hooknum = _hook,		\
+		.priority = _prio,		\
+	}
+
+/* After the filter table: what it drops is never parsed. */
+static const struct nf_hook_ops tlsgw_stls_ops[] = {
+	TLSGW_STLS_OP(NFPROTO_IPV4, NF_INET_FORWARD, NF_IP_PRI_FILTER + 1),
+	TLSGW_STLS_OP(NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER + 1),
+	TLSGW_STLS_OP(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER + 1),
+	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_FORWARD, NF_IP6_PRI_FILTER + 1),
+	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_FILTER + 1),
+	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_FILTER + 1),
+};
+
+int tlsgw_stls_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, tlsgw_stls_ops,
+				     ARRAY_SIZE(tlsgw_stls_ops));
+}
+
+/* Waits for the hooks that are running (synchronize_net()). */
+void tlsgw_stls_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, tlsgw_stls_ops, ARRAY_SIZE(tlsgw_stls_ops));
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * STARTTLS policies: ordered rules saying which flows to follow and what
+ * to do with their findings. Locking and lifetime: starttls_policy.h.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "starttls_flow.h"
+#include "starttls_hook.h"
+#include "starttls_policy.h"
+
+/* Caller holds tn->lock. */
+struct tlsgw_stls_policy *tlsgw_stls_policy_find(struct tlsgw_net *tn,
+						 const char *name)
+{
+	struct tlsgw_stls_policy *pol;
+
+	list_for_each_entry(pol, &tn->stls_policies, node)
+		if (!strcmp(pol->name, name))
+			return pol;
+	return NULL;
+}
+
+void tlsgw_stls_policy_put(struct tlsgw_stls_policy *pol)
+{
+	if (refcount_dec_and_test(&pol->ref))
+		kfree_rcu(pol, rcu);
+}
+
+int tlsgw_stls_policy_add(struct tlsgw_net *tn,
+			  const struct tlsgw_stls_policy_conf *conf,
+			  struct netlink_ext_ack *extack)
+{
+	struct tlsgw_stls_policy *pol;
+	int err = 0;
+
+	mutex_lock(&tn->lock);
+	if (tlsgw_stls_policy_find(tn, conf->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a policy of that name exists");
+		err = -EEXIST;
+		goto out;
+	}
+	if (tn->n_stls_policies >= TLSGW_STARTTLS_POLICIES_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "too many STARTTLS policies");
+		err = -ENOSPC;
+		goto out;
+	}
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
+	if (!pol) {
+		err = -ENOMEM;
+		goto out;
+	}
+	refcount_set(&pol->ref, 1);
+	strscpy(pol->name, conf->name, sizeof(pol->name));
+	pol->proto = conf->proto;
+	pol->mode = conf->mode;
+	pol->dst_family = conf->dst_family;
+	pol->dst_plen = conf->dst_plen;
+	pol->dst = conf->dst;
+	pol->n_ranges = conf->n_ranges;
+	memcpy(pol->ranges, conf->ranges,
+	       conf->n_ranges * sizeof(*conf->ranges));
+	if (!tn->stls_hooks) {
+		tlsgw_stls_table_revive(tn);
+		err = tlsgw_stls_hooks_register(tn->net);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "cannot register netfilter hooks");
+			kfree(pol);
+			goto out;
+		}
+		tn->stls_hooks = true;
+	}
+	list_add_tail_rcu(&pol->node, &tn->stls_policies);
+	tn->n_stls_policies++;
+out:
+	mutex_unlock(&tn->lock);
+	return err;
+}
+
+/* Caller holds tn->lock. Without policies, no hooks and no flows. */
+static void tlsgw_stls_policy_unlink(struct tlsgw_net *tn,
+				     struct tlsgw_stls_policy *pol)
+{
+	list_del_rcu(&pol->node);
+	tn->n_stls_policies--;
+	if (!tn->n_stls_policies && tn->stls_hooks) {
+		tlsgw_stls_hooks_unregister(tn->net);
+		tn->stls_hooks = false;
+		tlsgw_stls_table_flush(tn);
+	}
+	tlsgw_stls_policy_put(pol);
+}
+
+int tlsgw_stls_policy_del(struct tlsgw_net *tn, const char *name,
+			  struct netlink_ext_ack *extack)
+{
+	struct tlsgw_stls_policy *pol;
+	int err = 0;
+
+	mutex_lock(&tn->lock);
+	pol = tlsgw_stls_policy_find(tn, name);
+	if (pol) {
+		tlsgw_stls_policy_unlink(tn, pol);
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "no such STARTTLS policy");
+		err = -ENOENT;
+	}
+	mutex_unlock(&tn->lock);
+	return err;
+}
+
+void tlsgw_stls_policies_flush(struct tlsgw_net *tn)
+{
+	struct tlsgw_stls_policy *pol, *tmp;
+
+	mutex_lock(&tn->lock);
+	list_for_each_entry_safe(pol, tmp, &tn->stls_policies, node)
+		tlsgw_stls_policy_unlink(tn, pol);
+	mutex_unlock(&tn->lock);
+}
+
+static bool tlsgw_stls_prefix_match(const struct tlsgw_stls_policy *pol,
+				    const void *daddr)
+{
+	unsigned int len = pol->dst_family == AF_INET ? 4 : 16;
+	const u8 *a = daddr, *p = pol->dst.s6_addr;
+	unsigned int bits = pol->dst_plen, i;
+
+	for (i = 0; i < len && bits; i++) {
+		u8 mask = bits >= 8 ? 0xff : (u8)(0xff << (8 - bits));
+
+		if ((a[i] ^ p[i]) & mask)
+			return false;
+		bits = bits >= 8 ? bits - 8 : 0;
+	}
+	return true;
+}
+
+struct tlsgw_stls_policy *tlsgw_stls_policy_match(struct tlsgw_net *tn,
+						  u8 family,
+						  const void *daddr,
+						  u16 dport)
+{
+	struct tlsgw_stls_policy *pol;
+	unsigned int i;
+
+	list_for_each_entry_rcu(pol, &tn->stls_policies, node) {
+		if (pol->dst_family && (pol->dst_family != family ||
+					!tlsgw_stls_prefix_match(pol, daddr)))
+			continue;
+		for (i = 0; i < pol->n_ranges; i++)
+			if (dport >= pol->ranges[i].lo &&
+			    dport <= pol->ranges[i].hi)
+				return pol;
+	}
+	return NULL;
+}

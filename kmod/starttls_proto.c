@@ -1,0 +1,996 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * STARTTLS dialogue parsers: SMTP, POP3, IMAP and FTP. See starttls_proto.h.
+ *
+ * Both directions are cut into lines (LF ends a line, a CR before it is
+ * dropped). A line is acted on when its LF arrives, never before, so the
+ * findings depend only on the bytes and on the order of the two directions,
+ * not on how each direction was split into segments. The bytes between
+ * lines that are not lines (an IMAP literal, an SMTP BDAT chunk) are
+ * counted off, and the first client bytes after the server's go-ahead are
+ * matched against a TLS record header before they are taken as a line.
+ *
+ * Commands and replies are paired through a small FIFO of what each
+ * pipelined command expects (a capability list, the upgrade answer, a
+ * multi-line body...), except in IMAP, whose replies carry the tag.
+ */
+#include "starttls_proto.h"
+
+/* struct stp_flow.flags */
+#define F_GREETED	0x01	/* the server's greeting has been seen */
+#define F_INJ_C		0x02	/* CMD_INJECTION reported for this upgrade */
+#define F_INJ_S		0x04	/* RESP_INJECTION reported for this upgrade */
+#define F_SASL		0x08	/* AUTH exchange: client lines are not commands */
+#define F_BODY		0x10	/* SMTP: client sends the DATA body */
+#define F_AUTH_SSL	0x20	/* FTP: the pending upgrade was AUTH SSL */
+#define F_CAP_HAVE	0x40	/* capability list: the keyword was seen */
+#define F_CAP_MASK	0x80	/* capability list: a masked keyword was seen */
+
+/* struct stp_flow.pflags */
+#define P_INREPLY	0x01	/* SMTP: first line of a multi-line reply seen */
+#define P_MULTI		0x02	/* POP3 multi-line body, FTP multi-line reply */
+#define P_CAPA		0x04	/* POP3: the multi-line body is the CAPA list */
+
+/* struct stp_dirstate.flags */
+#define D_CONT		0x01	/* next line continues one cut by a literal */
+#define D_CAPS		0x02	/* IMAP: capability line scanned as it comes */
+#define D_BRACKET	0x04	/* ... inside "[CAPABILITY ...]" */
+#define D_CAPEND	0x08	/* ... and its ']' has been seen */
+#define D_TOKSKIP	0x10	/* ... rest of an over-long token is skipped */
+#define D_STREAMED	0x20	/* the line's start has been consumed */
+#define D_SYNCLIT	0x40	/* IMAP: literal waits for the server's "+" */
+
+/* What a pending command expects (2 bits in struct stp_flow.queue). */
+#define K_OTHER		0	/* one reply, nothing to learn */
+#define K_CAPS		1	/* EHLO, CAPA, FEAT: a capability list */
+#define K_UPGRADE	2	/* STARTTLS, STLS, AUTH TLS: the go-ahead */
+#define K_EXTRA		3	/* SMTP DATA, POP3 multi-line, FTP CCC */
+
+/* Longest partial capability token carried over a buffer refill. */
+#define CAP_TOKEN_MAX	32
+
+struct stp_ctx {
+	struct stp_result *res;
+	stp_size_t off;		/* first byte of the current line, or 0 */
+	int blocked;		/* res->block_off is set */
+};
+
+static void report(struct stp_ctx *c, unsigned int ev)
+{
+	c->res->events |= ev;
+}
+
+static void report_at(struct stp_ctx *c, unsigned int ev, stp_size_t off)
+{
+	c->res->events |= ev;
+	if (!c->blocked) {
+		c->res->block_off = off;
+		c->blocked = 1;
+	}
+}
+
+static char lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+/* @s (@n bytes, any content) equals the literal @kw, ignoring case. */
+static int ieq(const char *s, stp_size_t n, const char *kw)
+{
+	stp_size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!kw[i] || lower(s[i]) != lower(kw[i]))
+			return 0;
+	return !kw[n];
+}
+
+/* @s starts with @kw, ignoring case. */
+static int iprefix(const char *s, stp_size_t n, const char *kw)
+{
+	stp_size_t i;
+
+	for (i = 0; kw[i]; i++)
+		if (i >= n || lower(s[i]) != lower(kw[i]))
+			return 0;
+	return 1;
+}
+
+static int in_list(const char *s, stp_size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (ieq(s, n, *list))
+			return 1;
+	return 0;
+}
+
+/*
+ * Next token of @s from *@pos, split at spaces and tabs: its start in *@tok,
+ * its length returned (0 at the end of the line).
+ */
+static stp_size_t next_token(const char *s, stp_size_t n, stp_size_t *pos,
+			     const char **tok)
+{
+	stp_size_t i = *pos, start;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	start = i;
+	while (i < n && s[i] != ' ' && s[i] != '\t')
+		i++;
+	*tok = s + start;
+	*pos = i;
+	return i - start;
+}
+
+static int is_filler(char ch)
+{
+	return ch == 'X' || ch == 'x' || ch == '*' || ch == '#' || ch == '_' ||
+	       ch == '.' || ch == '-' || ch == '~' || ch == '?' || ch == '=';
+}
+
+/*
+ * A keyword of @len bytes masked by a middlebox: as long as the keyword,
+ * and filler but for at most one byte (Cisco ASA writes XXXXXXXA).
+ */
+static int is_masked(const char *s, stp_size_t n, stp_size_t len)
+{
+	stp_size_t i, other = 0;
+
+	if (n != len)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_filler(s[i]))
+			other++;
+	return other <= 1 && is_filler(s[0]);
+}
+
+static void cap_token(struct stp_flow *f, const char *s, stp_size_t n,
+		      const char *kw)
+{
+	if (ieq(s, n, kw))
+		f->flags |= F_CAP_HAVE;
+	else if (is_masked(s, n, strlen(kw)))
+		f->flags |= F_CAP_MASK;
+}
+
+/* The end of a capability list: what it said about the upgrade. */
+static void caps_end(struct stp_flow *f, struct stp_ctx *c)
+{
+	if (f->flags & F_CAP_HAVE)
+		report(c, STP_EV_OFFERED);
+	else if (f->flags & F_CAP_MASK)
+		report(c, STP_EV_STRIPPED);
+	else
+		report(c, STP_EV_NOT_OFFERED);
+	f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+}
+
+static void qpush(struct stp_flow *f, unsigned int kind)
+{
+	if (f->qlen >= STP_QUEUE_MAX)
+		return;
+	f->queue |= (stp_u32)kind << (2 * f->qlen);
+	f->qlen++;
+}
+
+static unsigned int qpeek(const struct stp_flow *f)
+{
+	return f->qlen ? f->queue & 3 : K_OTHER;
+}
+
+static unsigned int qpop(struct stp_flow *f)
+{
+	unsigned int kind = qpeek(f);
+
+	if (f->qlen) {
+		f->queue >>= 2;
+		f->qlen--;
+	}
+	return kind;
+}
+
+/* The client asks for the upgrade; false if one is already pending. */
+static int upgrade_request(struct stp_flow *f, struct stp_ctx *c)
+{
+	if (f->phase == STP_PH_REQUESTED || f->phase == STP_PH_ACCEPTED ||
+	    f->phase == STP_PH_TLS)
+		return 0;
+	f->prev_phase = f->phase;
+	f->phase = STP_PH_REQUESTED;
+	f->flags &= ~(F_INJ_C | F_INJ_S);
+	report(c, STP_EV_REQUESTED);
+	return 1;
+}
+
+static void upgrade_accept(struct stp_flow *f, struct stp_ctx *c)
+{
+	f->phase = STP_PH_ACCEPTED;
+	f->hello = 0;
+	report(c, STP_EV_ACCEPTED);
+}
+
+static void upgrade_refuse(struct stp_flow *f, struct stp_ctx *c, int quiet)
+{
+	f->phase = f->prev_phase;
+	if (!quiet)
+		report(c, STP_EV_REFUSED);
+}
+
+/* A client command: cleartext credentials, or not allowed before TLS. */
+static void command(struct stp_ctx *c, const char *verb, stp_size_t n,
+		    const char *const *allowed, const char *const *creds)
+{
+	if (in_list(verb, n, creds))
+		report_at(c, STP_EV_CLEAR_AUTH, c->off);
+	if (!in_list(verb, n, allowed))
+		report_at(c, STP_EV_PRETLS_CMD, c->off);
+}
+
+/* A decimal number of up to 10 digits, saturated at 0xffffffff. */
+static int parse_u32(const char *s, stp_size_t n, stp_u32 *out)
+{
+	unsigned long long v = 0;
+	stp_size_t i;
+
+	if (!n || n > 10)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned int)(s[i] - '0');
+	}
+	*out = v > 0xffffffffULL ? 0xffffffffU : (stp_u32)v;
+	return 1;
+}
+
+/*
+ * An IMAP literal, "{123}" or "{123+}", ending the line. Returns 0 if there
+ * is none, 1 for a synchronizing literal, 2 for a non-synchronizing one.
+ */
+static int literal_at_end(const char *s, stp_size_t n, stp_u32 *len)
+{
+	stp_size_t end, i;
+	int sync = 1;
+
+	if (!n || s[n - 1] != '}')
+		return 0;
+	end = n - 1;
+	if (end && s[end - 1] == '+') {
+		end--;
+		sync = 2;
+	}
+	i = end;
+	while (i && s[i - 1] >= '0' && s[i - 1] <= '9')
+		i--;
+	if (!i || s[i - 1] != '{')
+		return 0;
+	return parse_u32(s + i, end - i, len) ? sync : 0;
+}
+
+/* A reply line "NNN", "NNN text" or "NNN-text": the code, or -1. */
+static int reply_code(const char *s, stp_size_t n, char *sep)
+{
+	int i, code = 0;
+
+	if (n < 3)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		code = code * 10 + s[i] - '0';
+	}
+	if (n == 3) {
+		*sep = ' ';
+		return code;
+	}
+	if (s[3] != ' ' && s[3] != '-')
+		return -1;
+	*sep = s[3];
+	return code;
+}
+
+/* SMTP (RFC 5321, RFC 3207, RFC 4954, RFC 3030) */
+
+static const char *const smtp_allowed[] = {
+	"EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT", NULL
+};
+
+static const char *const smtp_creds[] = { "AUTH", NULL };
+
+static void smtp_client(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n)
+{
+	unsigned int kind = K_OTHER;
+	stp_size_t pos = 0, vn, an;
+	const char *verb, *arg;
+	stp_u32 chunk;
+
+	if (f->flags & F_BODY) {
+		if (n == 1 && s[0] == '.') {
+			f->flags &= ~F_BODY;
+			qpush(f, K_OTHER);	/* the message's reply */
+		}
+		return;
+	}
+	if (f->flags & F_SASL)
+		return;
+	vn = next_token(s, n, &pos, &verb);
+	if (!vn)
+		return;
+	if (ieq(verb, vn, "EHLO")) {
+		kind = K_CAPS;
+	} else if (ieq(verb, vn, "STARTTLS")) {
+		if (upgrade_request(f, c))
+			kind = K_UPGRADE;
+	} else if (ieq(verb, vn, "DATA")) {
+		kind = K_EXTRA;
+	} else if (ieq(verb, vn, "AUTH")) {
+		f->flags |= F_SASL;
+	} else if (ieq(verb, vn, "BDAT")) {
+		an = next_token(s, n, &pos, &arg);
+		if (parse_u32(arg, an, &chunk))
+			f->dir[STP_C2S].skip = chunk;
+	}
+	qpush(f, kind);
+	command(c, verb, vn, smtp_allowed, smtp_creds);
+}
+
+static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n)
+{
+	const char *tok;
+	stp_size_t pos = 4;
+	char sep = ' ';
+	int code = reply_code(s, n, &sep);
+	int caps = (f->flags & F_GREETED) && qpeek(f) == K_CAPS &&
+		   code == 250;
+
+	if (code < 0)
+		return;
+	/* The first line of an EHLO reply names the server: skip it. */
+	if (caps && (f->pflags & P_INREPLY) && n > 4) {
+		stp_size_t tn = next_token(s, n, &pos, &tok);
+
+		cap_token(f, tok, tn, "STARTTLS");
+	}
+	if (sep == '-') {
+		f->pflags |= P_INREPLY;
+		return;
+	}
+	f->pflags &= ~P_INREPLY;
+	if (!(f->flags & F_GREETED)) {
+		f->flags |= F_GREETED;
+		return;
+	}
+	if ((f->flags & F_SASL) && code == 334)
+		return;			/* SASL challenge */
+	f->flags &= ~F_SASL;
+	switch (qpop(f)) {
+	case K_CAPS:
+		if (code == 250)
+			caps_end(f, c);
+		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+		break;
+	case K_UPGRADE:
+		if (f->phase != STP_PH_REQUESTED)
+			break;
+		if (code == 220)
+			upgrade_accept(f, c);
+		else
+			upgrade_refuse(f, c, code < 400);
+		break;
+	case K_EXTRA:
+		if (code == 354)
+			f->flags |= F_BODY;
+		break;
+	}
+}
+
+/* POP3 (RFC 1939, RFC 2449, RFC 2595, RFC 5034) */
+
+static const char *const pop3_allowed[] = {
+	"CAPA", "STLS", "QUIT", "NOOP", NULL
+};
+
+static const char *const pop3_creds[] = {
+	"USER", "PASS", "APOP", "AUTH", NULL
+};
+
+static void pop3_client(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n)
+{
+	unsigned int kind = K_OTHER;
+	stp_size_t pos = 0, vn, an;
+	const char *verb, *arg;
+
+	if (f->flags & F_SASL)
+		return;
+	vn = next_token(s, n, &pos, &verb);
+	if (!vn)
+		return;
+	an = next_token(s, n, &pos, &arg);
+	if (ieq(verb, vn, "STLS")) {
+		if (upgrade_request(f, c))
+			kind = K_UPGRADE;
+	} else if (ieq(verb, vn, "CAPA")) {
+		kind = K_CAPS;
+	} else if (ieq(verb, vn, "RETR") || ieq(verb, vn, "TOP") ||
+		   ((ieq(verb, vn, "LIST") || ieq(verb, vn, "UIDL") ||
+		     ieq(verb, vn, "AUTH")) && !an)) {
+		kind = K_EXTRA;
+	} else if (ieq(verb, vn, "AUTH")) {
+		f->flags |= F_SASL;
+	}
+	qpush(f, kind);
+	command(c, verb, vn, pop3_allowed, pop3_creds);
+}
+
+static void pop3_server(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n)
+{
+	if (f->pflags & P_MULTI) {
+		if (n == 1 && s[0] == '.') {
+			if (f->pflags & P_CAPA)
+				caps_end(f, c);
+			f->pflags &= ~(P_MULTI | P_CAPA);
+		} else if (f->pflags & P_CAPA) {
+			stp_size_t pos = 0, tn;
+			const char *tok;
+
+			tn = next_token(s, n, &pos, &tok);
+			cap_token(f, tok, tn, "STLS");
+		}
+		return;
+	}
+	if (!(f->flags & F_GREETED)) {
+		f->flags |= F_GREETED;
+		return;
+	}
+	if (iprefix(s, n, "+OK")) {
+		f->flags &= ~F_SASL;
+		switch (qpop(f)) {
+		case K_CAPS:
+			f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+			f->pflags |= P_MULTI | P_CAPA;
+			break;
+		case K_EXTRA:
+			f->pflags |= P_MULTI;
+			break;
+		case K_UPGRADE:
+			if (f->phase == STP_PH_REQUESTED)
+				upgrade_accept(f, c);
+			break;
+		}
+	} else if (iprefix(s, n, "-ERR")) {
+		f->flags &= ~F_SASL;
+		if (qpop(f) == K_UPGRADE && f->phase == STP_PH_REQUESTED)
+			upgrade_refuse(f, c, 0);
+	}
+	/* "+ challenge" and anything else: not a final response. */
+}
+
+/* IMAP (RFC 3501, RFC 7888 literals) */
+
+static const char *const imap_allowed[] = {
+	"CAPABILITY", "STARTTLS", "NOOP", "LOGOUT", "ID", NULL
+};
+
+static const char *const imap_creds[] = { "LOGIN", "AUTHENTICATE", NULL };
+
+/* FNV-1a: the tag of the client's command being sent, in struct misc. */
+static stp_u32 tag_hash(const char *s, stp_size_t n)
+{
+	stp_u32 h = 2166136261u;
+	stp_size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (stp_u8)s[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Literal ending the line just ended: skip its bytes, then continue the
+ * line. The client waits for the server's "+" before it sends the bytes of
+ * a synchronizing literal, and does not send them if it gets the tagged
+ * answer instead: @client says to remember that.
+ */
+static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n,
+			 int client)
+{
+	char buf[STP_TAIL_MAX];
+	stp_u32 len;
+	int lit;
+
+	if (d->overlong) {
+		int i;
+
+		/* the line's end is in the tail ring, oldest byte first */
+		for (i = 0; i < STP_TAIL_MAX; i++)
+			buf[i] = d->tail[(d->tail_pos + i) % STP_TAIL_MAX];
+		s = buf;
+		n = STP_TAIL_MAX;
+		if (s[n - 1] == '\r')
+			n--;
+	}
+	lit = literal_at_end(s, n, &len);
+	if (lit) {
+		d->skip = len;
+		d->flags |= D_CONT;
+		if (client && lit == 1 && len)
+			d->flags |= D_SYNCLIT;
+	}
+}
+
+static void imap_client(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n, int cont)
+{
+	stp_size_t pos = 0, tn, vn;
+	const char *tag, *verb;
+
+	if (cont || (f->flags & F_SASL))
+		goto out;
+	tn = next_token(s, n, &pos, &tag);
+	vn = next_token(s, n, &pos, &verb);
+	f->misc = tag_hash(tag, tn);
+	if (!vn)
+		goto out;
+	if (ieq(verb, vn, "STARTTLS")) {
+		if (upgrade_request(f, c)) {
+			f->tag_len = tn > 255 ? 255 : tn;
+			memcpy(f->tag, tag, tn < sizeof(f->tag) ?
+			       tn : sizeof(f->tag));
+		}
+	} else if (ieq(verb, vn, "AUTHENTICATE")) {
+		f->flags |= F_SASL;
+	}
+	command(c, verb, vn, imap_allowed, imap_creds);
+out:
+	if (!(f->flags & F_SASL) || cont)
+		imap_literal(&f->dir[STP_C2S], s, n, 1);
+}
+
+static int imap_tag_is(const struct stp_flow *f, const char *s, stp_size_t n)
+{
+	stp_size_t cmp = n < sizeof(f->tag) ? n : sizeof(f->tag);
+
+	return (n > 255 ? 255 : n) == f->tag_len && !memcmp(s, f->tag, cmp);
+}
+
+/*
+ * Where the tokens of a capability response start, or 0 if @s is not one:
+ * "* CAPABILITY ..." or "* OK [CAPABILITY ...] text" (the greeting).
+ */
+static stp_size_t imap_caps_start(const char *s, stp_size_t n, int *bracket)
+{
+	if (iprefix(s, n, "* CAPABILITY") &&
+	    (n == 12 || s[12] == ' ')) {
+		*bracket = 0;
+		return 12;
+	}
+	if (iprefix(s, n, "* OK [CAPABILITY") &&
+	    (n == 16 || s[16] == ' ' || s[16] == ']')) {
+		*bracket = 1;
+		return 16;
+	}
+	return 0;
+}
+
+/*
+ * Scans the capability tokens in @s; returns the bytes consumed, which
+ * stop before a token that may continue past @n unless @final.
+ */
+static stp_size_t imap_caps(struct stp_flow *f, struct stp_dirstate *d,
+			    const char *s, stp_size_t n, int final)
+{
+	int br = d->flags & D_BRACKET;
+	stp_size_t i = 0;
+
+	if (d->flags & D_CAPEND)
+		return n;
+	while (i < n) {
+		stp_size_t start = i;
+
+		while (i < n && s[i] != ' ' && !(br && s[i] == ']'))
+			i++;
+		if (d->flags & D_TOKSKIP) {
+			/* the end of a token too long to be interesting */
+			if (i < n)
+				d->flags &= ~D_TOKSKIP;
+			continue;
+		}
+		if (i == start) {
+			if (s[i] == ']') {
+				d->flags |= D_CAPEND;
+				return n;
+			}
+			i++;
+			continue;
+		}
+		if (i == n && !final) {
+			if (n - start <= CAP_TOKEN_MAX)
+				return start;
+			d->flags |= D_TOKSKIP;
+			return n;
+		}
+		cap_token(f, s + start, i - start, "STARTTLS");
+	}
+	return n;
+}
+
+/* The line buffer is full: scan a capability line's tokens, make room. */
+static int imap_full(struct stp_flow *f, struct stp_dirstate *d)
+{
+	stp_size_t from = 0, used;
+	int bracket;
+
+	if (!(d->flags & D_CAPS)) {
+		from = imap_caps_start(d->line, d->len, &bracket);
+		if (!from)
+			return 0;
+		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+		d->flags |= D_CAPS | D_STREAMED | (bracket ? D_BRACKET : 0);
+	}
+	used = from + imap_caps(f, d, d->line + from, d->len - from, 0);
+	if (!used)
+		return 0;
+	memmove(d->line, d->line + used, d->len - used);
+	d->len -= used;
+	return 1;
+}
+
+static void imap_server(struct stp_flow *f, struct stp_ctx *c,
+			const char *s, stp_size_t n, int cont)
+{
+	struct stp_dirstate *d = &f->dir[STP_S2C], *cd = &f->dir[STP_C2S];
+	stp_size_t pos = 0, tn, vn, from;
+	const char *tag, *verb;
+	int bracket;
+
+	if (d->flags & D_CAPS) {
+		imap_caps(f, d, s, n, 1);
+		caps_end(f, c);
+		return;
+	}
+	if (cont)
+		goto out;
+	from = imap_caps_start(s, n, &bracket);
+	if (from && !d->overlong) {
+		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+		if (bracket)
+			d->flags |= D_BRACKET;
+		imap_caps(f, d, s + from, n - from, 1);
+		caps_end(f, c);
+		return;
+	}
+	tn = next_token(s, n, &pos, &tag);
+	vn = next_token(s, n, &pos, &verb);
+	if (tn && tag[0] == '+')
+		cd->flags &= ~D_SYNCLIT;	/* go on with the literal */
+	if (!tn || (tn == 1 && (tag[0] == '*' || tag[0] == '+')))
+		goto out;
+	/* a tagged status response */
+	if (!ieq(verb, vn, "OK") && !ieq(verb, vn, "NO") &&
+	    !ieq(verb, vn, "BAD"))
+		goto out;
+	f->flags &= ~F_SASL;
+	if ((cd->flags & D_SYNCLIT) && tag_hash(tag, tn) == f->misc) {
+		/* refused before the literal was sent: it never will be */
+		cd->flags &= ~(D_SYNCLIT | D_CONT);
+		cd->skip = 0;
+	}
+	if (f->phase == STP_PH_REQUESTED && imap_tag_is(f, tag, tn)) {
+		if (ieq(verb, vn, "OK"))
+			upgrade_accept(f, c);
+		else
+			upgrade_refuse(f, c, 0);
+	}
+out:
+	imap_literal(d, s, n, 0);
+}
+
+/* FTP (RFC 959, RFC 2228, RFC 2389, RFC 4217) */
+
+static const char *const ftp_allowed[] = {
+	"AUTH", "FEAT", "SYST", "NOOP", "QUIT", NULL
+};
+
+static const char *const ftp_creds[] = { "USER", "PASS", "ACCT", NULL };
+
+static int ftp_tls_mech(const char *s, stp_size_t n)
+{
+	return ieq(s, n, "TLS") || ieq(s, n, "SSL") || ieq(s, n, "TLS-C") ||
+	       ieq(s, n, "TLS-P");
+}
+
+static void ftp_client(struct stp_flow *f, struct stp_ctx *c,
+		       const char *s, stp_size_t n)
+{
+	unsigned int kind = K_OTHER;
+	stp_size_t pos = 0, vn, an;
+	const char *verb, *arg;
+
+	/* Telnet IAC sequences (IAC IP IAC DM before ABOR) */
+	while (n >= 2 && (stp_u8)s[0] == 0xff) {
+		s += 2;
+		n -= 2;
+	}
+	vn = next_token(s, n, &pos, &verb);
+	if (!vn)
+		return;
+	an = next_token(s, n, &pos, &arg);
+	if (ieq(verb, vn, "AUTH") && ftp_tls_mech(arg, an)) {
+		if (upgrade_request(f, c)) {
+			kind = K_UPGRADE;
+			f->flags &= ~F_AUTH_SSL;
+			if (ieq(arg, an, "SSL"))
+				f->flags |= F_AUTH_SSL;
+		}
+	} else if (ieq(verb, vn, "FEAT")) {
+		kind = K_CAPS;
+	} else if (ieq(verb, vn, "CCC")) {
+		kind = K_EXTRA;
+	}
+	qpush(f, kind);
+	command(c, verb, vn, ftp_allowed, ftp_creds);
+}
+
+/* A FEAT line: " AUTH TLS", " AUTH TLS;SSL", " XXXX XXX"... */
+static void ftp_feat(struct stp_flow *f, const char *s, stp_size_t n)
+{
+	stp_size_t pos = 0, tn, i, start;
+	const char *tok;
+
+	tn = next_token(s, n, &pos, &tok);
+	if (is_masked(tok, tn, 4)) {
+		f->flags |= F_CAP_MASK;
+		return;
+	}
+	if (!ieq(tok, tn, "AUTH"))
+		return;
+	for (i = pos; i < n; ) {
+		if (s[i] == ' ' || s[i] == ';' || s[i] == ',') {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < n && s[i] != ' ' && s[i] != ';' && s[i] != ',')
+			i++;
+		if (ftp_tls_mech(s + start, i - start))
+			f->flags |= F_CAP_HAVE;
+		else if (is_masked(s + start, i - start, 3))
+			f->flags |= F_CAP_MASK;
+	}
+}
+
+static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
+		       const char *s, stp_size_t n)
+{
+	char sep = ' ';
+	int code = reply_code(s, n, &sep);
+
+	if (f->pflags & P_MULTI) {
+		if (code < 0 || (stp_u32)code != f->misc || sep != ' ') {
+			if ((f->flags & F_GREETED) && qpeek(f) == K_CAPS)
+				ftp_feat(f, s, n);
+			return;
+		}
+		f->pflags &= ~P_MULTI;
+	} else if (code < 0) {
+		return;
+	} else if (sep == '-') {
+		f->pflags |= P_MULTI;
+		f->misc = code;
+		if ((f->flags & F_GREETED) && qpeek(f) == K_CAPS)
+			f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+		return;
+	}
+	if (code < 200)
+		return;			/* preliminary: more to come */
+	if (!(f->flags & F_GREETED)) {
+		f->flags |= F_GREETED;
+		return;
+	}
+	switch (qpop(f)) {
+	case K_CAPS:
+		if (code / 100 == 2)
+			caps_end(f, c);
+		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
+		break;
+	case K_UPGRADE:
+		if (f->phase != STP_PH_REQUESTED)
+			break;
+		if (code == 234 || (code == 334 && (f->flags & F_AUTH_SSL)))
+			upgrade_accept(f, c);
+		else
+			upgrade_refuse(f, c, code < 400);
+		break;
+	case K_EXTRA:
+		if (code == 200 && f->phase != STP_PH_REQUESTED &&
+		    f->phase != STP_PH_ACCEPTED) {
+			f->phase = STP_PH_CCC;
+			report(c, STP_EV_CCC);
+		}
+		break;
+	}
+}
+
+/* Line assembly */
+
+static void tail_add(struct stp_dirstate *d, const stp_u8 *p, stp_size_t n)
+{
+	/* The ring ends in the same state however the bytes were split. */
+	if (n > STP_TAIL_MAX) {
+		d->tail_pos = (d->tail_pos + n - STP_TAIL_MAX) % STP_TAIL_MAX;
+		p += n - STP_TAIL_MAX;
+		n = STP_TAIL_MAX;
+	}
+	while (n--) {
+		d->tail[d->tail_pos] = (char)*p++;
+		d->tail_pos = (d->tail_pos + 1) % STP_TAIL_MAX;
+	}
+	d->tail_n = STP_TAIL_MAX;
+}
+
+static void line_add(struct stp_flow *f, enum stp_dir dir,
+		     const stp_u8 *p, stp_size_t n)
+{
+	struct stp_dirstate *d = &f->dir[dir];
+
+	while (n) {
+		stp_size_t room;
+
+		if (d->overlong) {
+			tail_add(d, p, n);
+			return;
+		}
+		room = STP_LINE_MAX - d->len;
+		if (!room) {
+			if (f->proto == STP_IMAP && dir == STP_S2C &&
+			    imap_full(f, d))
+				continue;
+			d->overlong = 1;
+			d->tail_pos = 0;
+			tail_add(d, (const stp_u8 *)d->line + STP_LINE_MAX -
+				 STP_TAIL_MAX, STP_TAIL_MAX);
+			continue;
+		}
+		if (room > n)
+			room = n;
+		memcpy(d->line + d->len, p, room);
+		d->len += room;
+		p += room;
+		n -= room;
+	}
+}
+
+static void line_end(struct stp_flow *f, enum stp_dir dir, struct stp_ctx *c)
+{
+	struct stp_dirstate *d = &f->dir[dir];
+	stp_size_t n = d->len;
+	int cont = d->flags & D_CONT;
+
+	if (!d->overlong && n && d->line[n - 1] == '\r')
+		n--;
+	d->flags &= ~D_CONT;
+	switch (f->proto) {
+	case STP_SMTP:
+		if (dir == STP_C2S)
+			smtp_client(f, c, d->line, n);
+		else
+			smtp_server(f, c, d->line, n);
+		break;
+	case STP_POP3:
+		if (dir == STP_C2S)
+			pop3_client(f, c, d->line, n);
+		else
+			pop3_server(f, c, d->line, n);
+		break;
+	case STP_IMAP:
+		if (dir == STP_C2S)
+			imap_client(f, c, d->line, n, cont);
+		else
+			imap_server(f, c, d->line, n, cont);
+		break;
+	case STP_FTP:
+		if (dir == STP_C2S)
+			ftp_client(f, c, d->line, n);
+		else
+			ftp_server(f, c, d->line, n);
+		break;
+	}
+	d->len = 0;
+	d->overlong = 0;
+	d->tail_n = 0;
+	d->tail_pos = 0;
+	d->flags &= ~(D_CAPS | D_BRACKET | D_CAPEND | D_TOKSKIP | D_STREAMED);
+}
+
+static int line_empty(const struct stp_dirstate *d)
+{
+	return !d->len && !d->overlong && !(d->flags & D_STREAMED);
+}
+
+/*
+ * The first client bytes after the go-ahead: a TLS handshake record header
+ * (16 03 00..04) or cleartext. Returns whether @b was taken as part of it.
+ */
+static int client_hello(struct stp_flow *f, struct stp_ctx *c, stp_u8 b,
+			stp_size_t i)
+{
+	static const char seen[2] = { 0x16, 0x03 };
+	struct stp_dirstate *d = &f->dir[STP_C2S];
+
+	if ((f->hello == 0 && b == 0x16) || (f->hello == 1 && b == 0x03) ||
+	    (f->hello == 2 && b <= 0x04)) {
+		if (++f->hello == 3) {
+			f->phase = STP_PH_TLS;
+			report(c, STP_EV_TLS_STARTED);
+		}
+		return 1;
+	}
+	f->phase = STP_PH_NO_TLS;
+	report(c, STP_EV_TLS_MISSING);
+	/* The bytes that looked like a record header start a line. */
+	if (line_empty(d))
+		c->off = i >= f->hello ? i - f->hello : 0;
+	line_add(f, STP_C2S, (const stp_u8 *)seen, f->hello);
+	return 0;
+}
+
+void stp_init(struct stp_flow *f, enum stp_proto proto)
+{
+	memset(f, 0, sizeof(*f));
+	f->proto = proto;
+	f->phase = STP_PH_PLAIN;
+	f->prev_phase = STP_PH_PLAIN;
+}
+
+void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
+	      stp_size_t len, struct stp_result *res)
+{
+	struct stp_ctx c = { .res = res };
+	struct stp_dirstate *d;
+	const stp_u8 *nl;
+	stp_size_t i = 0, n;
+
+	memset(res, 0, sizeof(*res));
+	if ((dir != STP_C2S && dir != STP_S2C) || f->proto < STP_SMTP ||
+	    f->proto > STP_FTP)
+		return;
+	d = &f->dir[dir];
+	while (i < len && f->phase != STP_PH_TLS) {
+		if (dir == STP_C2S && f->phase == STP_PH_ACCEPTED &&
+		    client_hello(f, &c, data[i], i)) {
+			i++;
+			continue;
+		}
+		if (dir == STP_S2C && f->phase == STP_PH_ACCEPTED &&
+		    !(f->flags & F_INJ_S)) {
+			f->flags |= F_INJ_S;
+			report_at(&c, STP_EV_RESP_INJECTION, i);
+		}
+		if (dir == STP_C2S && f->phase == STP_PH_REQUESTED &&
+		    !(f->flags & F_INJ_C)) {
+			f->flags |= F_INJ_C;
+			report_at(&c, STP_EV_CMD_INJECTION, i);
+		}
+		if (d->skip) {
+			d->flags &= ~D_SYNCLIT;	/* the literal is coming */
+			n = len - i < d->skip ? len - i : d->skip;
+			d->skip -= n;
+			i += n;
+			continue;
+		}
+		if (line_empty(d))
+			c.off = i;
+		nl = memchr(data + i, '\n', len - i);
+		n = nl ? (stp_size_t)(nl - (data + i)) : len - i;
+		line_add(f, dir, data + i, n);
+		i += n;
+		if (nl) {
+			i++;
+			line_end(f, dir, &c);
+		}
+	}
+}

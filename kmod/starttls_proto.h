@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * STARTTLS dialogue parsers for SMTP (RFC 3207), POP3 (RFC 2595), IMAP
+ * (RFC 3501) and FTP (RFC 4217). Plain C with no kernel headers: the same
+ * source is built into tlsgw.ko and into the userspace unit tests and
+ * libFuzzer harnesses (see fuzz/).
+ *
+ * One struct stp_flow follows one TCP connection. The caller feeds it the
+ * in-order payload of each direction as it arrives, split at arbitrary
+ * points; the result must not depend on how the bytes were split. Memory
+ * per flow is fixed (sizeof(struct stp_flow)); lines longer than the buffer
+ * are handled without growing it.
+ *
+ * When findings are made: at the LF that ends the line in question, so a
+ * command cut across segments is seen in the segment holding its end;
+ * TLS_STARTED and TLS_MISSING at the first client bytes after the
+ * go-ahead (16 03 00..04 is a TLS record); CMD_INJECTION and
+ * RESP_INJECTION at the first offending byte, once per upgrade attempt.
+ * OFFERED, NOT_OFFERED and STRIPPED at the end of a capability list (EHLO
+ * reply, CAPA, IMAP CAPABILITY response or greeting, FEAT reply): OFFERED
+ * if it names the upgrade, else STRIPPED if it holds a masked keyword, else
+ * NOT_OFFERED. REFUSED puts the flow back in the phase it had before the
+ * request. Replies are paired with pipelined commands in order (IMAP: by
+ * tag); IMAP literals, SMTP DATA bodies and BDAT chunks, POP3 multi-line
+ * bodies and SASL exchanges are not taken for commands or answers.
+ *
+ * Locking: none inside; the caller serializes calls for one flow.
+ */
+#ifndef TLSGW_STARTTLS_PROTO_H
+#define TLSGW_STARTTLS_PROTO_H
+
+#include "starttls_types.h"
+
+enum stp_proto {
+	STP_SMTP = 1,
+	STP_POP3,
+	STP_IMAP,
+	STP_FTP,
+};
+
+enum stp_dir {
+	STP_C2S,	/* client to server: commands */
+	STP_S2C,	/* server to client: replies */
+};
+
+/* Where the flow is with respect to TLS. */
+enum stp_phase {
+	STP_PH_PLAIN,		/* cleartext, no upgrade asked */
+	STP_PH_REQUESTED,	/* upgrade command sent, no answer yet */
+	STP_PH_ACCEPTED,	/* server said go; next client bytes decide */
+	STP_PH_TLS,		/* a ClientHello followed: TLS, parsing stops */
+	STP_PH_NO_TLS,		/* go-ahead, but cleartext followed it */
+	STP_PH_CCC,		/* FTP CCC accepted: cleartext again */
+};
+
+/*
+ * Findings, as a bit mask returned by stp_feed(). Each bit is reported once
+ * per occurrence (the caller counts and emits events).
+ *
+ * CMD_INJECTION: client bytes after the upgrade command, before the answer.
+ * RESP_INJECTION: server bytes after the go-ahead line, before the
+ * ClientHello. PRETLS_CMD: a command that require-tls does not allow
+ * before the upgrade.
+ */
+enum stp_event {
+	STP_EV_OFFERED		= 1u << 0,  /* upgrade capability offered */
+	STP_EV_NOT_OFFERED	= 1u << 1,  /* capability list ended without it */
+	STP_EV_STRIPPED		= 1u << 2,  /* masked keyword, e.g. 250-XXXXXXXX */
+	STP_EV_REQUESTED	= 1u << 3,  /* STARTTLS / STLS / AUTH TLS ... */
+	STP_EV_ACCEPTED		= 1u << 4,  /* 220 / +OK / tag OK / 234 */
+	STP_EV_REFUSED		= 1u << 5,  /* 454, 5xx / -ERR / NO, BAD */
+	STP_EV_TLS_STARTED	= 1u << 6,  /* ClientHello after the go-ahead */
+	STP_EV_TLS_MISSING	= 1u << 7,  /* cleartext after the go-ahead */
+	STP_EV_CMD_INJECTION	= 1u << 8,  /* pipelined after the request */
+	STP_EV_RESP_INJECTION	= 1u << 9,  /* sent after the go-ahead */
+	STP_EV_CLEAR_AUTH	= 1u << 10, /* credentials sent in cleartext */
+	STP_EV_CCC		= 1u << 11, /* FTP CCC accepted */
+	STP_EV_PRETLS_CMD	= 1u << 12, /* not allowed before TLS */
+};
+
+struct stp_result {
+	unsigned int events;	/* enum stp_event bits */
+	/*
+	 * Offset in the fed buffer of the first byte of the line (or bytes)
+	 * that caused CLEAR_AUTH, PRETLS_CMD, CMD_INJECTION or
+	 * RESP_INJECTION; the caller drops the segment holding it when
+	 * policy says block. Bytes of that line fed in earlier calls have
+	 * already passed: offset is then 0.
+	 */
+	stp_size_t block_off;
+};
+
+/* Every finding that comes with a block_off. */
+#define STP_EV_BLOCKING (STP_EV_CLEAR_AUTH | STP_EV_PRETLS_CMD | \
+			 STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION)
+#define STP_EV_ALL ((STP_EV_PRETLS_CMD << 1) - 1)
+
+/*
+ * Lines are kept up to STP_LINE_MAX bytes. The rest of a longer line is
+ * skipped ("overlong"): commands and replies are recognised by their first
+ * bytes, and only the last STP_TAIL_MAX bytes are remembered (an IMAP
+ * literal, "{123}", ends its line). An IMAP capability list is the one
+ * thing that can be longer: it is scanned token by token as the buffer
+ * fills, so STARTTLS is found at any distance from the line's start.
+ */
+#define STP_LINE_MAX 256	/* bytes of a line kept per direction */
+#define STP_TAIL_MAX 16		/* last bytes of an overlong line kept */
+#define STP_QUEUE_MAX 16	/* pipelined commands awaiting a reply */
+
+struct stp_dirstate {
+	stp_u16 len;		/* bytes in line[] */
+	stp_u8 overlong;	/* line exceeded STP_LINE_MAX: rest skipped */
+	stp_u8 flags;		/* parser-private */
+	char line[STP_LINE_MAX];
+	stp_u32 skip;		/* IMAP literal / SMTP BDAT bytes to skip */
+	stp_u8 tail_n;		/* bytes in tail[] (at most STP_TAIL_MAX) */
+	stp_u8 tail_pos;	/* next write position in tail[] (a ring) */
+	char tail[STP_TAIL_MAX];	/* last bytes of an overlong line */
+};
+
+struct stp_flow {
+	stp_u8 proto;		/* enum stp_proto */
+	stp_u8 phase;		/* enum stp_phase */
+	stp_u8 state;		/* parser-private */
+	stp_u8 flags;		/* parser-private */
+	stp_u32 misc;		/* parser-private (FTP reply code, IMAP tag) */
+	char tag[16];		/* IMAP: tag of the pending STARTTLS */
+	stp_u8 tag_len;		/* its length (longer tags: first 16 kept) */
+	stp_u8 prev_phase;	/* phase to go back to when refused */
+	stp_u8 hello;		/* ClientHello header bytes seen after go */
+	stp_u8 qlen;		/* commands awaiting a reply (<= QUEUE_MAX) */
+	stp_u16 pflags;		/* parser-private */
+	stp_u32 queue;		/* their kinds, 2 bits each, oldest lowest */
+	struct stp_dirstate dir[2];
+};
+
+void stp_init(struct stp_flow *f, enum stp_proto proto);
+
+/*
+ * Feed @len in-order payload bytes of direction @dir. Returns the findings
+ * in @res (cleared first). Once the phase is STP_PH_TLS the flow is opaque
+ * and further calls report nothing.
+ */
+void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
+	      stp_size_t len, struct stp_result *res);
+
+static inline enum stp_phase stp_phase(const struct stp_flow *f)
+{
+	return (enum stp_phase)f->phase;
+}
+
+#endif

@@ -1,0 +1,92 @@
+# Helpers for the STARTTLS policing selftests (sourced after lib.sh and
+# lib_tls.sh, whose tg-cli / gateway / tg-srv topology they reuse). Here
+# the gateway forwards: clients in tg-cli talk to servers in tg-srv
+# through the guest's own namespace, where tlsgw's netfilter hooks run.
+#
+# stls_setup        fresh module, topology, forwarding, a certificate
+#                   ($T/www.pem, $T/www.key) and "tlsgwctl -j monitor"
+#                   writing to $T/events
+# client ARGS       selftests/stls_client.py in tg-cli (see its usage)
+# nevents F [B]     how many events with finding F (and blocked B:
+#                   true/false; of protocol $EV_PROTO if set) the
+#                   monitor printed so far
+# wait_event F [B]  waits until there is one more such event than
+#                   $seen (set by mark F [B])
+STLS_CLIENT="$(cd "$(dirname "$0")/.." && pwd)/stls_client.py"
+
+stls_setup() {
+	T=$(mktemp -d /tmp/tlsgw-test.XXXXXX)
+	chmod 755 "$T"
+	trap tls_cleanup EXIT
+	unload_tlsgw
+	load_tlsgw
+	veth_pair tg-cli tg-cli0 "$GW4" 192.0.2.2 "$GW6" 2001:db8:1::2
+	veth_pair tg-srv tg-srv0 198.51.100.1 "$SRV4" 2001:db8:2::1 "$SRV6"
+	sysctl -qw net.ipv4.ip_forward=1
+	sysctl -qw net.ipv6.conf.all.forwarding=1
+	make_cert www www.test
+	tlsgwctl -j monitor >"$T/events" 2>"$T/monitor.err" &
+	pids="$pids $!"
+	sleep 0.5
+}
+
+client() {
+	in_cli /usr/bin/python3 "$STLS_CLIENT" "$@" 2>&1
+}
+
+# Runs the client and checks its result line.
+client_result() {	# WANT ARGS...
+	want=$1
+	shift
+	out=$(client "$@")
+	echo "$out" | sed 's/^/    /'
+	echo "$out" | tail -n 1 | grep -qx "result: $want"
+}
+
+nevents() {	# FINDING [BLOCKED]
+	/usr/bin/python3 - "$T/events" "$1" "${2:-}" "${EV_PROTO:-}" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("event") != "starttls" or e.get("finding") != sys.argv[2]:
+        continue
+    if sys.argv[3] and str(e.get("blocked")).lower() != sys.argv[3]:
+        continue
+    if sys.argv[4] and e.get("proto") != sys.argv[4]:
+        continue
+    n += 1
+print(n)
+PY
+}
+
+mark() {
+	seen=$(nevents "$@")
+}
+
+# Events arrive asynchronously, and clients are slow in an emulated
+# guest: give them 20 seconds.
+wait_event() {	# FINDING [BLOCKED]
+	i=0
+	while [ "$(nevents "$@")" -le "$seen" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "no new '$*' event"; return 1; }
+		sleep 0.1
+	done
+}
+
+# No new event of that kind since mark.
+no_new_event() {
+	sleep 0.5
+	[ "$(nevents "$@")" -eq "$seen" ]
+}
+
+# A counter of a policy, from tlsgwctl -j starttls policy show.
+pctr() {	# POLICY COUNTER
+	tlsgwctl -j starttls policy show "$1" | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin)["counters"].get(sys.argv[1], 0))' "$2"
+}

@@ -1,0 +1,100 @@
+# The STARTTLS flow table stays bounded: 10,000 short connections through
+# the gateway with starttls_max_flows at 1000 never hold more than 1000
+# flows, the rest are counted as dropped, the collector empties the table
+# once they are closed, and the module unloads cleanly with live flows.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+stls_setup
+param=/sys/module/tlsgw/parameters/starttls_max_flows
+old=$(cat $param)
+echo 1000 >$param
+
+# A server that accepts and closes, and one that keeps connections open.
+in_srv /usr/bin/python3 -c '
+import socket
+s = socket.create_server(("0.0.0.0", 25), backlog=1024)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"220 hi\r\n")
+    c.close()
+' &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 25
+
+check "policy add" tlsgwctl starttls policy add mail proto smtp ports 25 mode monitor
+# Samples the table size while the clients run.
+(
+	while :; do
+		ctr starttls_flows_active >>"$T/active"
+		sleep 0.5
+	done
+) &
+sampler=$!
+pids="$pids $sampler"
+check "10,000 short connections" in_cli /usr/bin/python3 -c '
+import socket, sys
+ok = 0
+for i in range(10000):
+    try:
+        c = socket.create_connection((sys.argv[1], 25), timeout=10)
+        c.close()
+        ok += 1
+    except OSError:
+        pass
+print("connected", ok)
+sys.exit(ok < 9900)
+' "$SRV4"
+kill $sampler
+max=$(sort -n "$T/active" | tail -n 1)
+echo "most flows seen at once: $max; tracked $(ctr starttls_flows_tracked)," \
+	"dropped $(ctr starttls_flows_dropped)"
+check "never more than 1000 flows" [ "$max" -le 1000 ]
+check "the table did fill up" [ "$(ctr starttls_flows_dropped)" -gt 0 ]
+check "every SYN was tracked or counted" \
+	[ $(($(ctr starttls_flows_tracked) + $(ctr starttls_flows_dropped))) -ge 10000 ]
+check "tlsgwctl starttls flows lists at most 1000" \
+	[ "$(tlsgwctl starttls flows | wc -l)" -le 1000 ]
+i=0
+while [ "$(ctr starttls_flows_active)" -gt 0 ] && [ $i -lt 60 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+check "closed flows are collected" [ "$(ctr starttls_flows_active)" -eq 0 ]
+
+# Live flows at unload: 50 connections held open.
+in_srv /usr/bin/python3 -c '
+import socket, time
+s = socket.create_server(("0.0.0.0", 587), backlog=128)
+held = []
+while True:
+    c, _ = s.accept()
+    c.sendall(b"220 hi\r\n")
+    held.append(c)
+' &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 587
+check "policy add for 587" tlsgwctl starttls policy add sub proto smtp ports 587 mode block-injection
+in_cli /usr/bin/python3 -c '
+import socket, sys, time
+held = [socket.create_connection((sys.argv[1], 587)) for i in range(50)]
+time.sleep(120)
+' "$SRV4" &
+holder=$!
+pids="$pids $holder"
+i=0
+while [ "$(ctr starttls_flows_active)" -lt 50 ] && [ $i -lt 60 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+check "50 live flows tracked" [ "$(ctr starttls_flows_active)" -ge 50 ]
+check "rmmod with live flows" rmmod tlsgw
+check "the connections still work without the module" in_cli /usr/bin/python3 -c '
+import socket, sys
+c = socket.create_connection((sys.argv[1], 25), timeout=10)
+assert c.recv(100).startswith(b"220")
+' "$SRV4"
+load_tlsgw
+echo "$old" >$param
+finish

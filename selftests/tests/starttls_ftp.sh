@@ -1,0 +1,75 @@
+# STARTTLS policing of FTP (explicit TLS, RFC 4217) on a forwarding
+# gateway: vsftpd in tg-srv, curl --ssl-reqd and stls_client.py in
+# tg-cli. curl asks "AUTH SSL" before "AUTH TLS"; both must be followed.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+command -v vsftpd >/dev/null || skip "vsftpd is not installed"
+getent passwd ftp >/dev/null || skip "no ftp user for vsftpd"
+stls_setup
+export EV_PROTO=ftp
+
+mkdir -p "$T/ftp" "$T/empty"
+echo "file for anonymous over ftps" >"$T/ftp/file.txt"
+chmod 555 "$T/ftp" "$T/empty"
+cat >"$T/vsftpd.conf" <<CONF
+listen=YES
+listen_address=$SRV4
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$T/ftp
+local_enable=NO
+write_enable=NO
+ssl_enable=YES
+allow_anon_ssl=YES
+force_anon_logins_ssl=NO
+force_anon_data_ssl=NO
+require_ssl_reuse=NO
+rsa_cert_file=$T/www.pem
+rsa_private_key_file=$T/www.key
+secure_chroot_dir=$T/empty
+seccomp_sandbox=NO
+pasv_enable=YES
+pasv_address=$SRV4
+xferlog_enable=YES
+xferlog_std_format=NO
+log_ftp_protocol=YES
+vsftpd_log_file=$T/vsftpd.log
+CONF
+in_srv vsftpd "$T/vsftpd.conf" &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 21
+
+check "policy add ftp (monitor)" tlsgwctl starttls policy add ftp proto ftp ports 21 mode monitor
+mark tls-started
+check "stls_client: AUTH TLS upgrades" client_result tls "$SRV4" 21 ftp starttls
+check "AUTH TLS: TLS started is reported" wait_event tls-started
+mark tls-started
+out=$(in_cli curl -sS --max-time 120 --ssl-reqd -k "ftp://$SRV4/file.txt" 2>&1)
+echo "$out"
+check "curl --ssl-reqd fetches a file over explicit FTPS" sh -c 'echo "$1" | grep -q "file for anonymous"' - "$out"
+check "curl (AUTH SSL): TLS started is reported" wait_event tls-started
+check "no cleartext credentials so far" [ "$(nevents cleartext-auth)" -eq 0 ]
+mark cleartext-auth false
+check "cleartext USER/PASS pass under monitor" client_result ok "$SRV4" 21 ftp auth
+check "cleartext USER/PASS reported" wait_event cleartext-auth false
+mark command-injection false
+client "$SRV4" 21 ftp inject | sed 's/^/    /'
+check "AUTH TLS + NOOP in one segment reported" wait_event command-injection false
+tlsgwctl starttls flows
+
+check "policy del" tlsgwctl starttls policy del ftp
+check "policy add (block-cleartext-auth)" tlsgwctl starttls policy add ftp proto ftp ports 21 mode block-cleartext-auth
+users=$(grep -c 'USER alice' "$T/vsftpd.log")
+mark cleartext-auth true
+check "cleartext USER is reset" client_result reset "$SRV4" 21 ftp auth
+check "reported as blocked" wait_event cleartext-auth true
+check "vsftpd never saw that USER" [ "$(grep -c 'USER alice' "$T/vsftpd.log")" -eq "$users" ]
+check "an upgrade is still allowed" client_result tls "$SRV4" 21 ftp starttls
+check "policy add (block-injection) first" sh -c 'tlsgwctl starttls policy del ftp && tlsgwctl starttls policy add ftp proto ftp ports 21 mode block-injection'
+mark command-injection true
+check "injection is reset" client_result reset "$SRV4" 21 ftp inject
+check "injection reported as blocked" wait_event command-injection true
+finish

@@ -1,0 +1,109 @@
+# STARTTLS policing of POP3 (STLS) and IMAP (STARTTLS) on a forwarding
+# gateway, with dovecot in tg-srv and openssl s_client, curl and
+# stls_client.py in tg-cli: clean upgrades, cleartext logins reported
+# and blocked, injection reported and blocked.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+command -v dovecot >/dev/null || skip "dovecot is not installed"
+[ -e /usr/lib/dovecot/imap ] || skip "dovecot-imapd is not installed"
+stls_setup
+
+mkdir -p "$T/dovecot" "$T/mail/alice/new" "$T/mail/alice/cur" "$T/mail/alice/tmp"
+printf 'From: bob@test\r\nSubject: starttls test\r\n\r\nmessage for alice over starttls\r\n' \
+	>"$T/mail/alice/new/1.test"
+chown -R nobody:nogroup "$T/mail"
+cat >"$T/dovecot.conf" <<CONF
+protocols = pop3 imap
+listen = $SRV4
+base_dir = $T/dovecot
+state_dir = $T/dovecot
+log_path = $T/dovecot/log
+ssl = yes
+ssl_cert = <$T/www.pem
+ssl_key = <$T/www.key
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {
+  driver = static
+  args = password=secret
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$T/mail/%u
+}
+mail_location = maildir:$T/mail/%u
+CONF
+in_srv dovecot -F -c "$T/dovecot.conf" &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 110
+wait_port tg-srv "$SRV4" 143
+
+logins() { grep -c "Login: user=<alice>" "$T/dovecot/log"; }
+
+check "policy add pop3 (monitor)" tlsgwctl starttls policy add pop proto pop3 ports 110 mode monitor
+check "policy add imap (monitor)" tlsgwctl starttls policy add imap proto imap ports 143 mode monitor
+
+for proto in pop3 imap; do
+	port=110
+	[ $proto = pop3 ] || port=143
+	export EV_PROTO=$proto
+	mark tls-started
+	check "$proto: stls_client upgrades" client_result tls "$SRV4" $port $proto starttls
+	check "$proto: TLS started is reported" wait_event tls-started
+	mark tls-started
+	printf '' | in_cli timeout 60 openssl s_client -starttls $proto \
+		-connect "$SRV4:$port" -quiet >"$T/s_client.out" 2>&1
+	check "$proto: openssl s_client -starttls $proto is reported" wait_event tls-started
+	# s_client sends no CAPA for POP3: only stls_client saw the offer.
+	check "$proto: 'offered' reported" [ "$(nevents offered)" -ge 1 ]
+	for f in requested accepted; do
+		check "$proto: '$f' reported" [ "$(nevents $f)" -ge 2 ]
+	done
+	mark tls-started
+	if [ $proto = pop3 ]; then
+		url="pop3://$SRV4/1"
+	else
+		url="imap://$SRV4/INBOX;UID=1"
+	fi
+	out=$(in_cli curl -sS --max-time 120 --ssl-reqd -k -u alice:secret "$url")
+	check "$proto: curl --ssl-reqd reads the mail" sh -c 'echo "$1" | grep -q "message for alice"' - "$out"
+	check "$proto: curl's upgrade is reported" wait_event tls-started
+	check "$proto: no cleartext credentials so far" [ "$(nevents cleartext-auth)" -eq 0 ]
+
+	mark cleartext-auth false
+	check "$proto: cleartext login passes under monitor" client_result ok "$SRV4" $port $proto auth
+	check "$proto: cleartext login reported" wait_event cleartext-auth false
+	mark command-injection false
+	client "$SRV4" $port $proto inject | sed 's/^/    /'
+	check "$proto: injection reported under monitor" wait_event command-injection false
+done
+
+check "policies go" sh -c 'tlsgwctl starttls policy del pop && tlsgwctl starttls policy del imap'
+check "block-cleartext-auth for both" tlsgwctl starttls policy add mail proto pop3 ports 110 mode block-cleartext-auth
+check "and for imap" tlsgwctl starttls policy add mail-imap proto imap ports 143 mode block-cleartext-auth
+for proto in pop3 imap; do
+	port=110
+	[ $proto = pop3 ] || port=143
+	export EV_PROTO=$proto
+	n=$(logins)
+	mark cleartext-auth true
+	check "$proto: cleartext login is reset" client_result reset "$SRV4" $port $proto auth
+	check "$proto: reported as blocked" wait_event cleartext-auth true
+	check "$proto: dovecot logged no new login" [ "$(logins)" -eq "$n" ]
+	check "$proto: upgrade still allowed" client_result tls "$SRV4" $port $proto starttls
+done
+check "policies go again" sh -c 'tlsgwctl starttls policy del mail && tlsgwctl starttls policy del mail-imap'
+check "block-injection for pop3" tlsgwctl starttls policy add inj proto pop3 ports 110 mode block-injection
+check "block-injection for imap" tlsgwctl starttls policy add inj-imap proto imap ports 143 mode block-injection
+for proto in pop3 imap; do
+	port=110
+	[ $proto = pop3 ] || port=143
+	export EV_PROTO=$proto
+	mark command-injection true
+	check "$proto: injection is reset" client_result reset "$SRV4" $port $proto inject
+	check "$proto: injection reported as blocked" wait_event command-injection true
+done
+tlsgwctl starttls policy
+finish

@@ -1,0 +1,69 @@
+# STARTTLS parsing follows TCP sequence order: commands sent one byte per
+# segment, segments reordered and duplicated by netem on both sides,
+# still give exactly one upgrade and no false injection; a credential
+# split one byte per segment is still seen and blocked.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip "aiosmtpd (python3-aiosmtpd) is not installed"
+command -v tc >/dev/null || skip "tc (iproute2) is not installed"
+stls_setup
+in_srv /usr/bin/python3 -m aiosmtpd -n -d -d -l "$SRV4:25" --tlscert "$T/www.pem" \
+	--tlskey "$T/www.key" --no-requiretls >"$T/smtp.log" 2>&1 &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 25
+check "policy add (monitor)" tlsgwctl starttls policy add mail proto smtp ports 25 mode monitor
+
+# Counts of each finding since the last snapshot.
+snap() {
+	for f in requested accepted tls-started command-injection response-injection; do
+		eval "before_$(echo $f | tr - _)=$(nevents $f)"
+	done
+}
+delta() {	# FINDING
+	b=$(eval echo "\$before_$(echo "$1" | tr - _)")
+	echo $(($(nevents "$1") - b))
+}
+# One clean upgrade since snap: exactly one of each, no injection.
+one_upgrade() {
+	seen=$((before_tls_started))
+	wait_event tls-started || return 1
+	sleep 0.5
+	echo "requested $(delta requested) accepted $(delta accepted)" \
+		"tls-started $(delta tls-started)" \
+		"injection $(delta command-injection)/$(delta response-injection)"
+	[ "$(delta requested)" -eq 1 ] && [ "$(delta accepted)" -eq 1 ] &&
+		[ "$(delta tls-started)" -eq 1 ] &&
+		[ "$(delta command-injection)" -eq 0 ] &&
+		[ "$(delta response-injection)" -eq 0 ]
+}
+
+snap
+check "one byte per segment: the upgrade works" client_result tls "$SRV4" 25 smtp starttls --split
+check "one byte per segment: exactly one upgrade reported" one_upgrade
+
+# Reordering and duplicates in both directions.
+check "netem on the client side" in_cli tc qdisc add dev eth0 root netem \
+	delay 40ms 30ms duplicate 30%
+check "netem on the server side" in_srv tc qdisc add dev eth0 root netem \
+	delay 40ms 30ms duplicate 30%
+for i in 1 2 3; do
+	snap
+	check "reordered, duplicated, one byte per segment ($i): upgrade works" \
+		client_result tls "$SRV4" 25 smtp starttls --split
+	check "reordered, duplicated ($i): exactly one upgrade reported" one_upgrade
+done
+snap
+check "reordered, duplicated, whole commands: upgrade works" \
+	client_result tls "$SRV4" 25 smtp starttls
+check "reordered, duplicated, whole commands: one upgrade reported" one_upgrade
+
+check "policy del" tlsgwctl starttls policy del mail
+check "policy add (block-cleartext-auth)" tlsgwctl starttls policy add mail proto smtp ports 25 mode block-cleartext-auth
+mark cleartext-auth true
+check "AUTH one byte per segment, reordered: the client is reset" \
+	client_result reset "$SRV4" 25 smtp auth --split
+check "AUTH one byte per segment: blocked and reported" wait_event cleartext-auth true
+check "the server never saw a complete AUTH" sh -c "! grep -q 'AUTH PLAIN' '$T/smtp.log'"
+finish
