@@ -18,8 +18,6 @@
 #include "service.h"
 #include "session.h"
 #include "socks.h"
-#include "starttls_flow.h"
-#include "starttls_policy.h"
 #include "version.h"
 
 #define TLSGW_IDLE_TIMEOUT_MAX	(7 * 24 * 3600)
@@ -103,35 +101,6 @@ static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_SESSION] = NLA_POLICY_NESTED(tlsgw_sess_policy),
 };
 
-static const struct nla_policy tlsgw_stls_nl_policy[TLSGW_STLS_A_MAX + 1] = {
-	[TLSGW_STLS_A_NAME] = { .type = NLA_NUL_STRING,
-				.len = TLSGW_NAME_MAX - 1 },
-	[TLSGW_STLS_A_PROTO] = NLA_POLICY_RANGE(NLA_U32, TLSGW_STARTTLS_SMTP,
-						__TLSGW_STARTTLS_PROTO_MAX - 1),
-	[TLSGW_STLS_A_PORTS] = { .type = NLA_BINARY,
-				 .len = TLSGW_STARTTLS_RANGES_MAX *
-					sizeof(struct tlsgw_port_range) },
-	[TLSGW_STLS_A_DST_ADDR] = { .type = NLA_BINARY,
-				    .len = sizeof(struct in6_addr) },
-	[TLSGW_STLS_A_DST_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[TLSGW_STLS_A_MODE] = NLA_POLICY_MAX(NLA_U32,
-					     __TLSGW_STARTTLS_MODE_MAX - 1),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_COUNTERS),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_FLOW_ID),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_CLIENT),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_SERVER),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_PHASE),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_FINDINGS),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_STATE),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_AGE_MS),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_IDLE_MS),
-	TLSGW_REPLY_ONLY(TLSGW_STLS_A_BLOCKED),
-};
-
-static const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1] = {
-	[TLSGW_A_STARTTLS] = NLA_POLICY_NESTED(tlsgw_stls_nl_policy),
-};
-
 /* Helpers ----------------------------------------------------------------- */
 
 struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
@@ -189,18 +158,6 @@ static int tlsgw_put_counter(struct sk_buff *skb, int type, u64 value)
 	return nla_put_u64_64bit(skb, type, value, TLSGW_CTR_UNSPEC);
 }
 
-/* What a counters nest reports beyond the stored counters. */
-struct tlsgw_counters {
-	atomic64_t *ctr;
-	unsigned int active;		/* live sessions */
-	u64 live_in, live_out;		/* bytes of live sessions */
-	unsigned int stls_active;	/* tracked STARTTLS flows */
-	bool service;			/* only the per-session counters */
-	bool starttls;			/* only the STARTTLS counters */
-	bool namespaces;		/* the host-wide gauge */
-	bool reset;
-};
-
 static bool tlsgw_counter_skip(const struct tlsgw_counters *c, int i)
 {
 	bool stls = i >= TLSGW_CTR_STARTTLS_FLOWS_ACTIVE &&
@@ -236,8 +193,8 @@ static u64 tlsgw_counter_value(const struct tlsgw_counters *c, int i)
 	return v;
 }
 
-static int tlsgw_put_counters(struct sk_buff *skb, int attr,
-			      const struct tlsgw_counters *c)
+int tlsgw_put_counters(struct sk_buff *skb, int attr,
+		       const struct tlsgw_counters *c)
 {
 	struct nlattr *nest;
 	int i;
@@ -455,7 +412,7 @@ static int tlsgw_put_addr(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static u64 tlsgw_ms_since(unsigned long then)
+u64 tlsgw_ms_since(unsigned long then)
 {
 	return jiffies_to_msecs(jiffies - then);
 }
@@ -695,318 +652,6 @@ static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* STARTTLS policies and flows ---------------------------------------------- */
-
-static int tlsgw_stls_ports(struct genl_info *info, struct nlattr *a,
-			    struct tlsgw_stls_policy_conf *conf)
-{
-	const struct tlsgw_port_range *r = nla_data(a);
-	unsigned int i, n = nla_len(a) / sizeof(*r);
-
-	if (!n || nla_len(a) % sizeof(*r)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "ports: 1 to 16 struct tlsgw_port_range");
-		return -EINVAL;
-	}
-	for (i = 0; i < n; i++) {
-		if (!r[i].lo || r[i].lo > r[i].hi) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a,
-					    "port range must have 1 <= lo <= hi");
-			return -EINVAL;
-		}
-	}
-	conf->ranges = r;
-	conf->n_ranges = n;
-	return 0;
-}
-
-static int tlsgw_stls_dst(struct genl_info *info, struct nlattr **tb,
-			  struct tlsgw_stls_policy_conf *conf)
-{
-	struct nlattr *a = tb[TLSGW_STLS_A_DST_ADDR];
-	struct nlattr *plen = tb[TLSGW_STLS_A_DST_PREFIX_LEN];
-
-	if (!a && !plen)
-		return 0;
-	if (!a || !plen) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a destination needs both address and prefix length");
-		return -EINVAL;
-	}
-	if (nla_len(a) != 4 && nla_len(a) != 16) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "destination address: 4 or 16 bytes");
-		return -EINVAL;
-	}
-	conf->dst_family = nla_len(a) == 4 ? AF_INET : AF_INET6;
-	conf->dst_plen = nla_get_u8(plen);
-	if (conf->dst_plen > nla_len(a) * 8) {
-		NL_SET_ERR_MSG_ATTR(info->extack, plen,
-				    "prefix longer than the address");
-		return -ERANGE;
-	}
-	memcpy(&conf->dst, nla_data(a), nla_len(a));
-	return 0;
-}
-
-static const int tlsgw_stls_new_required[] = {
-	TLSGW_STLS_A_NAME, TLSGW_STLS_A_PROTO, TLSGW_STLS_A_PORTS,
-	TLSGW_STLS_A_MODE,
-};
-
-static int tlsgw_stls_policy_new_doit(struct sk_buff *skb,
-				      struct genl_info *info)
-{
-	struct tlsgw_net *tn = tlsgw_request_net(info);
-	struct nlattr *tb[TLSGW_STLS_A_MAX + 1];
-	struct tlsgw_stls_policy_conf conf = {};
-	int err, i;
-
-	err = tlsgw_parse_nest(info, TLSGW_A_STARTTLS, TLSGW_STLS_A_MAX,
-			       tlsgw_stls_nl_policy, tb);
-	if (err)
-		return err;
-	for (i = 0; i < ARRAY_SIZE(tlsgw_stls_new_required); i++)
-		if (!tlsgw_require(info, info->attrs[TLSGW_A_STARTTLS], tb,
-				   tlsgw_stls_new_required[i]))
-			return -EINVAL;
-	conf.name = nla_data(tb[TLSGW_STLS_A_NAME]);
-	if (!tlsgw_name_valid(conf.name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[TLSGW_STLS_A_NAME],
-				    "policy names are made of A-Z a-z 0-9 _ . -");
-		return -EINVAL;
-	}
-	conf.proto = nla_get_u32(tb[TLSGW_STLS_A_PROTO]);
-	conf.mode = nla_get_u32(tb[TLSGW_STLS_A_MODE]);
-	err = tlsgw_stls_ports(info, tb[TLSGW_STLS_A_PORTS], &conf);
-	if (!err)
-		err = tlsgw_stls_dst(info, tb, &conf);
-	if (err)
-		return err;
-	return tlsgw_stls_policy_add(tn, &conf, info->extack);
-}
-
-static int tlsgw_stls_name(struct genl_info *info, const char **name)
-{
-	struct nlattr *tb[TLSGW_STLS_A_MAX + 1];
-	int err;
-
-	err = tlsgw_parse_nest_req(info, TLSGW_A_STARTTLS, TLSGW_STLS_A_MAX,
-				   tlsgw_stls_nl_policy, tb, TLSGW_STLS_A_NAME);
-	if (err)
-		return err;
-	*name = nla_data(tb[TLSGW_STLS_A_NAME]);
-	return 0;
-}
-
-static int tlsgw_stls_policy_del_doit(struct sk_buff *skb,
-				      struct genl_info *info)
-{
-	struct tlsgw_net *tn = tlsgw_request_net(info);
-	const char *name;
-	int err;
-
-	err = tlsgw_stls_name(info, &name);
-	if (err)
-		return err;
-	return tlsgw_stls_policy_del(tn, name, info->extack);
-}
-
-static int tlsgw_put_stls_dst(struct sk_buff *skb,
-			      const struct tlsgw_stls_policy *pol)
-{
-	if (!pol->dst_family)
-		return 0;
-	if (nla_put(skb, TLSGW_STLS_A_DST_ADDR,
-		    pol->dst_family == AF_INET ? 4 : 16, &pol->dst) ||
-	    nla_put_u8(skb, TLSGW_STLS_A_DST_PREFIX_LEN, pol->dst_plen))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* Caller holds tn->lock. */
-static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
-				 int flags, struct tlsgw_net *tn,
-				 struct tlsgw_stls_policy *pol)
-{
-	struct tlsgw_counters c = { .ctr = pol->ctr, .starttls = true };
-	struct nlattr *nest;
-	void *hdr;
-
-	c.stls_active = tlsgw_stls_flow_count(tn, pol);
-	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags,
-			  TLSGW_CMD_STARTTLS_POLICY_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, TLSGW_A_STARTTLS);
-	if (!nest ||
-	    nla_put_string(skb, TLSGW_STLS_A_NAME, pol->name) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_PROTO, pol->proto) ||
-	    nla_put(skb, TLSGW_STLS_A_PORTS,
-		    pol->n_ranges * sizeof(pol->ranges[0]), pol->ranges) ||
-	    tlsgw_put_stls_dst(skb, pol) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_MODE, pol->mode) ||
-	    tlsgw_put_counters(skb, TLSGW_STLS_A_COUNTERS, &c)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-static int tlsgw_stls_policy_get_doit(struct sk_buff *skb,
-				      struct genl_info *info)
-{
-	struct tlsgw_net *tn = tlsgw_request_net(info);
-	struct tlsgw_stls_policy *pol;
-	struct sk_buff *msg;
-	const char *name;
-	int err;
-
-	err = tlsgw_stls_name(info, &name);
-	if (err)
-		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&tn->lock);
-	pol = tlsgw_stls_policy_find(tn, name);
-	err = pol ? tlsgw_put_stls_policy(msg, info->snd_portid,
-					  info->snd_seq, 0, tn, pol) : -ENOENT;
-	mutex_unlock(&tn->lock);
-	if (err) {
-		nlmsg_free(msg);
-		if (err == -ENOENT)
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "no such STARTTLS policy");
-		return err == -EMSGSIZE ? -ENOBUFS : err;
-	}
-	return genlmsg_reply(msg, info);
-}
-
-/* cb->args[0]: how many policies were dumped. */
-static int tlsgw_stls_policy_dumpit(struct sk_buff *skb,
-				    struct netlink_callback *cb)
-{
-	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
-	struct tlsgw_stls_policy *pol;
-	long i = 0;
-
-	mutex_lock(&tn->lock);
-	list_for_each_entry(pol, &tn->stls_policies, node) {
-		if (i++ < cb->args[0])
-			continue;
-		if (tlsgw_put_stls_policy(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, NLM_F_MULTI, tn,
-					  pol))
-			break;
-		cb->args[0] = i;
-	}
-	mutex_unlock(&tn->lock);
-	return skb->len;
-}
-
-static int tlsgw_put_stls_addr(struct sk_buff *skb, int type, u8 family,
-			       const struct in6_addr *addr, __be16 port)
-{
-	struct sockaddr_in6 sin6 = {
-		.sin6_family = AF_INET6, .sin6_port = port, .sin6_addr = *addr,
-	};
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = port };
-
-	if (family == AF_INET6)
-		return nla_put(skb, type, sizeof(sin6), &sin6);
-	memcpy(&sin.sin_addr, addr, 4);
-	return nla_put(skb, type, sizeof(sin), &sin);
-}
-
-/* A snapshot of a flow taken under its lock. */
-struct tlsgw_stls_flow_info {
-	u8 state, phase;
-	u32 findings;
-	unsigned long last_seen;
-};
-
-/* Under RCU. */
-static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
-			       struct tlsgw_stls_flow *f)
-{
-	struct tlsgw_stls_flow_info fi;
-	const struct tlsgw_stls_key *k = &f->key;
-	struct nlattr *nest;
-	void *hdr;
-
-	spin_lock_bh(&f->lock);
-	fi.state = f->state;
-	fi.phase = stp_phase(&f->stp);
-	fi.findings = f->findings;
-	fi.last_seen = f->last_seen;
-	spin_unlock_bh(&f->lock);
-
-	hdr = genlmsg_put(skb, portid, seq, &tlsgw_genl_family, NLM_F_MULTI,
-			  TLSGW_CMD_STARTTLS_FLOW_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, TLSGW_A_STARTTLS);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, TLSGW_STLS_A_FLOW_ID, f->id,
-			      TLSGW_STLS_A_PAD) ||
-	    nla_put_string(skb, TLSGW_STLS_A_NAME, f->pol->name) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_PROTO, f->pol->proto) ||
-	    tlsgw_put_stls_addr(skb, TLSGW_STLS_A_CLIENT, k->family,
-				&k->client, k->cport) ||
-	    tlsgw_put_stls_addr(skb, TLSGW_STLS_A_SERVER, k->family,
-				&k->server, k->sport) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_STATE, fi.state) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_PHASE, fi.phase) ||
-	    nla_put_u32(skb, TLSGW_STLS_A_FINDINGS, fi.findings) ||
-	    nla_put_u64_64bit(skb, TLSGW_STLS_A_AGE_MS,
-			      tlsgw_ms_since(f->created), TLSGW_STLS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_STLS_A_IDLE_MS,
-			      tlsgw_ms_since(fi.last_seen), TLSGW_STLS_A_PAD) ||
-	    (fi.state == TLSGW_FLOW_BLOCKED &&
-	     nla_put_flag(skb, TLSGW_STLS_A_BLOCKED))) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/*
- * cb->args[0]: the bucket, cb->args[1]: flows of it already dumped. A
- * flow added to or removed from a bucket between two reply buffers may
- * shift the others: one may be missed, or (rarely) reported twice.
- */
-static int tlsgw_stls_flow_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
-{
-	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
-	struct tlsgw_stls_flow *f;
-	long b, i;
-
-	rcu_read_lock();
-	for (b = cb->args[0]; b < TLSGW_STLS_BUCKETS; b++) {
-		i = 0;
-		hlist_for_each_entry_rcu(f, &tn->stls.buckets[b], node) {
-			if (i++ < cb->args[1])
-				continue;
-			if (tlsgw_put_stls_flow(skb,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq, f))
-				goto out;
-			cb->args[1] = i;
-		}
-		cb->args[0] = b + 1;
-		cb->args[1] = 0;
-	}
-out:
-	rcu_read_unlock();
-	return skb->len;
-}
-
 /* Events ------------------------------------------------------------------ */
 
 /*
@@ -1171,7 +816,6 @@ void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 {
 	return genlmsg_put(skb, portid, seq, &tlsgw_genl_family, flags, cmd);
 }
-
 
 /* Family ------------------------------------------------------------------ */
 

@@ -43,6 +43,22 @@ bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 bool tlsgw_name_valid(const char *name);
 void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		     u8 cmd);
+u64 tlsgw_ms_since(unsigned long then);
+
+/* What a counters nest reports beyond the stored counters. */
+struct tlsgw_counters {
+	atomic64_t *ctr;
+	unsigned int active;		/* live sessions */
+	u64 live_in, live_out;		/* bytes of live sessions */
+	unsigned int stls_active;	/* tracked STARTTLS flows */
+	bool service;			/* only the per-session counters */
+	bool starttls;			/* only the STARTTLS counters */
+	bool namespaces;		/* the host-wide gauge */
+	bool reset;
+};
+
+int tlsgw_put_counters(struct sk_buff *skb, int attr,
+		       const struct tlsgw_counters *c);
 
 /* SOCKS5 commands (socks_netlink.c). */
 extern const struct nla_policy tlsgw_socks_policy[TLSGW_A_MAX + 1];
@@ -57,6 +73,13 @@ int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info);
 int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
 int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* STARTTLS commands (starttls_netlink.c). */
+extern const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1];
+int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
+int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev);
 
 #endif /* _TLSGW_NETLINK_H */
