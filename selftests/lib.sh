@@ -5,7 +5,9 @@
 # skip REASON         exit as skipped
 failures=0
 checks=0
+check_clock=$(date +%s)
 
+# A slow step is named, so that the suite's time can be budgeted.
 check() {
 	desc=$1
 	shift
@@ -16,6 +18,10 @@ check() {
 		echo "FAIL: $desc"
 		failures=$((failures + 1))
 	fi
+	now=$(date +%s)
+	[ $((now - check_clock)) -lt 10 ] ||
+		echo "  ($((now - check_clock)) s since the previous check)"
+	check_clock=$now
 }
 
 finish() {
