@@ -18,10 +18,10 @@ check() {
 		echo "FAIL: $desc"
 		failures=$((failures + 1))
 	fi
-	now=$(date +%s)
-	[ $((now - check_clock)) -lt 10 ] ||
-		echo "  ($((now - check_clock)) s since the previous check)"
-	check_clock=$now
+	check_now=$(date +%s)
+	[ $((check_now - check_clock)) -lt 10 ] ||
+		echo "  ($((check_now - check_clock)) s since the previous check)"
+	check_clock=$check_now
 }
 
 finish() {
