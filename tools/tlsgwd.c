@@ -824,8 +824,8 @@ static void reload(void)
 			.cache = gen->conf.resolver_cache,
 			.cache_ttl = gen->conf.resolver_cache_ttl,
 			.threads = gen->conf.resolver_threads });
-	log_msg(LOG_NOTICE, "reloaded: %d service(s), %d socks",
-		gen->conf.n_svc, gen->conf.n_socks);
+	log_msg(LOG_NOTICE, "reloaded: %d service(s), %d socks, %d starttls",
+		gen->conf.n_svc, gen->conf.n_socks, gen->conf.n_starttls);
 }
 
 static void signal_event(void)
@@ -874,8 +874,9 @@ static int run(void)
 			.cache = gen->conf.resolver_cache,
 			.cache_ttl = gen->conf.resolver_cache_ttl,
 			.threads = gen->conf.resolver_threads });
-	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s), %d socks",
-		TLSGWD_VERSION, gen->conf.n_svc, gen->conf.n_socks);
+	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s), %d socks, "
+		"%d starttls", TLSGWD_VERSION, gen->conf.n_svc,
+		gen->conf.n_socks, gen->conf.n_starttls);
 
 	while (!g.quit) {
 		int timeout = expire();
@@ -931,8 +932,8 @@ static int check_config(const char *file)
 
 	if (!gen)
 		return 1;
-	printf("%s: ok, %d service(s), %d socks\n", file, gen->conf.n_svc,
-	       gen->conf.n_socks);
+	printf("%s: ok, %d service(s), %d socks, %d starttls\n", file,
+	       gen->conf.n_svc, gen->conf.n_socks, gen->conf.n_starttls);
 	gen_put(gen);
 	return 0;
 }
