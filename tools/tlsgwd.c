@@ -20,7 +20,9 @@
  * [socks NAME] sections are SOCKS5 services the kernel runs itself:
  * tlsgwd only makes the kernel's services match them (tlsgwd_socks.c)
  * and answers the kernel's name resolution upcalls from threads of its
- * own (resolver.c), never in this loop.
+ * own (resolver.c), never in this loop. [starttls NAME] sections are
+ * STARTTLS policies the kernel's netfilter hooks enforce: tlsgwd makes
+ * the kernel's policies match them (tlsgwd_starttls.c).
  *
  * SIGHUP re-reads the configuration (certificates, limits, listeners;
  * sessions already offloaded are the kernel's and are not touched; a
@@ -58,6 +60,7 @@
 #include "tlsgwd_conf.h"
 #include "tlsgwd_log.h"
 #include "tlsgwd_socks.h"
+#include "tlsgwd_starttls.h"
 #include "tlskeys.h"
 
 #define TLSGWD_VERSION	"0.1.0"
@@ -774,6 +777,10 @@ static int apply(struct gen *gen)
 	if (!g.dry_run && (i = tsocks_apply(&g.nl, &gen->conf,
 					    g.cur ? &g.cur->conf : NULL)))
 		log_msg(LOG_ERR, "socks: %d failure(s) applying the "
+			"configuration (see above)", i);
+	if (!g.dry_run && (i = tstls_apply(&g.nl, &gen->conf,
+					   g.cur ? &g.cur->conf : NULL)))
+		log_msg(LOG_ERR, "starttls: %d failure(s) applying the "
 			"configuration (see above)", i);
 	if (g.cur)
 		gen_put(g.cur);
