@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,16 @@ int fmt_parse_u64(const char *s, uint64_t *v)
 		return -1;
 	*v = n;
 	return 0;
+}
+
+int fmt_err(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 int fmt_parse_u32(const char *s, uint32_t *v)

@@ -63,6 +63,14 @@ int fmt_name_attr(const struct nlattr *a, char *buf, size_t size);
 /* Writes s with control bytes (and DEL) replaced by '?'. */
 void fmt_sanitized(FILE *out, const char *s);
 
+/*
+ * Writes a message for the user into err (of size bytes) and returns -1:
+ * "return fmt_err(err, size, ...);" in the parsers shared by tlsgwctl and
+ * tlsgwd.
+ */
+int fmt_err(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Strict decimal (no sign, no spaces, no trailing junk): 0 or -1. */
 int fmt_parse_u32(const char *s, uint32_t *v);
 int fmt_parse_u64(const char *s, uint64_t *v);

@@ -115,9 +115,9 @@ static void print_stls_text(FILE *out, const struct monitor_event *ev)
 
 	fprintf(out, "starttls %s policy ",
 		stls_finding_name(ev->finding, buf, sizeof(buf)));
-	fmt_sanitized(out, ev->stls.name);
+	fmt_sanitized(out, ev->stls.pol.name);
 	fprintf(out, " proto %s flow %" PRIu64 "%s\n",
-		stls_proto_name(ev->stls.proto, buf, sizeof(buf)),
+		stls_proto_name(ev->stls.pol.proto, buf, sizeof(buf)),
 		ev->stls.flow_id, ev->stls.blocked ? " blocked" : "");
 }
 
@@ -134,9 +134,9 @@ static void print_stls_json(FILE *out, const struct monitor_event *ev,
 	json_key(&j, "finding");
 	json_string(&j, stls_finding_name(ev->finding, buf, sizeof(buf)));
 	json_key(&j, "policy");
-	json_string(&j, ev->stls.name);
+	json_string(&j, ev->stls.pol.name);
 	json_key(&j, "proto");
-	json_string(&j, stls_proto_name(ev->stls.proto, buf, sizeof(buf)));
+	json_string(&j, stls_proto_name(ev->stls.pol.proto, buf, sizeof(buf)));
 	json_key(&j, "flow");
 	json_u64(&j, ev->stls.flow_id);
 	json_key(&j, "blocked");

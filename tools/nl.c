@@ -337,3 +337,30 @@ void tnl_report(const struct tnl_status *st)
 		break;
 	}
 }
+
+const char *tnl_status_text(const struct tnl_status *st, const char *feature,
+			    char *buf, size_t size)
+{
+	switch (st->fail) {
+	case TNL_KERNEL:
+		if (st->code == EOPNOTSUPP && !st->msg[0]) {
+			snprintf(buf, size, "the loaded tlsgw module has no "
+				 "%s support (kernel module too old?)",
+				 feature);
+			break;
+		}
+		snprintf(buf, size, "kernel said: %s%s%s", strerror(st->code),
+			 st->msg[0] ? ": " : "", st->msg);
+		break;
+	case TNL_LOCAL:
+		snprintf(buf, size, "netlink: %s", nl_geterror(st->code));
+		break;
+	case TNL_NO_FAMILY:
+		snprintf(buf, size, "tlsgw module not loaded");
+		break;
+	default:
+		snprintf(buf, size, "unexpected reply from the kernel: %s",
+			 st->msg);
+	}
+	return buf;
+}

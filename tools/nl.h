@@ -12,6 +12,7 @@
 #ifndef TLSGW_NL_H
 #define TLSGW_NL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <netlink/genl/genl.h>
@@ -76,5 +77,12 @@ void tnl_report(const struct tnl_status *st);
 
 /* "kernel said: <strerror>[: <extack>]", for commands' own messages. */
 void tnl_report_kernel(const struct tnl_status *st);
+
+/*
+ * A failed status as one line of text, for a log (tlsgwd): feature names
+ * what a bare EOPNOTSUPP means the module lacks ("SOCKS5").
+ */
+const char *tnl_status_text(const struct tnl_status *st, const char *feature,
+			    char *buf, size_t size);
 
 #endif /* TLSGW_NL_H */

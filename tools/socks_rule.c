@@ -2,27 +2,14 @@
 /* SOCKS5 rule grammar and helpers shared by tlsgwctl and tlsgwd. */
 #define _GNU_SOURCE	/* explicit_bzero() */
 #include "socks_rule.h"
+#include "fmt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Strict decimal from 0 to max. */
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
@@ -47,8 +34,8 @@ int socks_parse_prefix(const char *s, struct socks_prefix *p, char *err,
 
 	memset(p, 0, sizeof(*p));
 	if (hlen == 0 || hlen >= sizeof(host))
-		return fail(err, size, "invalid prefix '%s': an IPv4 or IPv6 "
-			    "address, optionally /LENGTH", s);
+		return fmt_err(err, size, "invalid prefix '%s': an IPv4 or "
+			       "IPv6 address, optionally /LENGTH", s);
 	memcpy(host, s, hlen);
 	host[hlen] = '\0';
 	if (inet_pton(AF_INET, host, p->addr) == 1)
@@ -56,21 +43,21 @@ int socks_parse_prefix(const char *s, struct socks_prefix *p, char *err,
 	else if (inet_pton(AF_INET6, host, p->addr) == 1)
 		p->len = 16;
 	else
-		return fail(err, size, "invalid prefix '%s': an IPv4 or IPv6 "
-			    "address, optionally /LENGTH", s);
+		return fmt_err(err, size, "invalid prefix '%s': an IPv4 or "
+			       "IPv6 address, optionally /LENGTH", s);
 	max = p->len * 8;
 	plen = max;
 	if (slash && parse_num(slash + 1, max, &plen) < 0) {
 		p->len = 0;
-		return fail(err, size, "invalid prefix length in '%s': 0 to "
-			    "%u", s, max);
+		return fmt_err(err, size, "invalid prefix length in '%s': 0 to "
+			       "%u", s, max);
 	}
 	p->plen = (uint8_t)plen;
 	for (i = p->plen; i < max; i++)
 		if (p->addr[i / 8] & (0x80 >> (i % 8))) {
 			p->len = 0;
-			return fail(err, size, "prefix '%s' has host bits set "
-				    "beyond /%u", s, p->plen);
+			return fmt_err(err, size, "prefix '%s' has host bits "
+				       "set beyond /%u", s, p->plen);
 		}
 	return 0;
 }
@@ -93,14 +80,14 @@ int socks_parse_ports(const char *s, uint16_t *min, uint16_t *max,
 	if (dash && parse_num(dash + 1, 65535, &b) < 0)
 		goto bad;
 	if (a > b)
-		return fail(err, size, "invalid port range '%s': the first "
-			    "port is above the last", s);
+		return fmt_err(err, size, "invalid port range '%s': the first "
+			       "port is above the last", s);
 	*min = (uint16_t)a;
 	*max = (uint16_t)b;
 	return 0;
 bad:
-	return fail(err, size, "invalid port '%s': PORT or FIRST-LAST, 0 to "
-		    "65535", s);
+	return fmt_err(err, size, "invalid port '%s': PORT or FIRST-LAST, 0 to "
+		       "65535", s);
 }
 
 static int cmd_by_name(const char *s, size_t n)
@@ -125,9 +112,9 @@ int socks_parse_cmds(const char *s, uint32_t *mask, char *err, size_t size)
 		int c = cmd_by_name(p, n);
 
 		if (c < 0)
-			return fail(err, size, "invalid command list '%s': "
-				    "connect, bind or udp, separated by commas",
-				    s);
+			return fmt_err(err, size, "invalid command list '%s': "
+				       "connect, bind or udp, separated by "
+				       "commas", s);
 		*mask |= 1U << c;
 		if (!p[n])
 			return 0;
@@ -149,14 +136,14 @@ int socks_rule_parse(int argc, char **argv, bool with_index,
 
 	memset(r, 0, sizeof(*r));
 	if (argc < 1)
-		return fail(err, size, "a rule starts with allow or deny");
+		return fmt_err(err, size, "a rule starts with allow or deny");
 	if (!strcmp(argv[0], "allow"))
 		r->action = TLSGW_SOCKS_ALLOW;
 	else if (!strcmp(argv[0], "deny"))
 		r->action = TLSGW_SOCKS_DENY;
 	else
-		return fail(err, size, "a rule starts with allow or deny, "
-			    "not '%s'", argv[0]);
+		return fmt_err(err, size, "a rule starts with allow or deny, "
+			       "not '%s'", argv[0]);
 	for (i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool twice = false;
@@ -165,19 +152,19 @@ int socks_rule_parse(int argc, char **argv, bool with_index,
 		if (strcmp(k, "index") && strcmp(k, "from") &&
 		    strcmp(k, "to") && strcmp(k, "port") &&
 		    strcmp(k, "cmd") && strcmp(k, "user"))
-			return fail(err, size, "unexpected word '%s' in a "
-				    "rule (index, from, to, port, cmd or user)",
-				    k);
+			return fmt_err(err, size, "unexpected word '%s' in a "
+				       "rule (index, from, to, port, cmd or "
+				       "user)", k);
 		if (!strcmp(k, "index") && !with_index)
-			return fail(err, size, "'index' is not taken here: "
-				    "rules apply in the order given");
+			return fmt_err(err, size, "'index' is not taken here: "
+				       "rules apply in the order given");
 		if (!v)
-			return fail(err, size, "'%s' needs a value", k);
+			return fmt_err(err, size, "'%s' needs a value", k);
 		if (!strcmp(k, "index")) {
 			twice = r->has_index;
 			if (!twice && parse_num(v, UINT32_MAX, &n) < 0)
-				return fail(err, size, "invalid index '%s': a "
-					    "number from 0", v);
+				return fmt_err(err, size, "invalid index "
+					       "'%s': a number from 0", v);
 			if (!twice)
 				r->index = (uint32_t)n;
 			r->has_index = true;
@@ -203,13 +190,15 @@ int socks_rule_parse(int argc, char **argv, bool with_index,
 		} else {
 			twice = r->user[0];
 			if (!twice && !user_valid(v))
-				return fail(err, size, "invalid user name: 1 "
-					    "to %d bytes", SOCKS_USER_MAX);
+				return fmt_err(err, size, "invalid user "
+					       "name: 1 to %d bytes",
+					       SOCKS_USER_MAX);
 			if (!twice)
 				snprintf(r->user, sizeof(r->user), "%s", v);
 		}
 		if (twice)
-			return fail(err, size, "'%s' given twice in a rule", k);
+			return fmt_err(err, size, "'%s' given twice in a "
+				       "rule", k);
 	}
 	return 0;
 }
@@ -461,11 +450,11 @@ int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 	memset(r, 0, sizeof(*r));
 	if (nla_parse_nested(tb, TLSGW_SOCKS_RULE_A_MAX,
 			     (struct nlattr *)nest, NULL) < 0)
-		return fail(err, size, "malformed rule");
+		return fmt_err(err, size, "malformed rule");
 	nla_for_each_nested(a, nest, rem)
 		;
 	if (rem)
-		return fail(err, size, "truncated attribute in a rule");
+		return fmt_err(err, size, "truncated attribute in a rule");
 	if (!is_u32(tb[TLSGW_SOCKS_RULE_A_INDEX]) ||
 	    !is_u32(tb[TLSGW_SOCKS_RULE_A_ACTION]) ||
 	    !is_u32(tb[TLSGW_SOCKS_RULE_A_COMMANDS]) ||
@@ -473,9 +462,9 @@ int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 	    !is_u16(tb[TLSGW_SOCKS_RULE_A_PORT_MAX]) ||
 	    (tb[TLSGW_SOCKS_RULE_A_HITS] &&
 	     nla_len(tb[TLSGW_SOCKS_RULE_A_HITS]) != sizeof(uint64_t)))
-		return fail(err, size, "rule attribute of the wrong size");
+		return fmt_err(err, size, "rule attribute of the wrong size");
 	if (!tb[TLSGW_SOCKS_RULE_A_ACTION])
-		return fail(err, size, "rule without an action");
+		return fmt_err(err, size, "rule without an action");
 	r->action = nla_get_u32(tb[TLSGW_SOCKS_RULE_A_ACTION]);
 	if (tb[TLSGW_SOCKS_RULE_A_INDEX]) {
 		r->has_index = true;
@@ -487,7 +476,7 @@ int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 	    (tb[TLSGW_SOCKS_RULE_A_DST] &&
 	     prefix_attr(tb[TLSGW_SOCKS_RULE_A_DST],
 			 tb[TLSGW_SOCKS_RULE_A_DST_PLEN], &r->dst) < 0))
-		return fail(err, size, "malformed address prefix in a rule");
+		return fmt_err(err, size, "malformed address prefix in a rule");
 	if (tb[TLSGW_SOCKS_RULE_A_PORT_MIN] || tb[TLSGW_SOCKS_RULE_A_PORT_MAX]) {
 		r->has_ports = true;
 		r->port_min = tb[TLSGW_SOCKS_RULE_A_PORT_MIN] ?
@@ -508,7 +497,8 @@ int socks_rule_from_nest(const struct nlattr *nest, struct socks_rule *r,
 		size_t n = len > 0 ? strnlen(nla_data(u), (size_t)len) : 0;
 
 		if (n == 0 || n == (size_t)len || n > SOCKS_USER_MAX)
-			return fail(err, size, "malformed user name in a rule");
+			return fmt_err(err, size, "malformed user name in a "
+				       "rule");
 		memcpy(r->user, nla_data(u), n + 1);
 	}
 	if (tb[TLSGW_SOCKS_RULE_A_HITS]) {
@@ -534,8 +524,8 @@ int socks_read_secret(int fd, char *buf, size_t size, char *err,
 			int e = errno;
 
 			explicit_bzero(buf, size);
-			return fail(err, errsize, "cannot read the password: "
-				    "%s", strerror(e));
+			return fmt_err(err, errsize, "cannot read the "
+				       "password: %s", strerror(e));
 		}
 		if (r == 0 || buf[n] == '\n')
 			break;
@@ -544,7 +534,7 @@ int socks_read_secret(int fd, char *buf, size_t size, char *err,
 	buf[n] = '\0';
 	if (strlen(buf) != n) {
 		explicit_bzero(buf, size);
-		return fail(err, errsize, "NUL byte in the password");
+		return fmt_err(err, errsize, "NUL byte in the password");
 	}
 	nl = strchr(buf, '\r');
 	if (nl && nl[1] == '\0')
@@ -552,12 +542,12 @@ int socks_read_secret(int fd, char *buf, size_t size, char *err,
 	n = strlen(buf);
 	if (n > SOCKS_USER_MAX || n >= size - 1) {
 		explicit_bzero(buf, size);
-		return fail(err, errsize, "password too long: at most %d bytes",
-			    SOCKS_USER_MAX);
+		return fmt_err(err, errsize, "password too long: at most %d "
+			       "bytes", SOCKS_USER_MAX);
 	}
 	if (n == 0) {
 		explicit_bzero(buf, size);
-		return fail(err, errsize, "empty password");
+		return fmt_err(err, errsize, "empty password");
 	}
 	return (int)n;
 }

@@ -15,20 +15,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const proto_names[] = {
-	[TLSGW_STARTTLS_SMTP] = "smtp",
-	[TLSGW_STARTTLS_POP3] = "pop3",
-	[TLSGW_STARTTLS_IMAP] = "imap",
-	[TLSGW_STARTTLS_FTP] = "ftp",
-};
-
-static const char *const mode_names[] = {
-	[TLSGW_STARTTLS_MONITOR] = "monitor",
-	[TLSGW_STARTTLS_BLOCK_CLEAR_AUTH] = "block-cleartext-auth",
-	[TLSGW_STARTTLS_REQUIRE_TLS] = "require-tls",
-	[TLSGW_STARTTLS_BLOCK_INJECTION] = "block-injection",
-};
-
 static const char *const finding_names[] = {
 	[TLSGW_FINDING_OFFERED] = "offered",
 	[TLSGW_FINDING_NOT_OFFERED] = "not-offered",
@@ -62,85 +48,22 @@ static const char *const state_names[] = {
 	[TLSGW_FLOW_BLOCKED] = "blocked",
 };
 
-static const char *name_of(const char *const *names, size_t n, uint32_t v,
-			   const char *what, char *buf, size_t size)
-{
-	if (v < n && names[v])
-		return names[v];
-	snprintf(buf, size, "%s%" PRIu32, what, v);
-	return buf;
-}
-
 #define NAME_OF(tbl, v, what, buf) \
-	name_of(tbl, ARRAY_SIZE(tbl), v, what, buf, sizeof(buf))
-
-const char *stls_proto_name(uint32_t v, char *buf, size_t size)
-{
-	return name_of(proto_names, ARRAY_SIZE(proto_names), v, "proto", buf,
-		       size);
-}
+	stls_name_of(tbl, ARRAY_SIZE(tbl), v, what, buf, sizeof(buf))
 
 const char *stls_finding_name(uint32_t v, char *buf, size_t size)
 {
-	return name_of(finding_names, ARRAY_SIZE(finding_names), v, "finding",
-		       buf, size);
-}
-
-static int lookup(const char *const *names, size_t n, const char *s,
-		  uint32_t *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (names[i] && !strcmp(names[i], s)) {
-			*v = (uint32_t)i;
-			return 0;
-		}
-	}
-	return -1;
+	return stls_name_of(finding_names, ARRAY_SIZE(finding_names), v,
+			    "finding", buf, size);
 }
 
 /* Parsing ------------------------------------------------------------------ */
-
-static int get_u32(const struct nlattr *a, uint32_t *v)
-{
-	if (nla_len(a) != sizeof(uint32_t))
-		return -1;
-	*v = nla_get_u32(a);
-	return 0;
-}
 
 static int get_u64(const struct nlattr *a, uint64_t *v)
 {
 	if (nla_len(a) != sizeof(uint64_t))
 		return -1;
 	*v = nla_get_u64(a);
-	return 0;
-}
-
-static int parse_policy_attrs(struct nlattr **tb, struct stls_obj *o)
-{
-	if (tb[TLSGW_STLS_A_PORTS]) {
-		int len = nla_len(tb[TLSGW_STLS_A_PORTS]);
-
-		if (len % (int)sizeof(o->ranges[0]) ||
-		    len > (int)sizeof(o->ranges))
-			return -1;
-		memcpy(o->ranges, nla_data(tb[TLSGW_STLS_A_PORTS]), len);
-		o->n_ranges = len / sizeof(o->ranges[0]);
-	}
-	if (tb[TLSGW_STLS_A_DST_ADDR]) {
-		int len = nla_len(tb[TLSGW_STLS_A_DST_ADDR]);
-
-		if ((len != 4 && len != 16) || !tb[TLSGW_STLS_A_DST_PREFIX_LEN] ||
-		    nla_len(tb[TLSGW_STLS_A_DST_PREFIX_LEN]) != 1)
-			return -1;
-		o->dst_family = len == 4 ? AF_INET : AF_INET6;
-		memcpy(o->dst, nla_data(tb[TLSGW_STLS_A_DST_ADDR]), len);
-		o->dst_plen = nla_get_u8(tb[TLSGW_STLS_A_DST_PREFIX_LEN]);
-	}
-	if (tb[TLSGW_STLS_A_MODE] && get_u32(tb[TLSGW_STLS_A_MODE], &o->mode))
-		return -1;
 	return 0;
 }
 
@@ -156,11 +79,11 @@ static int parse_flow_attrs(struct nlattr **tb, struct stls_obj *o)
 	    (tb[TLSGW_STLS_A_SERVER] &&
 	     fmt_addr_parse(tb[TLSGW_STLS_A_SERVER], &o->server)) ||
 	    (tb[TLSGW_STLS_A_STATE] &&
-	     get_u32(tb[TLSGW_STLS_A_STATE], &o->state)) ||
+	     stls_get_u32(tb[TLSGW_STLS_A_STATE], &o->state)) ||
 	    (tb[TLSGW_STLS_A_PHASE] &&
-	     get_u32(tb[TLSGW_STLS_A_PHASE], &o->phase)) ||
+	     stls_get_u32(tb[TLSGW_STLS_A_PHASE], &o->phase)) ||
 	    (tb[TLSGW_STLS_A_FINDINGS] &&
-	     get_u32(tb[TLSGW_STLS_A_FINDINGS], &o->findings)) ||
+	     stls_get_u32(tb[TLSGW_STLS_A_FINDINGS], &o->findings)) ||
 	    (tb[TLSGW_STLS_A_AGE_MS] &&
 	     get_u64(tb[TLSGW_STLS_A_AGE_MS], &o->age_ms)) ||
 	    (tb[TLSGW_STLS_A_IDLE_MS] &&
@@ -174,26 +97,11 @@ int stls_parse_nest(const struct nlattr *nest, struct stls_obj *o,
 		    struct tnl_status *st)
 {
 	struct nlattr *tb[TLSGW_STLS_A_MAX + 1];
-	int err;
 
 	memset(o, 0, sizeof(*o));
-	err = nla_parse_nested(tb, TLSGW_STLS_A_MAX, (struct nlattr *)nest,
-			       NULL);
-	if (err == 0 && !fmt_nest_whole(nest))
-		return tnl_bad_reply(st, "truncated attribute in STARTTLS "
-				     "nest");
-	if (err < 0)
-		return tnl_bad_reply(st, "malformed STARTTLS nest (%s)",
-				     nl_geterror(err));
-	if (!tb[TLSGW_STLS_A_NAME] ||
-	    fmt_name_attr(tb[TLSGW_STLS_A_NAME], o->name, sizeof(o->name)) < 0)
-		return tnl_bad_reply(st, "STARTTLS nest without a valid "
-				     "policy name");
-	if (!tb[TLSGW_STLS_A_PROTO] || get_u32(tb[TLSGW_STLS_A_PROTO],
-					       &o->proto))
-		return tnl_bad_reply(st, "STARTTLS nest without a u32 "
-				     "protocol");
-	if (parse_policy_attrs(tb, o) || parse_flow_attrs(tb, o))
+	if (stls_policy_parse(nest, tb, &o->pol, st) < 0)
+		return -1;
+	if (parse_flow_attrs(tb, o))
 		return tnl_bad_reply(st, "STARTTLS attribute of the wrong "
 				     "length");
 	if (tb[TLSGW_STLS_A_COUNTERS])
@@ -204,24 +112,25 @@ int stls_parse_nest(const struct nlattr *nest, struct stls_obj *o,
 
 /* Printing ----------------------------------------------------------------- */
 
-static void ports_text(FILE *out, const struct stls_obj *o)
+static void ports_text(FILE *out, const struct stls_policy *p)
 {
 	unsigned int i;
 
-	for (i = 0; i < o->n_ranges; i++) {
-		fprintf(out, "%s%u", i ? "," : "", o->ranges[i].lo);
-		if (o->ranges[i].hi != o->ranges[i].lo)
-			fprintf(out, "-%u", o->ranges[i].hi);
+	for (i = 0; i < p->n_ranges; i++) {
+		fprintf(out, "%s%u", i ? "," : "", p->ranges[i].lo);
+		if (p->ranges[i].hi != p->ranges[i].lo)
+			fprintf(out, "-%u", p->ranges[i].hi);
 	}
 }
 
-static const char *dst_text(const struct stls_obj *o, char *buf, size_t size)
+static const char *dst_text(const struct stls_policy *p, char *buf,
+			    size_t size)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (!o->dst_family || !inet_ntop(o->dst_family, o->dst, a, sizeof(a)))
+	if (!p->dst_family || !inet_ntop(p->dst_family, p->dst, a, sizeof(a)))
 		return NULL;
-	snprintf(buf, size, "%s/%u", a, o->dst_plen);
+	snprintf(buf, size, "%s/%u", a, p->dst_plen);
 	return buf;
 }
 
@@ -230,13 +139,13 @@ static void policy_text(FILE *out, const struct stls_obj *o)
 	char buf[64], d[INET6_ADDRSTRLEN + 8];
 	unsigned int i;
 
-	fmt_sanitized(out, o->name);
-	fprintf(out, " proto %s ports ", NAME_OF(proto_names, o->proto,
-						  "proto", buf));
-	ports_text(out, o);
-	if (dst_text(o, d, sizeof(d)))
+	fmt_sanitized(out, o->pol.name);
+	fprintf(out, " proto %s ports ",
+		stls_proto_name(o->pol.proto, buf, sizeof(buf)));
+	ports_text(out, &o->pol);
+	if (dst_text(&o->pol, d, sizeof(d)))
 		fprintf(out, " dst %s", d);
-	fprintf(out, " mode %s", NAME_OF(mode_names, o->mode, "mode", buf));
+	fprintf(out, " mode %s", stls_mode_name(o->pol.mode, buf, sizeof(buf)));
 	for (i = 0; i < o->n_counters; i++)
 		fprintf(out, " %s %" PRIu64,
 			info_counter_name(o->counters[i].type, buf,
@@ -252,25 +161,25 @@ static void policy_json(struct json *j, const struct stls_obj *o)
 
 	json_object_open(j);
 	json_key(j, "name");
-	json_string(j, o->name);
+	json_string(j, o->pol.name);
 	json_key(j, "proto");
-	json_string(j, NAME_OF(proto_names, o->proto, "proto", buf));
+	json_string(j, stls_proto_name(o->pol.proto, buf, sizeof(buf)));
 	json_key(j, "ports");
 	json_array_open(j);
-	for (i = 0; i < o->n_ranges; i++) {
+	for (i = 0; i < o->pol.n_ranges; i++) {
 		json_array_open(j);
-		json_u64(j, o->ranges[i].lo);
-		json_u64(j, o->ranges[i].hi);
+		json_u64(j, o->pol.ranges[i].lo);
+		json_u64(j, o->pol.ranges[i].hi);
 		json_array_close(j);
 	}
 	json_array_close(j);
 	json_key(j, "dst");
-	if (dst_text(o, d, sizeof(d)))
+	if (dst_text(&o->pol, d, sizeof(d)))
 		json_string(j, d);
 	else
 		json_null(j);
 	json_key(j, "mode");
-	json_string(j, NAME_OF(mode_names, o->mode, "mode", buf));
+	json_string(j, stls_mode_name(o->pol.mode, buf, sizeof(buf)));
 	json_key(j, "counters");
 	info_counters_json(j, o->counters, o->n_counters);
 	json_object_close(j);
@@ -298,9 +207,9 @@ static void flow_text(FILE *out, const struct stls_obj *o)
 	char a[FMT_ADDR_LEN], b[FMT_ADDR_LEN], buf[32];
 
 	fprintf(out, "%" PRIu64 " ", o->flow_id);
-	fmt_sanitized(out, o->name);
+	fmt_sanitized(out, o->pol.name);
 	fprintf(out, " %s %s -> %s state %s phase %s findings ",
-		NAME_OF(proto_names, o->proto, "proto", buf),
+		stls_proto_name(o->pol.proto, buf, sizeof(buf)),
 		fmt_addr(&o->client, a, sizeof(a)),
 		fmt_addr(&o->server, b, sizeof(b)),
 		NAME_OF(state_names, o->state, "state", buf),
@@ -319,9 +228,9 @@ static void flow_json(struct json *j, const struct stls_obj *o)
 	json_key(j, "id");
 	json_u64(j, o->flow_id);
 	json_key(j, "policy");
-	json_string(j, o->name);
+	json_string(j, o->pol.name);
 	json_key(j, "proto");
-	json_string(j, NAME_OF(proto_names, o->proto, "proto", buf));
+	json_string(j, stls_proto_name(o->pol.proto, buf, sizeof(buf)));
 	json_key(j, "client");
 	json_string(j, fmt_addr(&o->client, a, sizeof(a)));
 	json_key(j, "server");
@@ -381,37 +290,7 @@ static int on_obj(struct nl_msg *msg, void *arg, struct tnl_status *st)
 	return 0;
 }
 
-struct stls_conf {
-	const char *name;
-	uint32_t proto, mode;
-	unsigned int n_ranges;
-	struct tlsgw_port_range ranges[TLSGW_STARTTLS_RANGES_MAX];
-	int dst_family;
-	uint8_t dst[16], dst_plen;
-};
-
-static int put_conf(struct nl_msg *msg, const struct stls_conf *c)
-{
-	struct nlattr *nest = nla_nest_start(msg, TLSGW_A_STARTTLS);
-
-	if (!nest || nla_put_string(msg, TLSGW_STLS_A_NAME, c->name))
-		return -1;
-	if (c->proto &&
-	    (nla_put_u32(msg, TLSGW_STLS_A_PROTO, c->proto) ||
-	     nla_put(msg, TLSGW_STLS_A_PORTS,
-		     c->n_ranges * sizeof(c->ranges[0]), c->ranges) ||
-	     nla_put_u32(msg, TLSGW_STLS_A_MODE, c->mode)))
-		return -1;
-	if (c->dst_family &&
-	    (nla_put(msg, TLSGW_STLS_A_DST_ADDR,
-		     c->dst_family == AF_INET ? 4 : 16, c->dst) ||
-	     nla_put_u8(msg, TLSGW_STLS_A_DST_PREFIX_LEN, c->dst_plen)))
-		return -1;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int request(uint8_t cmd, int flags, const struct stls_conf *c,
+static int request(uint8_t cmd, int flags, const struct stls_policy *p,
 		   struct stls_list *l)
 {
 	struct tnl_status st;
@@ -424,7 +303,7 @@ static int request(uint8_t cmd, int flags, const struct stls_conf *c,
 		return CLI_EXIT_FAIL;
 	}
 	msg = tnl_request(&nl, cmd, flags);
-	if (!msg || (c && put_conf(msg, c))) {
+	if (!msg || (p && stls_policy_put(msg, p))) {
 		nlmsg_free(msg);
 		tnl_close(&nl);
 		cli_error("out of memory");
@@ -444,65 +323,8 @@ static int request(uint8_t cmd, int flags, const struct stls_conf *c,
 
 /* Commands ----------------------------------------------------------------- */
 
-static int parse_ports(const char *s, struct stls_conf *c)
-{
-	char *dup = strdup(s), *tok, *save = NULL, *dash;
-	uint32_t lo, hi;
-	int rc = -1;
-
-	if (!dup)
-		return -1;
-	for (tok = strtok_r(dup, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (c->n_ranges == TLSGW_STARTTLS_RANGES_MAX)
-			goto out;
-		dash = strchr(tok, '-');
-		if (dash)
-			*dash = '\0';
-		if (fmt_parse_u32(tok, &lo) < 0 ||
-		    (dash && fmt_parse_u32(dash + 1, &hi) < 0))
-			goto out;
-		if (!dash)
-			hi = lo;
-		if (!lo || lo > hi || hi > 65535)
-			goto out;
-		c->ranges[c->n_ranges].lo = (uint16_t)lo;
-		c->ranges[c->n_ranges].hi = (uint16_t)hi;
-		c->n_ranges++;
-	}
-	rc = c->n_ranges ? 0 : -1;
-out:
-	free(dup);
-	return rc;
-}
-
-static int parse_prefix(const char *s, struct stls_conf *c)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	uint32_t plen;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (inet_pton(AF_INET, buf, c->dst) == 1)
-		c->dst_family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, c->dst) == 1)
-		c->dst_family = AF_INET6;
-	else
-		return -1;
-	plen = c->dst_family == AF_INET ? 32 : 128;
-	if (slash && (fmt_parse_u32(slash + 1, &plen) < 0 ||
-		      plen > (c->dst_family == AF_INET ? 32U : 128U)))
-		return -1;
-	c->dst_plen = (uint8_t)plen;
-	return 0;
-}
-
 static int take_name(int argc, char **argv, const char *cmd,
-		     struct stls_conf *c)
+		     struct stls_policy *p)
 {
 	if (argc < 1)
 		return cli_usage_error("'starttls policy %s' needs a policy "
@@ -511,18 +333,18 @@ static int take_name(int argc, char **argv, const char *cmd,
 		return cli_usage_error("invalid policy name '%s': 1 to %d "
 				       "characters of A-Z a-z 0-9 _ . -",
 				       argv[0], TLSGW_NAME_MAX - 1);
-	c->name = argv[0];
+	snprintf(p->name, sizeof(p->name), "%s", argv[0]);
 	return CLI_EXIT_OK;
 }
 
 static int policy_add(int argc, char **argv)
 {
-	struct stls_conf c;
-	bool has_mode = false;
+	struct stls_policy p;
+	char err[160];
 	int i, rc;
 
-	memset(&c, 0, sizeof(c));
-	rc = take_name(argc, argv, "add", &c);
+	memset(&p, 0, sizeof(p));
+	rc = take_name(argc, argv, "add", &p);
 	if (rc)
 		return rc;
 	for (i = 1; i < argc; i += 2) {
@@ -530,52 +352,30 @@ static int policy_add(int argc, char **argv)
 
 		if (!v)
 			return cli_usage_error("'%s' needs a value", k);
-		if (!strcmp(k, "proto")) {
-			if (lookup(proto_names, ARRAY_SIZE(proto_names), v,
-				   &c.proto))
-				return cli_usage_error("unknown protocol '%s': "
-						       "smtp, pop3, imap or "
-						       "ftp", v);
-		} else if (!strcmp(k, "ports")) {
-			if (parse_ports(v, &c))
-				return cli_usage_error("invalid ports '%s': "
-						       "e.g. 25,587,2525-2526",
-						       v);
-		} else if (!strcmp(k, "dst")) {
-			if (parse_prefix(v, &c))
-				return cli_usage_error("invalid prefix '%s'",
-						       v);
-		} else if (!strcmp(k, "mode")) {
-			if (lookup(mode_names, ARRAY_SIZE(mode_names), v,
-				   &c.mode))
-				return cli_usage_error("unknown mode '%s': "
-						       "monitor, "
-						       "block-cleartext-auth, "
-						       "require-tls or "
-						       "block-injection", v);
-			has_mode = true;
-		} else {
+		rc = stls_policy_set(&p, k, v, err, sizeof(err));
+		if (rc > 0)
 			return cli_usage_error("unexpected argument '%s'", k);
-		}
+		if (rc < 0)
+			return cli_usage_error("%s", err);
 	}
-	if (!c.proto || !c.n_ranges || !has_mode)
+	if (!p.proto || !p.n_ranges || !p.has_mode)
 		return cli_usage_error("'starttls policy add' needs proto, "
 				       "ports and mode");
-	return request(TLSGW_CMD_STARTTLS_POLICY_NEW, 0, &c, NULL);
+	return request(TLSGW_CMD_STARTTLS_POLICY_NEW, 0, &p, NULL);
 }
 
 static int policy_del(int argc, char **argv)
 {
-	struct stls_conf c;
+	struct stls_policy p;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	rc = take_name(argc, argv, "del", &c);
+	memset(&p, 0, sizeof(p));
+	rc = take_name(argc, argv, "del", &p);
 	if (rc)
 		return rc;
 	if (argc > 1)
 		return cli_usage_error("unexpected argument '%s'", argv[1]);
-	return request(TLSGW_CMD_STARTTLS_POLICY_DEL, 0, &c, NULL);
+	return request(TLSGW_CMD_STARTTLS_POLICY_DEL, 0, &p, NULL);
 }
 
 static void print_policies(FILE *out, const struct stls_list *l, bool show,
@@ -624,12 +424,12 @@ static int policy_get(const struct cli_opts *opts, int argc, char **argv,
 		      bool show)
 {
 	struct stls_list l = { 0 };
-	struct stls_conf c;
+	struct stls_policy p;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
 	if (show) {
-		rc = take_name(argc, argv, "show", &c);
+		rc = take_name(argc, argv, "show", &p);
 		if (rc)
 			return rc;
 		argc--;
@@ -638,7 +438,7 @@ static int policy_get(const struct cli_opts *opts, int argc, char **argv,
 	if (argc > 0)
 		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	rc = request(TLSGW_CMD_STARTTLS_POLICY_GET, show ? 0 : NLM_F_DUMP,
-		     show ? &c : NULL, &l);
+		     show ? &p : NULL, &l);
 	if (rc == CLI_EXIT_OK)
 		print_policies(stdout, &l, show, opts);
 	free(l.v);

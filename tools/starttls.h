@@ -18,15 +18,14 @@
 #include "info.h"
 #include "json.h"
 #include "nl.h"
+#include "starttls_policy.h"
 
-/* A policy, a flow or an event's TLSGW_A_STARTTLS nest, as reported. */
+/*
+ * A policy, a flow or an event's TLSGW_A_STARTTLS nest, as reported (a
+ * flow's or an event's pol has the policy's name and the protocol).
+ */
 struct stls_obj {
-	char name[TLSGW_NAME_MAX];
-	uint32_t proto, mode;
-	unsigned int n_ranges;
-	struct tlsgw_port_range ranges[TLSGW_STARTTLS_RANGES_MAX];
-	int dst_family;			/* 0: none */
-	uint8_t dst[16], dst_plen;
+	struct stls_policy pol;
 	unsigned int n_counters;
 	struct info_counter counters[INFO_MAX_COUNTERS];
 	bool has_flow;
@@ -40,8 +39,7 @@ struct stls_obj {
 int stls_parse_nest(const struct nlattr *nest, struct stls_obj *o,
 		    struct tnl_status *st);
 
-/* Names; unknown values as "<what><N>" in buf. */
-const char *stls_proto_name(uint32_t v, char *buf, size_t size);
+/* Names; unknown values as "finding<N>" in buf. */
 const char *stls_finding_name(uint32_t v, char *buf, size_t size);
 
 extern const struct cli_object starttls_object;

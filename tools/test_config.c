@@ -11,7 +11,7 @@
 #include "test_cert.h"
 #include "tlsgwd_conf.h"
 
-#define PLAN 59
+#define PLAN 72
 
 static char dir[] = "/tmp/test_config.XXXXXX";
 static char cert_a[256], key_a[256], cert_b[256], key_b[256];
@@ -118,10 +118,11 @@ static void test_errors(void)
 	    "line without '='");
 	bad("backend = 1.2.3.4:5\n" SVC,
 	    "t.conf:1: 'backend' outside a section ([global], "
-	    "[service NAME] or [socks NAME] first)\n", "key before any section");
+	    "[service NAME], [socks NAME] or [starttls NAME] first)\n",
+	    "key before any section");
 	bad("[bogus]\nfoo = bar\n" SVC,
 	    "t.conf:1: unknown section [bogus] (expected [global], "
-	    "[service NAME] or [socks NAME])\n",
+	    "[service NAME], [socks NAME] or [starttls NAME])\n",
 	    "unknown section; its keys not reported");
 	bad("[service\n" SVC, "t.conf:1: malformed section header\n",
 	    "unterminated section header");
@@ -185,8 +186,8 @@ static void test_errors(void)
 	    "certificate = a b\n",
 	    "t.conf:5: listen address 127.0.0.1:4430 is already used by "
 	    "service 's'\n", "same listen address twice");
-	bad("# nothing\n", "t.conf:1: no [service NAME] or [socks NAME] "
-	    "defined\n", "no service");
+	bad("# nothing\n", "t.conf:1: no [service NAME], [socks NAME] or "
+	    "[starttls NAME] defined\n", "no service");
 }
 
 /* conf_load_certs() on a parsed config; returns its messages. */
@@ -403,6 +404,129 @@ static void test_socks(void)
 	unlink(pwfile);
 }
 
+static void test_starttls(void)
+{
+	static const char text[] =
+		"[starttls mail]\n"
+		"proto = smtp\n"
+		"ports = 25,587, 2525-2526\n"
+		"mode = block-cleartext-auth\n"
+		"[starttls ftp.v6]\n"
+		"mode = require-tls\n"
+		"dst = 2001:db8:2::/64\n"
+		"ports = 21\n"
+		"proto = ftp\n"
+		"[starttls imap]\n"
+		"proto = imap\n"
+		"ports = 143\n"
+		"dst = 198.51.100.7\n"
+		"mode = monitor\n";
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2 };
+	static const uint8_t v4[4] = { 198, 51, 100, 7 };
+	const struct stls_policy *t;
+	char many[64 * 80 + 200];
+	size_t len = 0;
+	struct conf c;
+	int n, i;
+
+	tap_is(parse(text, &c, &n), "", "[starttls] sections alone are valid");
+	tap_ok(n == 0 && c.n_svc == 0 && c.n_socks == 0 && c.n_starttls == 3,
+	       "three policies");
+	t = &c.starttls[0].pol;
+	tap_ok(!strcmp(t->name, "mail") && t->proto == TLSGW_STARTTLS_SMTP &&
+	       t->has_mode && t->mode == TLSGW_STARTTLS_BLOCK_CLEAR_AUTH &&
+	       !t->dst_family && c.starttls[0].line == 1,
+	       "mail: smtp, block-cleartext-auth, no dst, line 1");
+	tap_ok(t->n_ranges == 3 && t->ranges[0].lo == 25 &&
+	       t->ranges[0].hi == 25 && t->ranges[1].lo == 587 &&
+	       t->ranges[2].lo == 2525 && t->ranges[2].hi == 2526,
+	       "ports and a range, in order (blanks around commas too)");
+	t = &c.starttls[1].pol;
+	tap_ok(!strcmp(t->name, "ftp.v6") && t->proto == TLSGW_STARTTLS_FTP &&
+	       t->mode == TLSGW_STARTTLS_REQUIRE_TLS &&
+	       t->dst_family == AF_INET6 && t->dst_plen == 64 &&
+	       !memcmp(t->dst, v6, 16) && t->n_ranges == 1 &&
+	       t->ranges[0].lo == 21, "keys in any order; IPv6 prefix");
+	t = &c.starttls[2].pol;
+	tap_ok(t->dst_family == AF_INET && t->dst_plen == 32 &&
+	       !memcmp(t->dst, v4, 4) && t->mode == TLSGW_STARTTLS_MONITOR &&
+	       t->has_mode, "a bare IPv4 address is a /32; mode monitor");
+	conf_free(&c);
+
+	bad("[starttls p]\nproto = smtps\nports = 9-1\ndst = 300.1.2.3/8\n"
+	    "mode = block\ncolour = blue\nproto = smtp\nproto = pop3\n",
+	    "t.conf:2: unknown protocol 'smtps': smtp, pop3, imap or ftp\n"
+	    "t.conf:3: invalid port range '9-1': the first port is above the "
+	    "last\n"
+	    "t.conf:4: invalid prefix '300.1.2.3/8': an IPv4 or IPv6 address, "
+	    "optionally /LENGTH\n"
+	    "t.conf:5: unknown mode 'block': monitor, block-cleartext-auth, "
+	    "require-tls or block-injection\n"
+	    "t.conf:6: unknown key 'colour' in [starttls p]\n"
+	    "t.conf:7: 'proto' given twice in this section\n"
+	    "t.conf:8: 'proto' given twice in this section\n",
+	    "bad starttls values, each on its line, none reported missing");
+	bad("[starttls p]\nproto = smtp\nports = 0\nmode = monitor\n"
+	    "[starttls q]\nproto = smtp\nports = 25,65536\nmode = monitor\n"
+	    "[starttls r]\nproto = smtp\nports = 25-x\nmode = monitor\n"
+	    "[starttls s]\nproto = smtp\nports = ,\nmode = monitor\n"
+	    "[starttls t]\nproto = smtp\nports = 25\nmode = monitor\n"
+	    "dst = 10.0.0.0/33\n"
+	    "[starttls u]\nproto = pop3\nports = 110\nmode = monitor\n"
+	    "dst = 2001:db8::/129\n",
+	    "t.conf:3: invalid port '0': PORT or FIRST-LAST, 1 to 65535\n"
+	    "t.conf:7: invalid port '65536': PORT or FIRST-LAST, 1 to 65535\n"
+	    "t.conf:11: invalid port '25-x': PORT or FIRST-LAST, 1 to 65535\n"
+	    "t.conf:15: no port in ',': e.g. 25,587,2525-2526\n"
+	    "t.conf:21: invalid prefix length in '10.0.0.0/33': 0 to 32\n"
+	    "t.conf:26: invalid prefix length in '2001:db8::/129': 0 to 128\n",
+	    "bad ports and prefix lengths");
+	bad("[starttls p]\nproto = smtp\nmode = monitor\nports = "
+	    "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n",
+	    "t.conf:4: too many port ranges in "
+	    "'1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17' (at most 16)\n",
+	    "17 port ranges");
+	bad("[starttls p]\nproto = smtp\nmode = monitor\nports = "
+	    "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16-17\n", "",
+	    "16 port ranges are fine");
+	bad("[starttls p]\nproto = smtp\nports = 25\nmode = monitor\n"
+	    "[starttls p]\nproto = pop3\n"
+	    "[starttls a/b]\nproto = imap\n"
+	    "[starttls aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+	    "[starttls aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+	    "[starttls]\n"
+	    "[starttls q]\ndst = 192.0.2.0/24\n"
+	    SVC,
+	    "t.conf:5: starttls 'p' already defined at line 1\n"
+	    "t.conf:7: invalid STARTTLS policy name 'a/b' (1 to 31 of A-Z a-z "
+	    "0-9 _ . -)\n"
+	    "t.conf:9: invalid STARTTLS policy name "
+	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' (1 to 31 of A-Z a-z 0-9 _ . -)\n"
+	    "t.conf:11: unknown section [starttls] (expected [global], "
+	    "[service NAME], [socks NAME] or [starttls NAME])\n"
+	    "t.conf:10: starttls 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has no "
+	    "'proto'\n"
+	    "t.conf:10: starttls 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has no "
+	    "'ports'\n"
+	    "t.conf:10: starttls 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has no "
+	    "'mode'\n"
+	    "t.conf:12: starttls 'q' has no 'proto'\n"
+	    "t.conf:12: starttls 'q' has no 'ports'\n"
+	    "t.conf:12: starttls 'q' has no 'mode'\n",
+	    "starttls section errors; keys of a bad header not reported");
+
+	for (i = 0; i < 65; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len,
+					"[starttls p%d]\nproto = smtp\n"
+					"ports = %d\nmode = monitor\n", i,
+					i + 1);
+	tap_is(parse(many, &c, &n),
+	       "t.conf:257: too many [starttls] sections (at most 64)\n",
+	       "a 65th policy");
+	tap_ok(n == 1 && c.n_starttls == 64, "64 policies kept");
+	conf_free(&c);
+}
+
 static void test_file(void)
 {
 	char path[300];
@@ -439,6 +563,7 @@ int main(void)
 	test_errors();
 	test_certs();
 	test_socks();
+	test_starttls();
 	test_file();
 	unlink(cert_a);
 	unlink(key_a);

@@ -20,7 +20,9 @@
  * [socks NAME] sections are SOCKS5 services the kernel runs itself:
  * tlsgwd only makes the kernel's services match them (tlsgwd_socks.c)
  * and answers the kernel's name resolution upcalls from threads of its
- * own (resolver.c), never in this loop.
+ * own (resolver.c), never in this loop. [starttls NAME] sections are
+ * STARTTLS policies the kernel's netfilter hooks enforce: tlsgwd makes
+ * the kernel's policies match them (tlsgwd_starttls.c).
  *
  * SIGHUP re-reads the configuration (certificates, limits, listeners;
  * sessions already offloaded are the kernel's and are not touched; a
@@ -58,6 +60,7 @@
 #include "tlsgwd_conf.h"
 #include "tlsgwd_log.h"
 #include "tlsgwd_socks.h"
+#include "tlsgwd_starttls.h"
 #include "tlskeys.h"
 
 #define TLSGWD_VERSION	"0.1.0"
@@ -775,6 +778,10 @@ static int apply(struct gen *gen)
 					    g.cur ? &g.cur->conf : NULL)))
 		log_msg(LOG_ERR, "socks: %d failure(s) applying the "
 			"configuration (see above)", i);
+	if (!g.dry_run && (i = tstls_apply(&g.nl, &gen->conf,
+					   g.cur ? &g.cur->conf : NULL)))
+		log_msg(LOG_ERR, "starttls: %d failure(s) applying the "
+			"configuration (see above)", i);
 	if (g.cur)
 		gen_put(g.cur);
 	g.cur = gen;
@@ -824,8 +831,8 @@ static void reload(void)
 			.cache = gen->conf.resolver_cache,
 			.cache_ttl = gen->conf.resolver_cache_ttl,
 			.threads = gen->conf.resolver_threads });
-	log_msg(LOG_NOTICE, "reloaded: %d service(s), %d socks",
-		gen->conf.n_svc, gen->conf.n_socks);
+	log_msg(LOG_NOTICE, "reloaded: %d service(s), %d socks, %d starttls",
+		gen->conf.n_svc, gen->conf.n_socks, gen->conf.n_starttls);
 }
 
 static void signal_event(void)
@@ -874,8 +881,9 @@ static int run(void)
 			.cache = gen->conf.resolver_cache,
 			.cache_ttl = gen->conf.resolver_cache_ttl,
 			.threads = gen->conf.resolver_threads });
-	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s), %d socks",
-		TLSGWD_VERSION, gen->conf.n_svc, gen->conf.n_socks);
+	log_msg(LOG_NOTICE, "tlsgwd %s running: %d service(s), %d socks, "
+		"%d starttls", TLSGWD_VERSION, gen->conf.n_svc,
+		gen->conf.n_socks, gen->conf.n_starttls);
 
 	while (!g.quit) {
 		int timeout = expire();
@@ -931,8 +939,8 @@ static int check_config(const char *file)
 
 	if (!gen)
 		return 1;
-	printf("%s: ok, %d service(s), %d socks\n", file, gen->conf.n_svc,
-	       gen->conf.n_socks);
+	printf("%s: ok, %d service(s), %d socks, %d starttls\n", file,
+	       gen->conf.n_svc, gen->conf.n_socks, gen->conf.n_starttls);
 	gen_put(gen);
 	return 0;
 }

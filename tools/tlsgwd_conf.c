@@ -57,6 +57,15 @@
  *          [cmd connect,bind,udp] [user NAME]
  *                                repeatable, applied in order
  *
+ *   [starttls NAME]              a STARTTLS policy (up to 64); NAME as
+ *                                for [service], unique among [starttls];
+ *                                the words are tlsgwctl's (starttls_policy.c)
+ *   proto = smtp|pop3|imap|ftp   required
+ *   ports = P[,P|,P-Q...]        required: 1 to 16 ports or ranges
+ *   dst = PREFIX                 optional: IPv4[/LEN] or IPv6[/LEN]
+ *   mode = monitor|block-cleartext-auth|require-tls|block-injection
+ *                                required
+ *
  * Only what kTLS can take over is ever negotiated: AES-128-GCM,
  * AES-256-GCM and CHACHA20-POLY1305. Both cipher lists are filtered down
  * to those (a list left with none of them is an error); the defaults are
@@ -101,6 +110,7 @@ struct parser {
 	struct conf *c;
 	struct conf_service *svc;	/* current [service], or NULL */
 	struct conf_socks *socks;	/* current [socks], or NULL */
+	struct conf_starttls *stls;	/* current [starttls], or NULL */
 	bool in_global;
 	bool bad_section;	/* its header had an error: skip its keys */
 	bool seen_global;
@@ -210,28 +220,77 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* What the header of a [KIND NAME] section must satisfy. */
+struct section_kind {
+	const char *kind;	/* "socks 'x' already defined ..." */
+	const char *what;	/* "invalid SOCKS service name ..." */
+	const char *plural;	/* "too many [socks] sections ..." */
+	int max;
+};
+
+static const struct section_kind service_kind = {
+	"service", "service", "services", CONF_SERVICES_MAX
+};
+
+static const struct section_kind socks_kind = {
+	"socks", "SOCKS service", "[socks] sections", CONF_SOCKS_MAX
+};
+
+static const struct section_kind starttls_kind = {
+	"starttls", "STARTTLS policy", "[starttls] sections", CONF_STARTTLS_MAX
+};
+
+/*
+ * Whether name can open a section of kind k: a valid name, not taken
+ * (taken: the line of the section of that kind and name, else 0), and
+ * fewer than k->max such sections so far (n). Reports why not.
+ */
+static bool header_ok(struct parser *p, const struct section_kind *k,
+		      const char *name, int taken, int n)
+{
+	if (!valid_name(name))
+		perr(p, p->line, "invalid %s name '%s' (1 to %d of A-Z a-z 0-9 "
+		     "_ . -)", k->what, name, TLSGW_NAME_MAX - 1);
+	else if (taken)
+		perr(p, p->line, "%s '%s' already defined at line %d", k->kind,
+		     name, taken);
+	else if (n == k->max)
+		perr(p, p->line, "too many %s (at most %d)", k->plural, k->max);
+	else
+		p->bad_section = false;
+	return !p->bad_section;
+}
+
+static void service_section(struct parser *p, const char *name)
+{
+	struct conf_service *s;
+	int i, taken = 0;
+
+	for (i = 0; i < p->c->n_svc; i++)
+		if (!strcmp(p->c->svc[i].name, name))
+			taken = p->c->svc[i].line;
+	if (!header_ok(p, &service_kind, name, taken, p->c->n_svc))
+		return;
+	s = &p->c->svc[p->c->n_svc++];
+	p->svc = s;
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->line = p->line;
+	s->min_version = TLS1_2_VERSION;
+	s->max_version = TLS1_3_VERSION;
+	s->idle_timeout = 300;
+}
+
 static void socks_section(struct parser *p, const char *name)
 {
 	struct conf_socks *k;
-	int i;
+	int i, taken = 0;
 
-	if (!valid_name(name)) {
-		perr(p, p->line, "invalid SOCKS service name '%s' (1 to %d of "
-		     "A-Z a-z 0-9 _ . -)", name, TLSGW_NAME_MAX - 1);
-		return;
-	}
 	for (i = 0; i < p->c->n_socks; i++)
-		if (!strcmp(p->c->socks[i].name, name)) {
-			perr(p, p->line, "socks '%s' already defined at line %d",
-			     name, p->c->socks[i].line);
-			return;
-		}
-	if (p->c->n_socks == CONF_SOCKS_MAX) {
-		perr(p, p->line, "too many [socks] sections (at most %d)",
-		     CONF_SOCKS_MAX);
+		if (!strcmp(p->c->socks[i].name, name))
+			taken = p->c->socks[i].line;
+	if (!header_ok(p, &socks_kind, name, taken, p->c->n_socks))
 		return;
-	}
-	p->bad_section = false;
 	k = p->socks = &p->c->socks[p->c->n_socks++];
 	memset(k, 0, sizeof(*k));
 	snprintf(k->name, sizeof(k->name), "%s", name);
@@ -242,14 +301,30 @@ static void socks_section(struct parser *p, const char *name)
 	k->idle_timeout = 300;
 }
 
+static void starttls_section(struct parser *p, const char *name)
+{
+	struct conf_starttls *t;
+	int i, taken = 0;
+
+	for (i = 0; i < p->c->n_starttls; i++)
+		if (!strcmp(p->c->starttls[i].pol.name, name))
+			taken = p->c->starttls[i].line;
+	if (!header_ok(p, &starttls_kind, name, taken, p->c->n_starttls))
+		return;
+	t = &p->c->starttls[p->c->n_starttls++];
+	p->stls = t;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->pol.name, sizeof(t->pol.name), "%s", name);
+	t->line = p->line;
+}
+
 static void section(struct parser *p, char *s)
 {
 	char *end = strchr(s, ']');
-	char *name;
-	int i;
 
 	p->svc = NULL;
 	p->socks = NULL;
+	p->stls = NULL;
 	p->in_global = false;
 	p->bad_section = true;	/* until the header is known good */
 	p->seen = 0;
@@ -265,42 +340,17 @@ static void section(struct parser *p, char *s)
 		p->seen_global = true;
 		p->in_global = true;
 		p->bad_section = false;
-		return;
-	}
-	if (!strncmp(s, "socks", 5) && isspace((unsigned char)s[5])) {
+	} else if (!strncmp(s, "service", 7) && isspace((unsigned char)s[7])) {
+		service_section(p, trim(s + 7));
+	} else if (!strncmp(s, "socks", 5) && isspace((unsigned char)s[5])) {
 		socks_section(p, trim(s + 5));
-		return;
-	}
-	if (strncmp(s, "service", 7) || !isspace((unsigned char)s[7])) {
+	} else if (!strncmp(s, "starttls", 8) &&
+		   isspace((unsigned char)s[8])) {
+		starttls_section(p, trim(s + 8));
+	} else {
 		perr(p, p->line, "unknown section [%s] (expected [global], "
-		     "[service NAME] or [socks NAME])", s);
-		return;
+		     "[service NAME], [socks NAME] or [starttls NAME])", s);
 	}
-	name = trim(s + 7);
-	if (!valid_name(name)) {
-		perr(p, p->line, "invalid service name '%s' (1 to %d of "
-		     "A-Z a-z 0-9 _ . -)", name, TLSGW_NAME_MAX - 1);
-		return;
-	}
-	for (i = 0; i < p->c->n_svc; i++)
-		if (!strcmp(p->c->svc[i].name, name)) {
-			perr(p, p->line, "service '%s' already defined at line %d",
-			     name, p->c->svc[i].line);
-			return;
-		}
-	if (p->c->n_svc == CONF_SERVICES_MAX) {
-		perr(p, p->line, "too many services (at most %d)",
-		     CONF_SERVICES_MAX);
-		return;
-	}
-	p->bad_section = false;
-	p->svc = &p->c->svc[p->c->n_svc++];
-	memset(p->svc, 0, sizeof(*p->svc));
-	snprintf(p->svc->name, sizeof(p->svc->name), "%s", name);
-	p->svc->line = p->line;
-	p->svc->min_version = TLS1_2_VERSION;
-	p->svc->max_version = TLS1_3_VERSION;
-	p->svc->idle_timeout = 300;
 }
 
 /* Non-repeatable keys: one bit each, per section. */
@@ -649,6 +699,31 @@ static void socks_key(struct parser *p, const char *key, const char *val)
 	}
 }
 
+/* The keys of [starttls], in the order of their bits in keys. */
+static const char *const starttls_keys[] = { "proto", "ports", "dst", "mode" };
+#define STARTTLS_NKEYS	4U
+#define STARTTLS_DST	2U	/* the optional one */
+
+static void starttls_key(struct parser *p, const char *key, const char *val)
+{
+	struct conf_starttls *t = p->stls;
+	char err[200];
+	unsigned int i;
+
+	for (i = 0; i < STARTTLS_NKEYS && strcmp(key, starttls_keys[i]); i++)
+		;
+	if (i == STARTTLS_NKEYS) {
+		perr(p, p->line, "unknown key '%s' in [starttls %s]", key,
+		     t->pol.name);
+		return;
+	}
+	if (!once(p, 1U << i, key))
+		return;
+	t->keys |= 1U << i;
+	if (stls_policy_set(&t->pol, key, val, err, sizeof(err)))
+		perr(p, p->line, "%s", err);
+}
+
 static void setting(struct parser *p, char *s)
 {
 	char *eq = strchr(s, '=');
@@ -675,9 +750,12 @@ static void setting(struct parser *p, char *s)
 		service_key(p, key, val);
 	else if (p->socks)
 		socks_key(p, key, val);
+	else if (p->stls)
+		starttls_key(p, key, val);
 	else if (!p->bad_section)
 		perr(p, p->line, "'%s' outside a section ([global], "
-		     "[service NAME] or [socks NAME] first)", key);
+		     "[service NAME], [socks NAME] or [starttls NAME] first)",
+		     key);
 	/* else: inside a section whose header had an error, reported */
 }
 
@@ -751,6 +829,17 @@ static void check_socks(struct parser *p, const struct conf *c, int i)
 		     "userpass", k->name);
 }
 
+/* The required keys (invalid values were reported where they stand). */
+static void check_starttls(struct parser *p, const struct conf_starttls *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < STARTTLS_NKEYS; i++)
+		if (i != STARTTLS_DST && !(t->keys & (1U << i)))
+			perr(p, t->line, "starttls '%s' has no '%s'",
+			     t->pol.name, starttls_keys[i]);
+}
+
 int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 {
 	struct parser p = { .file = file, .err = err, .c = c };
@@ -769,7 +858,8 @@ int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 	c->resolver_threads = 4;
 	c->svc = calloc(CONF_SERVICES_MAX, sizeof(*c->svc));
 	c->socks = calloc(CONF_SOCKS_MAX, sizeof(*c->socks));
-	if (!c->svc || !c->socks || !c->file) {
+	c->starttls = calloc(CONF_STARTTLS_MAX, sizeof(*c->starttls));
+	if (!c->svc || !c->socks || !c->starttls || !c->file) {
 		perr(&p, 0, "out of memory");
 		return p.errors;
 	}
@@ -798,8 +888,11 @@ int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 			dup_listen(&p, c, i, j);
 	for (i = 0; i < c->n_socks; i++)
 		check_socks(&p, c, i);
-	if (!c->n_svc && !c->n_socks)
-		perr(&p, p.line, "no [service NAME] or [socks NAME] defined");
+	for (i = 0; i < c->n_starttls; i++)
+		check_starttls(&p, &c->starttls[i]);
+	if (!c->n_svc && !c->n_socks && !c->n_starttls)
+		perr(&p, p.line, "no [service NAME], [socks NAME] or "
+		     "[starttls NAME] defined");
 	return p.errors;
 }
 
@@ -1034,6 +1127,7 @@ void conf_free(struct conf *c)
 		free(k->rule_lines);
 	}
 	free(c->socks);
+	free(c->starttls);
 	free(c->svc);
 	free(c->file);
 	memset(c, 0, sizeof(*c));

@@ -20,12 +20,14 @@
 #include <openssl/ssl.h>
 
 #include "socks_rule.h"
+#include "starttls_policy.h"
 #include "tlsgwd_log.h"
 
 #define CONF_LISTEN_MAX		16
 #define CONF_CERTS_MAX		16
 #define CONF_SERVICES_MAX	TLSGW_SERVICES_MAX
 #define CONF_SOCKS_MAX		TLSGW_SOCKS_SERVICES_MAX
+#define CONF_STARTTLS_MAX	TLSGW_STARTTLS_POLICIES_MAX
 
 struct conf_addr {
 	struct sockaddr_storage ss;
@@ -89,6 +91,13 @@ struct conf_socks {
 	int n_rules;
 };
 
+/* A [starttls NAME] section: a STARTTLS policy (pol.name is NAME). */
+struct conf_starttls {
+	struct stls_policy pol;
+	int line;			/* of the [starttls NAME] header */
+	unsigned int keys;		/* keys given (valid or not), by bit */
+};
+
 struct conf {
 	char *file;
 	unsigned int max_pending;	/* max-pending-handshakes */
@@ -101,6 +110,8 @@ struct conf {
 	int n_svc;
 	struct conf_socks *socks;
 	int n_socks;
+	struct conf_starttls *starttls;	/* in file order */
+	int n_starttls;
 };
 
 /* Parses in (named file in messages) into c; c must be freed after. */

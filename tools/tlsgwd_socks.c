@@ -82,32 +82,6 @@ static void sent_set(const char *svc, const char *user,
 	memcpy(e->fp, fp, sizeof(e->fp));
 }
 
-const char *tsocks_status_text(const struct tnl_status *st, char *buf,
-			       size_t size)
-{
-	switch (st->fail) {
-	case TNL_KERNEL:
-		if (st->code == EOPNOTSUPP && !st->msg[0]) {
-			snprintf(buf, size, "the loaded tlsgw module has no "
-				 "SOCKS5 support (kernel module too old?)");
-			break;
-		}
-		snprintf(buf, size, "kernel said: %s%s%s", strerror(st->code),
-			 st->msg[0] ? ": " : "", st->msg);
-		break;
-	case TNL_LOCAL:
-		snprintf(buf, size, "netlink: %s", nl_geterror(st->code));
-		break;
-	case TNL_NO_FAMILY:
-		snprintf(buf, size, "tlsgw module not loaded");
-		break;
-	default:
-		snprintf(buf, size, "unexpected reply from the kernel: %s",
-			 st->msg);
-	}
-	return buf;
-}
-
 struct list {
 	struct socks_svc *v;
 	size_t n, cap;
@@ -209,7 +183,7 @@ static int run(struct tnl *nl, const struct req *r, const char *what)
 		return 0;
 	log_msg(LOG_ERR, "socks%s%s: %s: %s", r->name ? " " : "",
 		r->name ? r->name : "", what,
-		tsocks_status_text(&st, buf, sizeof(buf)));
+		tnl_status_text(&st, "SOCKS5", buf, sizeof(buf)));
 	return -1;
 }
 

@@ -31,8 +31,4 @@
  * number of failures. */
 int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old);
 
-/* The status of a failed request as one line of text, for the log. */
-const char *tsocks_status_text(const struct tnl_status *st, char *buf,
-			       size_t size);
-
 #endif /* TLSGW_TLSGWD_SOCKS_H */

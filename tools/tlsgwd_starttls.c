@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Applying [starttls NAME] sections to the kernel; see tlsgwd_starttls.h. */
+#include "tlsgwd_starttls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/tlsgw.h>
+#include <netlink/msg.h>
+
+#include "fmt.h"
+#include "starttls_policy.h"
+#include "tlsgwd_log.h"
+
+struct list {
+	struct stls_policy *v;
+	size_t n, cap;
+};
+
+static int on_policy(struct nl_msg *msg, void *arg, struct tnl_status *st)
+{
+	struct nlattr *tb[TLSGW_A_MAX + 1], *stb[TLSGW_STLS_A_MAX + 1];
+	struct list *l = arg;
+
+	if (fmt_parse_msg(msg, TLSGW_CMD_STARTTLS_POLICY_GET,
+			  "STARTTLS reply", tb, st))
+		return -1;
+	if (!tb[TLSGW_A_STARTTLS])
+		return tnl_bad_reply(st, "STARTTLS reply without "
+				     "TLSGW_A_STARTTLS");
+	if (l->n == l->cap) {
+		struct stls_policy *nv;
+
+		l->cap = l->cap ? 2 * l->cap : 16;
+		nv = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!nv)
+			return tnl_bad_reply(st, "out of memory");
+		l->v = nv;
+	}
+	if (stls_policy_parse(tb[TLSGW_A_STARTTLS], stb, &l->v[l->n], st) < 0)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/*
+ * One request: cmd with p (its name only if p->proto is 0), or a dump
+ * into reply; logs a failure as "starttls NAME: what: reason".
+ */
+static int run(struct tnl *nl, uint8_t cmd, int flags,
+	       const struct stls_policy *p, struct list *reply,
+	       const char *what)
+{
+	struct nl_msg *msg = tnl_request(nl, cmd, flags);
+	struct tnl_status st = { 0 };
+	char buf[400];
+
+	if (!msg || (p && stls_policy_put(msg, p) < 0)) {
+		if (msg)
+			nlmsg_free(msg);
+		st.fail = TNL_LOCAL;
+		st.code = NLE_NOMEM;
+	} else if (!tnl_transact(nl, msg, reply ? on_policy : NULL, reply,
+				 &st)) {
+		return 0;
+	}
+	log_msg(LOG_ERR, "starttls%s%s: %s: %s", p ? " " : "",
+		p ? p->name : "", what,
+		tnl_status_text(&st, "STARTTLS", buf, sizeof(buf)));
+	return -1;
+}
+
+static int del(struct tnl *nl, const char *name)
+{
+	struct stls_policy p = { 0 };
+
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	return run(nl, TLSGW_CMD_STARTTLS_POLICY_DEL, 0, &p, NULL,
+		   "cannot delete it");
+}
+
+/* The index of c's [starttls name] section, or -1 (also if c is NULL). */
+static int conf_index(const struct conf *c, const char *name)
+{
+	int i;
+
+	for (i = 0; c && i < c->n_starttls; i++)
+		if (!strcmp(c->starttls[i].pol.name, name))
+			return i;
+	return -1;
+}
+
+static int apply_one(struct tnl *nl, const struct stls_policy *p,
+		     const struct stls_policy *k)
+{
+	char a[32], b[32];
+
+	if (k && stls_policy_equal(p, k))
+		return 0;
+	if (k) {
+		log_msg(LOG_NOTICE, "starttls %s: settings changed: "
+			"re-creating it (its flows keep the old policy)",
+			p->name);
+		if (del(nl, p->name) < 0)
+			return 1;
+	}
+	if (run(nl, TLSGW_CMD_STARTTLS_POLICY_NEW, 0, p, NULL,
+		"cannot create it") < 0)
+		return 1;
+	log_msg(LOG_INFO, "starttls %s: policy added (%s, mode %s)", p->name,
+		stls_proto_name(p->proto, a, sizeof(a)),
+		stls_mode_name(p->mode, b, sizeof(b)));
+	return 0;
+}
+
+int tstls_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
+{
+	const struct stls_policy *in_kernel[CONF_STARTTLS_MAX] = { NULL };
+	struct list kernel = { 0 };
+	int i, failed = 0;
+	size_t j;
+
+	if (!c->n_starttls && (!old || !old->n_starttls))
+		return 0;
+	if (run(nl, TLSGW_CMD_STARTTLS_POLICY_GET, NLM_F_DUMP, NULL, &kernel,
+		"cannot list the kernel's STARTTLS policies") < 0) {
+		free(kernel.v);
+		return 1;
+	}
+	/*
+	 * Which section each kernel policy is; the removed ones are deleted
+	 * first, which makes room under the kernel's limit.
+	 */
+	for (j = 0; j < kernel.n; j++) {
+		const char *name = kernel.v[j].name;
+
+		i = conf_index(c, name);
+		if (i >= 0) {
+			in_kernel[i] = &kernel.v[j];
+			continue;
+		}
+		if (conf_index(old, name) < 0)
+			continue;	/* not ours */
+		log_msg(LOG_NOTICE, "starttls %s: removed from the "
+			"configuration: deleting it", name);
+		failed += del(nl, name) < 0;
+	}
+	for (i = 0; i < c->n_starttls; i++)
+		failed += apply_one(nl, &c->starttls[i].pol, in_kernel[i]);
+	free(kernel.v);
+	return failed;
+}
