@@ -67,8 +67,10 @@ for proto in pop3 imap; do
 	check "$proto: one byte per segment: the upgrade works" client_result tls "$SRV4" $port $proto starttls --split
 	check "$proto: one byte per segment: exactly one upgrade reported" ev_one_upgrade
 	mark tls-started
+	# -quiet implies -ign_eof: without -no_ign_eof, s_client would wait
+	# out the timeout after the handshake.
 	printf '' | in_cli timeout 60 openssl s_client -starttls $proto \
-		-connect "$SRV4:$port" -quiet >"$T/s_client.out" 2>&1
+		-connect "$SRV4:$port" -quiet -no_ign_eof >"$T/s_client.out" 2>&1
 	check "$proto: openssl s_client -starttls $proto is reported" wait_event tls-started
 	# s_client sends no CAPA for POP3: only stls_client saw the offer.
 	check "$proto: 'offered' reported" [ "$(nevents offered)" -ge 1 ]
