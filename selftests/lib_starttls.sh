@@ -12,7 +12,12 @@
 #                   monitor printed so far
 # wait_event F [B]  waits until there is one more such event than
 #                   $seen (set by mark F [B])
+# stls_server ARGS  selftests/stls_server.py (fake servers, a rewriting
+#                   middlebox) in tg-srv, in the background
+# ev_snap, then ev_one_upgrade: exactly one upgrade reported since the
+#                   snapshot (of $EV_PROTO if set), and no injection
 STLS_CLIENT="$(cd "$(dirname "$0")/.." && pwd)/stls_client.py"
+STLS_SERVER="$(cd "$(dirname "$0")/.." && pwd)/stls_server.py"
 
 stls_setup() {
 	T=$(mktemp -d /tmp/tlsgw-test.XXXXXX)
@@ -28,6 +33,11 @@ stls_setup() {
 	tlsgwctl -j monitor >"$T/events" 2>"$T/monitor.err" &
 	pids="$pids $!"
 	sleep 0.5
+}
+
+stls_server() {
+	in_srv /usr/bin/python3 "$STLS_SERVER" "$@" >>"$T/stls_server.log" 2>&1 &
+	pids="$pids $!"
 }
 
 client() {
@@ -78,4 +88,37 @@ pctr() {	# POLICY COUNTER
 	tlsgwctl -j starttls policy show "$1" | /usr/bin/python3 -c '
 import json, sys
 print(json.load(sys.stdin)["counters"].get(sys.argv[1], 0))' "$2"
+}
+
+ev_snap() {
+	ev_from=$(wc -l <"$T/events")
+}
+
+# Waits (20 s) for a tls-started event after the snapshot, then checks
+# the counts since: one requested, accepted and tls-started, no injection.
+ev_one_upgrade() {
+	/usr/bin/python3 - "$T/events" "$ev_from" "${EV_PROTO:-}" <<'PY'
+import collections, json, sys, time
+def counts():
+    n = collections.Counter()
+    with open(sys.argv[1]) as f:
+        for line in list(f)[int(sys.argv[2]):]:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if e.get("event") == "starttls" and \
+                    sys.argv[3] in ("", e.get("proto")):
+                n[e.get("finding")] += 1
+    return n
+for i in range(200):
+    if counts()["tls-started"]:
+        break
+    time.sleep(0.1)
+time.sleep(0.5)
+n = counts()
+print("    since the snapshot:", dict(n))
+sys.exit(not (n["requested"] == n["accepted"] == n["tls-started"] == 1 and
+              n["command-injection"] == n["response-injection"] == 0))
+PY
 }

@@ -11,6 +11,7 @@ PROTO: smtp, pop3, imap, ftp. SCENARIO:
   inject    the upgrade command and another command in one segment
   plain     capabilities and quit, no upgrade
   pretls    a command require-tls forbids before the upgrade
+  ccc       FTP: AUTH TLS, then CCC in cleartext instead of a handshake
 --split sends every command one byte per TCP segment; --hold keeps the
 connection open 20 seconds before its last command (plain, starttls).
 
@@ -120,6 +121,8 @@ def tls_command(c, proto, host, hold):
     ctx.verify_mode = ssl.CERT_NONE
     c.s = ctx.wrap_socket(c.s, server_hostname=host)
     print("TLS: " + c.s.version())
+    for ln in c.buf.splitlines():	# sent after the go-ahead, in cleartext
+        print("S (before TLS): " + ln.decode(errors="replace"))
     c.buf = b""
     if hold:
         sys.stdout.flush()
@@ -160,6 +163,10 @@ def run(host, port, proto, scenario, split, hold):
     ans = c.cmd(UPGRADE[proto], tag=b"a1")
     if not ok(proto, ans):
         return "refused"
+    if scenario == "ccc":
+        c.cmd(b"CCC")
+        c.cmd(QUIT[proto])
+        return "ok"
     tls_command(c, proto, host, hold)
     return "tls"
 

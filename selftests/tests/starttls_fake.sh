@@ -1,0 +1,63 @@
+# STARTTLS findings no real server produces, from selftests/stls_server.py
+# in tg-srv: response injection (the go-ahead and one more reply line in
+# the same segment) for SMTP, POP3, IMAP and FTP, reported under monitor
+# and reset under block-injection; FTP CCC sent in cleartext after the
+# go-ahead. A CCC sent inside TLS, as clients do, is not tested: the
+# hooks stop parsing a flow once TLS started and cannot see it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_tls.sh"
+. "$(dirname "$0")/../lib_starttls.sh"
+
+stls_setup
+# Monitored on the standard ports, block-injection on the others; the
+# FTP server on 2121 answers without injecting.
+stls_server fake "$T/www.pem" "$T/www.key" smtp:25:inject pop3:110:inject \
+	imap:143:inject ftp:21:inject smtp:2525:inject pop3:1110:inject \
+	imap:1143:inject ftp:2021:inject ftp:2121
+wait_port tg-srv "$SRV4" 25
+wait_port tg-srv "$SRV4" 2121
+
+ports() {	# PROTO: monitored port, block-injection port
+	case $1 in
+	smtp) echo 25 2525 ;;
+	pop3) echo 110 1110 ;;
+	imap) echo 143 1143 ;;
+	ftp) echo 21 2021 ;;
+	esac
+}
+
+for proto in smtp pop3 imap ftp; do
+	set -- $(ports $proto)
+	check "$proto: policies (monitor, block-injection)" sh -c "
+		tlsgwctl starttls policy add mon-$proto proto $proto ports $1 mode monitor &&
+		tlsgwctl starttls policy add inj-$proto proto $proto ports $2 mode block-injection"
+done
+check "ftp: port 2121 monitored too" sh -c 'tlsgwctl starttls policy del mon-ftp &&
+	tlsgwctl starttls policy add mon-ftp proto ftp ports 21,2121 mode monitor'
+
+for proto in smtp pop3 imap ftp; do
+	set -- $(ports $proto)
+	export EV_PROTO=$proto
+	mark response-injection false
+	out=$(client "$SRV4" $1 $proto starttls)
+	echo "$out" | sed 's/^/    /'
+	check "$proto: monitor: the client upgrades" sh -c 'echo "$1" | tail -n 1 | grep -qx "result: tls"' - "$out"
+	check "$proto: monitor: it got the injected line" sh -c 'echo "$1" | grep -q "^S (before TLS): .*injected"' - "$out"
+	check "$proto: response injection reported" wait_event response-injection false
+
+	mark response-injection true
+	out=$(client "$SRV4" $2 $proto starttls)
+	echo "$out" | sed 's/^/    /'
+	check "$proto: block-injection: the client is reset" sh -c 'echo "$1" | tail -n 1 | grep -qx "result: reset"' - "$out"
+	check "$proto: block-injection: the go-ahead never reached it" sh -c '! echo "$1" | grep -q "go ahead"' - "$out"
+	check "$proto: block-injection: reported as blocked" wait_event response-injection true
+done
+
+# CCC in cleartext: AUTH TLS, 234, then CCC instead of a ClientHello.
+export EV_PROTO=ftp
+mark ccc false
+check "ftp: CCC in cleartext after the go-ahead gets 200" client_result ok "$SRV4" 2121 ftp ccc
+check "ftp: CCC reported" wait_event ccc false
+check "ftp: and the missing TLS" [ "$(nevents tls-missing)" -ge 1 ]
+check "ftp: CCC counted on the policy" [ "$(pctr mon-ftp starttls_ccc)" -ge 1 ]
+finish
