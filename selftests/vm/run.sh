@@ -12,7 +12,9 @@
 #   TLSGW_ACCEL       auto (default), kvm or tcg
 #   TLSGW_VM_TIMEOUT  seconds before a hung guest is killed (default 1500)
 #   TLSGW_VM_MEM      guest memory (default 2G)
-#   TLSGW_VM_CPUS     guest CPUs (default 2)
+#   TLSGW_VM_CPUS     CPUs of each guest (default 2, or 1 with several guests)
+#   TLSGW_VM_JOBS     guests that share the tests of a check run (default:
+#                     the host's CPUs, at most 4); each boots its own kernel
 #   TLSGW_VM_KERNEL   kernel image (default /boot/vmlinuz-$KVER)
 #   TLSGW_VM_MODDIR   module tree for that kernel (default /lib/modules/$KVER)
 #   TLSGW_UNIT_TAP    TAP files of the host-side unit tests, counted in the total
@@ -64,12 +66,11 @@ cp "$moddir"/modules.order "$moddir"/modules.builtin* "$mr/"
 cp "$src/kmod/tlsgw.ko" "$mr/extra/"
 depmod -b "$out/modroot" "$kver" || die "depmod failed"
 
-tests=$(echo "$*" | tr ' ' ,)
 append="console=ttyS0 panic=-1 mitigations=off ignore_loglevel"
 append+=" TGW_INIT=$here/guest.sh TGW_SRC=$src TGW_OUT=$out TGW_MODE=$mode"
 [ -z "${TLSGW_QUICK:-}" ] || append+=" TGW_QUICK=1"
 case "$mode" in
-check) append+=" TGW_TESTS=$tests" ;;
+check) [ $# -gt 0 ] || set -- $(cd "$src/selftests/tests" && ls *.sh | sed 's/\.sh$//') ;;
 run) [ $# -gt 0 ] || die "run needs a command"
 	# The command line cannot carry spaces: pass the command by file.
 	printf '%s\n' "$*" >"$out/cmd"
@@ -78,25 +79,73 @@ shell) ;;
 *) die "unknown mode $mode" ;;
 esac
 
+# Under TCG a guest is mostly one busy host CPU: the tests of a check
+# run are shared out among several guests, longest first (by the guest
+# seconds in durations), each to the guest with the least work so far.
+nguests=1
+if [ "$mode" = check ]; then
+	cpus=$(nproc)
+	nguests=${TLSGW_VM_JOBS:-$((cpus < 4 ? cpus : 4))}
+	[ "$nguests" -le $# ] || nguests=$#
+	[ "$nguests" -ge 1 ] || nguests=1
+fi
+cpus_each=${TLSGW_VM_CPUS:-$((nguests > 1 ? 1 : 2))}
+shards=$mode
+[ "$mode" != check ] || shards=$(for t; do
+	echo "$t $(awk -v t="$t" '$1 == t { print $2 }' "$here/durations")"
+done | awk '{ if ($2 == "") $2 = 30; print }' |
+	sort -k2,2nr -k1,1 | awk -v jobs="$nguests" '
+	{
+		best = 1
+		for (j = 2; j <= jobs; j++)
+			if (load[j] < load[best])
+				best = j
+		load[best] += $2
+		list[best] = list[best] (list[best] == "" ? "" : ",") $1
+	}
+	END { for (j = 1; j <= jobs; j++) print list[j] }')
+
 qemu=(qemu-system-x86_64 "${accel_opts[@]}"
-	-smp "${TLSGW_VM_CPUS:-2}" -m "${TLSGW_VM_MEM:-2G}"
-	-kernel "$kernel" -initrd "$out/initramfs.gz" -append "$append"
+	-smp "$cpus_each" -m "${TLSGW_VM_MEM:-2G}"
+	-kernel "$kernel" -initrd "$out/initramfs.gz"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-rng-pci -nic none -display none -no-reboot)
 
 if [ "$mode" = shell ]; then
-	exec "${qemu[@]}" -serial mon:stdio -serial null
+	exec "${qemu[@]}" -append "$append" -serial mon:stdio -serial null
 fi
 
-# Stream the guest's output as it comes; kill a hung guest.
-touch "$out/tap.log"
-tail -n +1 -f "$out/tap.log" </dev/null &
-tpid=$!
-timeout -k 10 "$timeout" "${qemu[@]}" -monitor none \
-	-serial "file:$out/console.log" -serial "file:$out/tap.log" </dev/null
-[ $? -eq 124 ] && touch "$out/timeout"
+# One guest: its TAP streams as it comes. Several: their lines stream as
+# comments marked with the guest's number, and report.sh prints the
+# merged TAP at the end. A hung guest is killed.
+guests=()
+qpids=()
+j=0
+while IFS= read -r list; do
+	j=$((j + 1))
+	g=$out/guest$j
+	mkdir -p "$g"
+	guests+=("$g")
+	touch "$g/tap.log"
+	if [ "$nguests" -eq 1 ]; then
+		tail -n +1 -f "$g/tap.log" </dev/null &
+	else
+		echo "# guest $j runs: $(echo "$list" | tr , ' ')"
+		tail -n +1 -f "$g/tap.log" </dev/null | sed -u "s/^/# [$j] /" &
+	fi
+	tests=
+	[ "$mode" != check ] || tests=" TGW_TESTS=$list"
+	(
+		timeout -k 10 "$timeout" "${qemu[@]}" -append "$append$tests" \
+			-monitor none -serial "file:$g/console.log" \
+			-serial "file:$g/tap.log" </dev/null
+		[ $? -ne 124 ] || touch "$g/timeout"
+	) &
+	qpids+=($!)
+done <<<"$shards"
+wait "${qpids[@]}"
 sleep 1
-kill "$tpid" 2>/dev/null
+pkill -P $$ -x tail 2>/dev/null
 wait 2>/dev/null
 
-"$here/report.sh" "$mode" "$out" "$timeout"
+"$here/report.sh" "$mode" "$timeout" "${guests[@]}"
