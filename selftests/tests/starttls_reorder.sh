@@ -15,33 +15,9 @@ pids="$pids $!"
 wait_port tg-srv "$SRV4" 25
 check "policy add (monitor)" tlsgwctl starttls policy add mail proto smtp ports 25 mode monitor
 
-# Counts of each finding since the last snapshot.
-snap() {
-	for f in requested accepted tls-started command-injection response-injection; do
-		eval "before_$(echo $f | tr - _)=$(nevents $f)"
-	done
-}
-delta() {	# FINDING
-	b=$(eval echo "\$before_$(echo "$1" | tr - _)")
-	echo $(($(nevents "$1") - b))
-}
-# One clean upgrade since snap: exactly one of each, no injection.
-one_upgrade() {
-	seen=$((before_tls_started))
-	wait_event tls-started || return 1
-	sleep 0.5
-	echo "requested $(delta requested) accepted $(delta accepted)" \
-		"tls-started $(delta tls-started)" \
-		"injection $(delta command-injection)/$(delta response-injection)"
-	[ "$(delta requested)" -eq 1 ] && [ "$(delta accepted)" -eq 1 ] &&
-		[ "$(delta tls-started)" -eq 1 ] &&
-		[ "$(delta command-injection)" -eq 0 ] &&
-		[ "$(delta response-injection)" -eq 0 ]
-}
-
-snap
+ev_snap
 check "one byte per segment: the upgrade works" client_result tls "$SRV4" 25 smtp starttls --split
-check "one byte per segment: exactly one upgrade reported" one_upgrade
+check "one byte per segment: exactly one upgrade reported" ev_one_upgrade
 
 # Reordering and duplicates in both directions.
 check "netem on the client side" in_cli tc qdisc add dev eth0 root netem \
@@ -49,15 +25,15 @@ check "netem on the client side" in_cli tc qdisc add dev eth0 root netem \
 check "netem on the server side" in_srv tc qdisc add dev eth0 root netem \
 	delay 40ms 30ms duplicate 30%
 for i in 1 2 3; do
-	snap
+	ev_snap
 	check "reordered, duplicated, one byte per segment ($i): upgrade works" \
 		client_result tls "$SRV4" 25 smtp starttls --split
-	check "reordered, duplicated ($i): exactly one upgrade reported" one_upgrade
+	check "reordered, duplicated ($i): exactly one upgrade reported" ev_one_upgrade
 done
-snap
+ev_snap
 check "reordered, duplicated, whole commands: upgrade works" \
 	client_result tls "$SRV4" 25 smtp starttls
-check "reordered, duplicated, whole commands: one upgrade reported" one_upgrade
+check "reordered, duplicated, whole commands: one upgrade reported" ev_one_upgrade
 
 check "policy del" tlsgwctl starttls policy del mail
 check "policy add (block-cleartext-auth)" tlsgwctl starttls policy add mail proto smtp ports 25 mode block-cleartext-auth
