@@ -79,9 +79,11 @@ HS_TIMEOUT=3 start_tlsgwd
 wait_listen 10443
 
 url() { echo "https://www.test:$1/index.html"; }
-curl_port() {
+curl_port() {	# PORT CURL-ARGS...
+	port=$1
+	shift
 	in_cli curl -sS --max-time 120 --cacert "$T/www.pem" \
-		--resolve "www.test:$1:$GW4" "$@"
+		--resolve "www.test:$port:$GW4" "$@"
 }
 
 # Backend refuses: the client is closed, nothing is offloaded.
