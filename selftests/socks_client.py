@@ -5,6 +5,8 @@
   raw PROXY PORT HEX [HEX...]   send each HEX chunk as its own segment
                                 (0.2 s apart), then print what came back as
                                 hex and "closed" if the proxy closed
+                                (waits SOCKS_RAW_WAIT seconds, default 30,
+                                or until SOCKS_RAW_BYTES bytes came)
   bind PROXY PORT DST ADDRFILE  BIND toward DST; write the first reply's
                                 BND.ADDR BND.PORT to ADDRFILE, wait for the
                                 second reply, then exchange a line with the
@@ -72,6 +74,8 @@ def greet(s):
 def cmd_raw(proxy, port, *chunks):
     s = connect(proxy, port)
     s.settimeout(float(os.environ.get("SOCKS_RAW_WAIT", "30")))
+    # Stop after this many bytes instead of waiting for a close.
+    want = int(os.environ.get("SOCKS_RAW_BYTES", "0"))
     for i, c in enumerate(chunks):
         if i:
             time.sleep(0.2)
@@ -85,6 +89,8 @@ def cmd_raw(proxy, port, *chunks):
                 closed = True
                 break
             got += d
+            if want and len(got) >= want:
+                break
     except ConnectionResetError:
         closed = True
     except socket.timeout:
