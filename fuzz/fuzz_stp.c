@@ -82,8 +82,17 @@ static void feed(struct stp_flow *f, const struct step *s, const uint8_t *p,
 	} else if (res.block_off) {
 		fail("block_off without a blocking event", s->run);
 	}
-	if (before == STP_PH_TLS && (res.events || stp_phase(f) != STP_PH_TLS))
+	/*
+	 * Nothing happens once the flow is in TLS, but for FTP going back to
+	 * cleartext (CCC, with what the cleartext after it says).
+	 */
+	if (before == STP_PH_TLS &&
+	    (res.events || stp_phase(f) != STP_PH_TLS) &&
+	    (PROTO != STP_FTP || !(res.events & STP_EV_CCC) ||
+	     stp_phase(f) == STP_PH_TLS))
 		fail("activity after TLS", s->run);
+	if ((res.events & STP_EV_CCC) && PROTO != STP_FTP)
+		fail("CCC outside FTP", s->run);
 	check_flow(f);
 	*ev |= res.events;
 }

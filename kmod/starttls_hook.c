@@ -19,7 +19,13 @@
  * overlap) has its already-seen bytes trimmed and only its new bytes are
  * parsed. So the parser sees every
  * byte of each direction exactly once, in order, whatever the segmenting.
- * Once TLS started, the flow is no longer parsed (only FIN/RST tracked).
+ * Once TLS started, SMTP, POP3 and IMAP flows are no longer parsed (only
+ * FIN/RST tracked). FTP flows are: the parser walks the TLS records of the
+ * control connection to see it go back to cleartext (RFC 4217 CCC), so
+ * in-order tracking, and the dropping of out-of-order segments, go on for
+ * the control connection's whole life. That costs a retransmission per
+ * reordered segment, which a low-volume control channel can afford (the
+ * data connections are separate flows, on other ports, never tracked).
  *
  * Enforcement (a finding that the flow's policy blocks): the segment that
  * carries it never reaches its receiver. Its sender gets a RST
@@ -157,7 +163,7 @@ static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
 			break;
 		stp_feed(&f->stp, dir, data, n, &res);
 		events |= res.events;
-		if ((res.events & block) || stp_phase(&f->stp) == STP_PH_TLS)
+		if ((res.events & block) || stp_opaque(&f->stp))
 			break;
 	}
 	return events;
@@ -263,8 +269,7 @@ static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
 static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
 					    const struct tlsgw_stls_pkt *p)
 {
-	if (stp_phase(&f->stp) == STP_PH_TLS || f->lost ||
-	    (!p->len && !p->fin))
+	if (stp_opaque(&f->stp) || f->lost || (!p->len && !p->fin))
 		return NF_ACCEPT;
 	if (++f->ooo > TLSGW_STLS_OOO_MAX) {
 		f->lost = true;
@@ -329,7 +334,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 		return NF_ACCEPT;
 	skip = -rel;
 	f->next_seq[dir] = next + (p->len - skip);
-	if (stp_phase(&f->stp) == STP_PH_TLS || f->lost)
+	if (stp_opaque(&f->stp) || f->lost)
 		return NF_ACCEPT;
 
 	r->events = tlsgw_stls_feed(f, dir, skb, p, skip, block);

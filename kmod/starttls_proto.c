@@ -9,6 +9,8 @@
  * lines that are not lines (an IMAP literal, an SMTP BDAT chunk) are
  * counted off, and the first client bytes after the server's go-ahead are
  * matched against a TLS record header before they are taken as a line.
+ * FTP goes on after that: each direction is walked record by record (see
+ * ftp_records()) until it goes back to cleartext (CCC).
  *
  * Commands and replies are paired through a small FIFO of what each
  * pipelined command expects (a capability list, the upgrade answer, a
@@ -30,6 +32,8 @@
 #define P_INREPLY	0x01	/* SMTP: first line of a multi-line reply seen */
 #define P_MULTI		0x02	/* POP3 multi-line body, FTP multi-line reply */
 #define P_CAPA		0x04	/* POP3: the multi-line body is the CAPA list */
+#define P_REC(dir)	(0x08 << (dir))	/* FTP: direction walks TLS records */
+#define P_LOST(dir)	(0x20 << (dir))	/* ... and broke off: not followed */
 
 /* struct stp_dirstate.flags */
 #define D_CONT		0x01	/* next line continues one cut by a literal */
@@ -809,10 +813,117 @@ static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
 		if (code == 200 && f->phase != STP_PH_REQUESTED &&
 		    f->phase != STP_PH_ACCEPTED) {
 			f->phase = STP_PH_CCC;
-			report(c, STP_EV_CCC);
+			report_at(c, STP_EV_CCC, c->off);
 		}
 		break;
 	}
+}
+
+/*
+ * FTP inside TLS (RFC 4217). CCC ("clear command channel") is sent and
+ * answered inside TLS; both sides then end TLS with close_notify and the
+ * control connection goes on in cleartext. So after the ClientHello each
+ * direction is walked as a stream of TLS records: a 5-byte header (content
+ * type 20 to 24, version 3.0 to 3.4, length up to 2^14 + 2048) whose
+ * bytes are kept in the direction's line[] (len counts them) and a body
+ * counted off in skip. A byte that cannot start a record, at a record
+ * boundary, is cleartext: that direction goes back to line parsing from
+ * that byte on, and the first direction to do so (usually the client's
+ * next command) reports CCC there and moves the flow to STP_PH_CCC. The
+ * other direction keeps walking records until it shows cleartext too. A
+ * header that breaks off in the middle (a valid content type, then a bad
+ * version or length) is neither TLS nor a plausible command: that
+ * direction is no longer followed (P_LOST) and reports nothing more.
+ */
+#define REC_HDR		5
+#define REC_MAX		(16384 + 2048)
+
+static void rec_reset(struct stp_dirstate *d)
+{
+	d->len = 0;
+	d->overlong = 0;
+	d->flags = 0;
+	d->skip = 0;
+	d->tail_n = 0;
+	d->tail_pos = 0;
+}
+
+/* The ClientHello's header bytes 16 03 @ver were seen: TLS records on. */
+static void ftp_tls_start(struct stp_flow *f, stp_u8 ver)
+{
+	struct stp_dirstate *d = &f->dir[STP_C2S];
+
+	rec_reset(d);
+	rec_reset(&f->dir[STP_S2C]);
+	d->line[0] = 0x16;
+	d->line[1] = 0x03;
+	d->line[2] = (char)ver;
+	d->len = 3;
+	/* what was pending in cleartext was answered inside TLS */
+	f->pflags = P_REC(STP_C2S) | P_REC(STP_S2C);
+	f->qlen = 0;
+	f->queue = 0;
+}
+
+static int rec_byte_ok(const struct stp_dirstate *d, stp_u8 b)
+{
+	switch (d->len) {
+	case 0:
+		return b >= 0x14 && b <= 0x18;
+	case 1:
+		return b == 0x03;
+	case 2:
+		return b <= 0x04;
+	case 3:
+		return b <= (REC_MAX >> 8);
+	default:
+		return ((stp_u32)(stp_u8)d->line[3] << 8 | b) <= REC_MAX;
+	}
+}
+
+/*
+ * Walks the records of direction @dir in @p (@n bytes, at offset @off of
+ * the fed buffer). Returns the bytes consumed: all of them, or those
+ * before the first cleartext byte, where it leaves P_REC(@dir) cleared.
+ */
+static stp_size_t ftp_records(struct stp_flow *f, struct stp_ctx *c,
+			      enum stp_dir dir, const stp_u8 *p, stp_size_t n,
+			      stp_size_t off)
+{
+	struct stp_dirstate *d = &f->dir[dir];
+	stp_size_t i = 0, k;
+
+	if (f->pflags & P_LOST(dir))
+		return n;
+	while (i < n) {
+		if (d->skip) {
+			k = n - i < d->skip ? n - i : d->skip;
+			d->skip -= k;
+			i += k;
+			continue;
+		}
+		if (!rec_byte_ok(d, p[i])) {
+			if (d->len) {
+				f->pflags |= P_LOST(dir);
+				return n;
+			}
+			/* cleartext again */
+			f->pflags &= ~P_REC(dir);
+			if (f->phase == STP_PH_TLS) {
+				f->phase = STP_PH_CCC;
+				f->hello = 0;
+				report_at(c, STP_EV_CCC, off + i);
+			}
+			return i;
+		}
+		d->line[d->len++] = (char)p[i++];
+		if (d->len == REC_HDR) {
+			d->skip = (stp_u32)(stp_u8)d->line[3] << 8 |
+				  (stp_u8)d->line[4];
+			d->len = 0;
+		}
+	}
+	return n;
 }
 
 /* Line assembly */
@@ -926,6 +1037,8 @@ static int client_hello(struct stp_flow *f, struct stp_ctx *c, stp_u8 b,
 		if (++f->hello == 3) {
 			f->phase = STP_PH_TLS;
 			report(c, STP_EV_TLS_STARTED);
+			if (f->proto == STP_FTP)
+				ftp_tls_start(f, b);
 		}
 		return 1;
 	}
@@ -946,6 +1059,14 @@ void stp_init(struct stp_flow *f, enum stp_proto proto)
 	f->prev_phase = STP_PH_PLAIN;
 }
 
+int stp_opaque(const struct stp_flow *f)
+{
+	stp_u16 lost = P_LOST(STP_C2S) | P_LOST(STP_S2C);
+
+	return f->phase == STP_PH_TLS &&
+	       (f->proto != STP_FTP || (f->pflags & lost) == lost);
+}
+
 void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	      stp_size_t len, struct stp_result *res)
 {
@@ -959,7 +1080,13 @@ void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	    f->proto > STP_FTP)
 		return;
 	d = &f->dir[dir];
-	while (i < len && f->phase != STP_PH_TLS) {
+	while (i < len) {
+		if (f->pflags & P_REC(dir)) {
+			i += ftp_records(f, &c, dir, data + i, len - i, i);
+			continue;
+		}
+		if (f->phase == STP_PH_TLS)
+			break;
 		if (dir == STP_C2S && f->phase == STP_PH_ACCEPTED &&
 		    client_hello(f, &c, data[i], i)) {
 			i++;

@@ -48,9 +48,9 @@ enum stp_phase {
 	STP_PH_PLAIN,		/* cleartext, no upgrade asked */
 	STP_PH_REQUESTED,	/* upgrade command sent, no answer yet */
 	STP_PH_ACCEPTED,	/* server said go; next client bytes decide */
-	STP_PH_TLS,		/* a ClientHello followed: TLS, parsing stops */
+	STP_PH_TLS,		/* a ClientHello followed: TLS (see stp_feed) */
 	STP_PH_NO_TLS,		/* go-ahead, but cleartext followed it */
-	STP_PH_CCC,		/* FTP CCC accepted: cleartext again */
+	STP_PH_CCC,		/* FTP: cleartext again after CCC */
 };
 
 /*
@@ -60,7 +60,10 @@ enum stp_phase {
  * CMD_INJECTION: client bytes after the upgrade command, before the answer.
  * RESP_INJECTION: server bytes after the go-ahead line, before the
  * ClientHello. PRETLS_CMD: a command that require-tls does not allow
- * before the upgrade.
+ * before the upgrade. CCC: an FTP control connection is in cleartext
+ * again, either at the first cleartext byte after its TLS records
+ * (RFC 4217: CCC and its 200 go inside TLS, then close_notify) or, for a
+ * CCC sent in cleartext, at its 200 reply.
  */
 enum stp_event {
 	STP_EV_OFFERED		= 1u << 0,  /* upgrade capability offered */
@@ -74,7 +77,7 @@ enum stp_event {
 	STP_EV_CMD_INJECTION	= 1u << 8,  /* pipelined after the request */
 	STP_EV_RESP_INJECTION	= 1u << 9,  /* sent after the go-ahead */
 	STP_EV_CLEAR_AUTH	= 1u << 10, /* credentials sent in cleartext */
-	STP_EV_CCC		= 1u << 11, /* FTP CCC accepted */
+	STP_EV_CCC		= 1u << 11, /* FTP: cleartext after TLS/CCC */
 	STP_EV_PRETLS_CMD	= 1u << 12, /* not allowed before TLS */
 };
 
@@ -82,9 +85,10 @@ struct stp_result {
 	unsigned int events;	/* enum stp_event bits */
 	/*
 	 * Offset in the fed buffer of the first byte of the line (or bytes)
-	 * that caused CLEAR_AUTH, PRETLS_CMD, CMD_INJECTION or
-	 * RESP_INJECTION; the caller drops the segment holding it when
-	 * policy says block. Bytes of that line fed in earlier calls have
+	 * that caused CLEAR_AUTH, PRETLS_CMD, CMD_INJECTION, RESP_INJECTION
+	 * or CCC (the first cleartext byte after TLS, or the 200 line
+	 * answering a cleartext CCC); the caller drops the segment holding
+	 * it when policy says block. Bytes of that line fed in earlier calls have
 	 * already passed: offset is then 0.
 	 */
 	stp_size_t block_off;
@@ -92,7 +96,8 @@ struct stp_result {
 
 /* Every finding that comes with a block_off. */
 #define STP_EV_BLOCKING (STP_EV_CLEAR_AUTH | STP_EV_PRETLS_CMD | \
-			 STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION)
+			 STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION | \
+			 STP_EV_CCC)
 #define STP_EV_ALL ((STP_EV_PRETLS_CMD << 1) - 1)
 
 /*
@@ -138,11 +143,27 @@ void stp_init(struct stp_flow *f, enum stp_proto proto);
 
 /*
  * Feed @len in-order payload bytes of direction @dir. Returns the findings
- * in @res (cleared first). Once the phase is STP_PH_TLS the flow is opaque
- * and further calls report nothing.
+ * in @res (cleared first). Once the phase is STP_PH_TLS, SMTP, POP3 and
+ * IMAP flows are opaque and further calls report nothing. FTP flows are
+ * followed record by record in both directions (5-byte TLS record
+ * headers, bodies skipped) until a direction holds, at a record boundary,
+ * a byte that cannot start a record: the control connection is back in
+ * cleartext (RFC 4217 CCC). The first direction to show it reports
+ * STP_EV_CCC (block_off: that byte), the phase becomes STP_PH_CCC, and
+ * from that byte on the direction is parsed as cleartext FTP again (so
+ * USER and PASS give CLEAR_AUTH); the other direction follows when it
+ * shows cleartext too. A record header broken off in the middle stops
+ * the following of that direction (nothing more is reported from it).
  */
 void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	      stp_size_t len, struct stp_result *res);
+
+/*
+ * True when further bytes can give no finding: an SMTP, POP3 or IMAP flow
+ * in TLS, or an FTP flow in TLS that lost track of the records in both
+ * directions. The caller may stop feeding the flow then.
+ */
+int stp_opaque(const struct stp_flow *f);
 
 static inline enum stp_phase stp_phase(const struct stp_flow *f)
 {

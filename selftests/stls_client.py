@@ -12,6 +12,9 @@ PROTO: smtp, pop3, imap, ftp. SCENARIO:
   plain     capabilities and quit, no upgrade
   pretls    a command require-tls forbids before the upgrade
   ccc       FTP: AUTH TLS, then CCC in cleartext instead of a handshake
+  ccc-tls   FTP: AUTH TLS, TLS handshake, PBSZ and CCC inside TLS, TLS
+            ended with close_notify both ways (RFC 4217), then USER, PASS
+            and PWD in cleartext
 --split sends every command one byte per TCP segment; --hold keeps the
 connection open 20 seconds before its last command (plain, starttls).
 
@@ -115,11 +118,33 @@ def capabilities(c, proto):
         c.cmd(CAPA[proto], multi=True)
 
 
-def tls_command(c, proto, host, hold):
+def tls_wrap(c, host):
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     c.s = ctx.wrap_socket(c.s, server_hostname=host)
+
+
+def ccc_tls(c, host):
+    tls_wrap(c, host)
+    print("TLS: " + c.s.version())
+    c.cmd(b"PBSZ 0")
+    if not ok("ftp", c.cmd(b"CCC")):
+        return "refused"
+    try:
+        c.s = c.s.unwrap()
+    except ConnectionResetError:
+        raise Reset()
+    print("TLS ended (close_notify both ways)")
+    for a in AUTH["ftp"]:
+        c.cmd(a)
+    c.cmd(PRETLS["ftp"])
+    c.cmd(QUIT["ftp"])
+    return "ok"
+
+
+def tls_command(c, proto, host, hold):
+    tls_wrap(c, host)
     print("TLS: " + c.s.version())
     for ln in c.buf.splitlines():	# sent after the go-ahead, in cleartext
         print("S (before TLS): " + ln.decode(errors="replace"))
@@ -167,6 +192,8 @@ def run(host, port, proto, scenario, split, hold):
         c.cmd(b"CCC")
         c.cmd(QUIT[proto])
         return "ok"
+    if scenario == "ccc-tls":
+        return ccc_tls(c, host)
     tls_command(c, proto, host, hold)
     return "tls"
 

@@ -608,6 +608,90 @@ static const struct step ftp_ccc[] = {
 	END
 };
 
+/*
+ * RFC 4217 CCC inside TLS: whole records (a ClientHello, the server's
+ * flight, application data with bytes that look like commands), then
+ * close_notify both ways and cleartext commands.
+ */
+#define CH_REC "\x16\x03\x01\x00\x2a\x01\x00\x00\x2c\x03\x03" \
+	"USER alice\r\n" "\n\n\x17\x03\x03\x00" "PASS x\r\n" "0123456789"
+#define SH_REC "\x16\x03\x03\x00\x0a\x02\x00\x00\x06\x03\x03" \
+	"\r\n\x15\x03"
+#define CCS_REC "\x14\x03\x03\x00\x01\x01"
+#define APP_REC(x) "\x17\x03\x03\x00\x0c" x
+#define CLOSE_NOTIFY "\x15\x03\x03\x00\x02\x01\x00"
+
+static const struct step ftp_ccc_tls[] = {
+	S(VSFTPD_GREETING),
+	C("AUTH TLS\r\n"),
+	S("234 Proceed with negotiation.\r\n"),
+	C(CH_REC),
+	S(SH_REC CCS_REC APP_REC("200 PBSZ=0\r\n")),
+	C(CCS_REC APP_REC("PBSZ 0\r\n\0\0\0\0")),
+	S(APP_REC("\x16\x03\x03\x00\x00XXXXXXX")),
+	C(APP_REC("CCC\r\nUSER x\n")),
+	S(APP_REC("200 CCC OK\r\n")),
+	C(CLOSE_NOTIFY),
+	S(CLOSE_NOTIFY),
+	C("USER alice\r\n"),
+	S("331 Please specify the password.\r\n"),
+	C("PASS secret\r\n"),
+	S("230 Login successful.\r\n"),
+	C("PWD\r\n"),
+	S("257 \"/\"\r\n"),
+	END
+};
+
+/* The same records, but the flow stays in TLS. */
+static const struct step ftp_tls_stays[] = {
+	S(VSFTPD_GREETING),
+	C("AUTH TLS\r\n"),
+	S("234 Proceed with negotiation.\r\n"),
+	C(CH_REC),
+	S(SH_REC CCS_REC APP_REC("200 PBSZ=0\r\n")),
+	C(CCS_REC APP_REC("PBSZ 0\r\n\0\0\0\0")),
+	S(APP_REC("200 PROT P\r\n")),
+	C(APP_REC("USER alice\r\n") APP_REC("PASS secre\r\n")),
+	S(APP_REC("230 Login.\r\n")),
+	C(CLOSE_NOTIFY),
+	S(CLOSE_NOTIFY),
+	END
+};
+
+/* Other protocols: nothing is looked at after the ClientHello. */
+static const struct step smtp_tls_then_clear[] = {
+	S(POSTFIX_GREETING),
+	C("STARTTLS\r\n"),
+	S("220 2.0.0 Ready to start TLS\r\n"),
+	C(CH_REC),
+	S(SH_REC),
+	C(CLOSE_NOTIFY "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n"),
+	S(CLOSE_NOTIFY "235 ok\r\n"),
+	END
+};
+
+static const struct step pop3_tls_then_clear[] = {
+	S("+OK Dovecot ready.\r\n"),
+	C("STLS\r\n"),
+	S("+OK Begin TLS negotiation now.\r\n"),
+	C(CH_REC),
+	S(SH_REC),
+	C(CLOSE_NOTIFY "USER alice\r\nPASS x\r\n"),
+	S(CLOSE_NOTIFY "+OK\r\n"),
+	END
+};
+
+static const struct step imap_tls_then_clear[] = {
+	S("* OK ready\r\n"),
+	C("a STARTTLS\r\n"),
+	S("a OK Begin TLS negotiation now.\r\n"),
+	C(CH_REC),
+	S(SH_REC),
+	C(CLOSE_NOTIFY "b LOGIN alice x\r\n"),
+	S(CLOSE_NOTIFY "b OK\r\n"),
+	END
+};
+
 static const struct step ftp_stripped[] = {
 	S(VSFTPD_GREETING),
 	C("FEAT\r\n"),
@@ -741,6 +825,15 @@ static const struct transcript transcripts[] = {
 	  STP_PH_PLAIN },
 	{ "ftp_ccc", STP_FTP, ftp_ccc,
 	  REQUESTED | ACCEPTED | TLS_MISSING | PRETLS | CCC, STP_PH_CCC },
+	{ "ftp_ccc_tls", STP_FTP, ftp_ccc_tls,
+	  UPGRADE | CCC | CLEAR_AUTH | PRETLS, STP_PH_CCC },
+	{ "ftp_tls_stays", STP_FTP, ftp_tls_stays, UPGRADE, STP_PH_TLS },
+	{ "smtp_tls_then_clear", STP_SMTP, smtp_tls_then_clear, UPGRADE,
+	  STP_PH_TLS },
+	{ "pop3_tls_then_clear", STP_POP3, pop3_tls_then_clear, UPGRADE,
+	  STP_PH_TLS },
+	{ "imap_tls_then_clear", STP_IMAP, imap_tls_then_clear, UPGRADE,
+	  STP_PH_TLS },
 	{ "ftp_stripped", STP_FTP, ftp_stripped, STRIPPED, STP_PH_PLAIN },
 	{ "ftp_inject", STP_FTP, ftp_inject,
 	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STP_PH_TLS },
@@ -905,7 +998,34 @@ static void smtp_ready(struct stp_flow *f)
 	feed1(f, STP_S2C, POSTFIX_EHLO, NULL);
 }
 
-#define CALL_TESTS 17
+/* An FTP flow that has just sent its whole ClientHello record. */
+static void ftp_in_tls(struct stp_flow *f)
+{
+	struct stp_result res;
+
+	stp_init(f, STP_FTP);
+	feed1(f, STP_S2C, VSFTPD_GREETING, NULL);
+	feed1(f, STP_C2S, "AUTH TLS\r\n", NULL);
+	feed1(f, STP_S2C, "234 Proceed with negotiation.\r\n", NULL);
+	stp_feed(f, STP_C2S, (const stp_u8 *)CH_REC, sizeof(CH_REC) - 1, &res);
+}
+
+/* Like feed1(), for a literal that may hold NUL bytes. */
+#define FEEDB(f, dir, lit, off) \
+	feedn(f, dir, lit, sizeof(lit) - 1, off)
+
+static unsigned int feedn(struct stp_flow *f, int dir, const char *s,
+			  size_t len, stp_size_t *off)
+{
+	struct stp_result res;
+
+	stp_feed(f, dir, (const stp_u8 *)s, len, &res);
+	if (off)
+		*off = res.block_off;
+	return res.events;
+}
+
+#define CALL_TESTS 33
 
 static void test_calls(void)
 {
@@ -989,6 +1109,73 @@ static void test_calls(void)
 	ev = feed1(&f, STP_S2C, "334 ADAT=x\r\n", NULL);
 	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_PLAIN,
 	       "ftp: 334 does not answer AUTH TLS (only AUTH SSL)");
+
+	ftp_in_tls(&f);
+	tap_ok(stp_phase(&f) == STP_PH_TLS && !stp_opaque(&f),
+	       "ftp: in TLS, still followed");
+	ev = FEEDB(&f, STP_C2S, "\x17\x03", NULL);
+	tap_ok(ev == 0, "ftp: two bytes of a record header");
+	ev = FEEDB(&f, STP_C2S, "\x03\x00", NULL);
+	tap_ok(ev == 0, "ftp: two more");
+	ev = FEEDB(&f, STP_C2S, "\x04" "USE", NULL);
+	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS,
+	       "ftp: the last one and a body that looks like a command");
+	ev = FEEDB(&f, STP_C2S, "R" "USER alice\r\n", &off);
+	tap_ok(ev == (CCC | CLEAR_AUTH | PRETLS) && off == 1 &&
+	       stp_phase(&f) == STP_PH_CCC,
+	       "ftp: cleartext after the record: CCC at its first byte");
+	ev = FEEDB(&f, STP_S2C, CLOSE_NOTIFY "331 Password?\r\n", NULL);
+	tap_ok(ev == 0, "ftp: the server's close_notify, then cleartext");
+	ev = FEEDB(&f, STP_C2S, "PASS x\r\n", &off);
+	tap_ok(ev == (CLEAR_AUTH | PRETLS) && off == 0,
+	       "ftp: CCC reported once; PASS in cleartext");
+	ev = FEEDB(&f, STP_S2C, "230 ok\r\n", NULL) |
+	     FEEDB(&f, STP_C2S, "AUTH TLS\r\n", NULL) |
+	     FEEDB(&f, STP_S2C, "234 go\r\n", NULL) |
+	     FEEDB(&f, STP_C2S, CH_REC CLOSE_NOTIFY "USER b\r\n", &off);
+	tap_ok(ev == (REQUESTED | ACCEPTED | TLS_STARTED | CCC | CLEAR_AUTH |
+		      PRETLS) && off == sizeof(CH_REC CLOSE_NOTIFY) - 1,
+	       "ftp: a second AUTH TLS and CCC are reported again");
+
+	ftp_in_tls(&f);
+	ev = FEEDB(&f, STP_S2C, SH_REC "200 x\r\n", &off);
+	tap_ok(ev == CCC && off == sizeof(SH_REC) - 1 &&
+	       stp_phase(&f) == STP_PH_CCC,
+	       "ftp: the server shows cleartext first: CCC there");
+	ev = FEEDB(&f, STP_C2S, APP_REC("USER alice\r\n"), NULL);
+	tap_ok(ev == 0, "ftp: the client's records are still skipped");
+	ev = FEEDB(&f, STP_C2S, "USER alice\r\n", &off);
+	tap_ok(ev == (CLEAR_AUTH | PRETLS) && off == 0,
+	       "ftp: then its cleartext is parsed, no second CCC");
+
+	ftp_in_tls(&f);
+	ev = FEEDB(&f, STP_C2S, "\x17\x09" "USER alice\r\n", NULL) |
+	     FEEDB(&f, STP_C2S, "\nUSER alice\r\n", NULL);
+	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS && !stp_opaque(&f),
+	       "ftp: a broken record header: that side is given up");
+	ev = FEEDB(&f, STP_S2C, "\x16\x03\x03\x48\x01" "230 x\r\n", NULL);
+	tap_ok(ev == 0 && stp_opaque(&f),
+	       "ftp: both sides given up (record too long): opaque");
+
+	ftp_in_tls(&f);
+	{
+		static char big[16384 + 2048 + 5] = "\x17\x03\x03\x48\x00";
+
+		ev = feedn(&f, STP_C2S, big, sizeof(big), NULL);
+	}
+	ev |= FEEDB(&f, STP_C2S, "USER a\r\n", &off);
+	tap_ok(ev == (CCC | CLEAR_AUTH | PRETLS) && off == 0,
+	       "ftp: a record of 2^14 + 2048 bytes is skipped");
+
+	smtp_ready(&f);
+	feed1(&f, STP_C2S, "STARTTLS\r\n", NULL);
+	feed1(&f, STP_S2C, "220 go\r\n", NULL);
+	feed1(&f, STP_C2S, "\x16\x03\x01", NULL);
+	tap_ok(stp_opaque(&f), "smtp: opaque once in TLS");
+	ev = FEEDB(&f, STP_C2S, "\x00\x00" CLOSE_NOTIFY "AUTH PLAIN x\r\n",
+		   NULL);
+	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS,
+	       "smtp: cleartext after records is not looked at");
 }
 
 /* Misuse: bad arguments, and the struct size the module relies on. */

@@ -2,8 +2,10 @@
 # in tg-srv: response injection (the go-ahead and one more reply line in
 # the same segment) for SMTP, POP3, IMAP and FTP, reported under monitor
 # and reset under block-injection; FTP CCC sent in cleartext after the
-# go-ahead. A CCC sent inside TLS, as clients do, is not tested: the
-# hooks stop parsing a flow once TLS started and cannot see it.
+# go-ahead; FTP CCC sent inside TLS, as clients do (RFC 4217: a real
+# handshake, PBSZ and CCC in TLS, close_notify both ways, then cleartext
+# USER, PASS and PWD), reported under monitor (also one byte per segment)
+# and reset at the first cleartext command under require-tls.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"
@@ -13,9 +15,10 @@ stls_setup
 # FTP server on 2121 answers without injecting.
 stls_server fake "$T/www.pem" "$T/www.key" smtp:25:inject pop3:110:inject \
 	imap:143:inject ftp:21:inject smtp:2525:inject pop3:1110:inject \
-	imap:1143:inject ftp:2021:inject ftp:2121
+	imap:1143:inject ftp:2021:inject ftp:2121 ftp:2122
 wait_port tg-srv "$SRV4" 25
 wait_port tg-srv "$SRV4" 2121
+wait_port tg-srv "$SRV4" 2122
 
 ports() {	# PROTO: monitored port, block-injection port
 	case $1 in
@@ -60,4 +63,38 @@ check "ftp: CCC in cleartext after the go-ahead gets 200" client_result ok "$SRV
 check "ftp: CCC reported" wait_event ccc false
 check "ftp: and the missing TLS" [ "$(nevents tls-missing)" -ge 1 ]
 check "ftp: CCC counted on the policy" [ "$(pctr mon-ftp starttls_ccc)" -ge 1 ]
+
+# CCC inside TLS: the hooks follow the TLS records of an FTP control
+# connection and see it go back to cleartext.
+for split in "" --split; do
+	mark cleartext-auth false
+	auth_seen=$seen
+	mark ccc false
+	out=$(client "$SRV4" 2121 ftp ccc-tls $split)
+	echo "$out" | sed 's/^/    /'
+	check "ftp: CCC inside TLS${split:+ ($split)}: cleartext after it" sh -c '
+		echo "$1" | tail -n 1 | grep -qx "result: ok" &&
+		echo "$1" | grep -q "^TLS: TLS" &&
+		echo "$1" | sed -n "/TLS ended/,\$p" | grep -q "^S: 221"' - "$out"
+	check "ftp: CCC inside TLS${split:+ ($split)}: ccc reported" wait_event ccc false
+	seen=$auth_seen
+	check "ftp: CCC inside TLS${split:+ ($split)}: then cleartext-auth" \
+		wait_event cleartext-auth false
+done
+mark ccc false
+check "ftp: a flow that stays in TLS (QUIT inside TLS)" client_result tls "$SRV4" 2121 ftp starttls
+check "ftp: ... gives no ccc" no_new_event ccc false
+
+check "ftp: require-tls policy on port 2122" \
+	tlsgwctl starttls policy add req-ftp proto ftp ports 2122 mode require-tls
+mark ccc true
+out=$(client "$SRV4" 2122 ftp ccc-tls)
+echo "$out" | sed 's/^/    /'
+check "ftp: require-tls: the client is reset after CCC inside TLS" sh -c '
+	echo "$1" | tail -n 1 | grep -qx "result: reset" &&
+	echo "$1" | grep -q "TLS ended"' - "$out"
+check "ftp: require-tls: its cleartext USER never got an answer" sh -c '
+	! echo "$1" | sed -n "/TLS ended/,\$p" | grep -q "^S:"' - "$out"
+check "ftp: require-tls: ccc reported as blocked" wait_event ccc true
+check "ftp: require-tls: counted as blocked" [ "$(pctr req-ftp starttls_blocked)" -ge 1 ]
 finish

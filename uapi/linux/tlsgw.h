@@ -323,8 +323,16 @@
  * in sequence order (retransmitted bytes are parsed once; segments
  * beyond a hole are dropped while a flow is parsed, so that the sender
  * retransmits them in order), report what they see and enforce the
- * policy. The hooks are registered in a namespace only while it has at
- * least one policy; deleting the last policy forgets every flow.
+ * policy. SMTP, POP3 and IMAP flows are no longer parsed once TLS has
+ * started. An FTP control connection is: its TLS records are followed in
+ * both directions (and out-of-order segments dropped for its whole life)
+ * so that its return to cleartext is seen. TLSGW_FINDING_CCC is reported
+ * at the first byte after TLS that cannot start a TLS record (RFC 4217:
+ * CCC and its 200 reply go inside TLS, then close_notify), or at the 200
+ * reply to a CCC sent in cleartext; the flow is then in TLSGW_PHASE_CCC
+ * and parsed as cleartext again (USER and PASS give CLEAR_AUTH). The
+ * hooks are registered in a namespace only while it has at least one
+ * policy; deleting the last policy forgets every flow.
  *
  * Policies are tried in the order they were added; the first whose port
  * set (and destination prefix, if any) matches a new connection's server
@@ -831,7 +839,7 @@ enum tlsgw_starttls_finding {
 	TLSGW_FINDING_CMD_INJECTION,	/* commands pipelined after the upgrade */
 	TLSGW_FINDING_RESP_INJECTION,	/* replies after the go-ahead */
 	TLSGW_FINDING_CLEAR_AUTH,	/* credentials without TLS */
-	TLSGW_FINDING_CCC,		/* FTP CCC: cleartext again */
+	TLSGW_FINDING_CCC,		/* FTP: cleartext again after TLS */
 	TLSGW_FINDING_PRETLS_CMD,	/* command require-tls forbids */
 
 	__TLSGW_FINDING_MAX
@@ -842,7 +850,7 @@ enum tlsgw_starttls_phase {
 	TLSGW_PHASE_PLAIN,		/* cleartext, no upgrade asked */
 	TLSGW_PHASE_REQUESTED,		/* upgrade asked, no answer yet */
 	TLSGW_PHASE_ACCEPTED,		/* go-ahead; ClientHello awaited */
-	TLSGW_PHASE_TLS,		/* TLS: no more parsing */
+	TLSGW_PHASE_TLS,		/* TLS: no more parsing (FTP: records) */
 	TLSGW_PHASE_NO_TLS,		/* go-ahead but cleartext followed */
 	TLSGW_PHASE_CCC,		/* FTP CCC: cleartext again */
 };
