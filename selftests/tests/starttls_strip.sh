@@ -14,31 +14,7 @@ in_srv /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:2526" --tlscert "$T/www.pem
 pids="$pids $!"
 wait_port tg-srv 127.0.0.1 2526
 # The middlebox: SRV4:25 -> 127.0.0.1:2526, masking STARTTLS in replies.
-in_srv /usr/bin/python3 -c '
-import socket, threading
-def pump(a, b, strip):
-    try:
-        while True:
-            d = a.recv(4096)
-            if not d:
-                break
-            if strip:
-                d = d.replace(b"STARTTLS", b"XXXXXXXX")
-            b.sendall(d)
-    except OSError:
-        pass
-    for s in (a, b):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-s = socket.create_server(("0.0.0.0", 25))
-while True:
-    c, _ = s.accept()
-    u = socket.create_connection(("127.0.0.1", 2526))
-    threading.Thread(target=pump, args=(c, u, False), daemon=True).start()
-    threading.Thread(target=pump, args=(u, c, True), daemon=True).start()
-' &
+in_srv /usr/bin/python3 "$STLS_SERVER" relay 25 127.0.0.1 2526 STARTTLS XXXXXXXX &
 pids="$pids $!"
 wait_port tg-srv "$SRV4" 25
 
