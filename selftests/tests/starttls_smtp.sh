@@ -1,7 +1,7 @@
 # STARTTLS policing of SMTP on a forwarding gateway: aiosmtpd in tg-srv
 # (port 25 offers STARTTLS, port 2525 does not), clients in tg-cli
-# (openssl s_client, swaks, stls_client.py). Events, flows, counters, and
-# the block-cleartext-auth and block-injection policies, IPv4 and IPv6.
+# (openssl s_client, swaks, curl, stls_client.py). Events, flows, counters,
+# and the block-cleartext-auth and block-injection policies, IPv4 and IPv6.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"
@@ -45,6 +45,12 @@ if command -v swaks >/dev/null; then
 	check "aiosmtpd stored it" sh -c "grep -rq 'swaks' '$T/mbox'"
 	check "swaks: TLS started is reported" wait_event tls-started
 fi
+mark tls-started
+printf 'Subject: curl\r\n\r\nsent by curl --ssl-reqd\r\n' >"$T/curl.eml"
+check "curl --ssl-reqd sends a mail" in_cli curl -sS --max-time 120 --ssl-reqd -k \
+	--mail-from erin@test --mail-rcpt frank@test -T "$T/curl.eml" "smtp://$SRV4:25"
+check "aiosmtpd stored curl's mail" sh -c "grep -rq 'sent by curl' '$T/mbox'"
+check "curl: TLS started is reported" wait_event tls-started
 for f in offered requested accepted; do
 	check "the upgrade reported '$f'" [ "$(nevents $f)" -ge 1 ]
 done
