@@ -83,6 +83,24 @@ bool fmt_msg_whole(const struct nlmsghdr *nlh)
 			       genlmsg_attrlen(g, 0));
 }
 
+void *fmt_grow(void *v, size_t *cap, size_t n, size_t size,
+	       struct tnl_status *st)
+{
+	size_t ncap = *cap ? 2 * *cap : 16;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	nv = realloc(v, ncap * size);
+	if (!nv) {
+		st->fail = TNL_LOCAL;
+		st->code = NLE_NOMEM;
+		return NULL;
+	}
+	*cap = ncap;
+	return nv;
+}
+
 bool fmt_nest_whole(const struct nlattr *nest)
 {
 	return fmt_attrs_whole(nla_data(nest), nla_len(nest));

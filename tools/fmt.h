@@ -55,6 +55,14 @@ int fmt_parse_msg(struct nl_msg *msg, uint8_t cmd, const char *what,
 bool fmt_nest_whole(const struct nlattr *nest);
 
 /*
+ * Room for one more element in the array v of *cap elements of size
+ * bytes, n of them in use: v itself, or v grown (and *cap updated). NULL
+ * with st filled (out of memory); v is then still valid.
+ */
+void *fmt_grow(void *v, size_t *cap, size_t n, size_t size,
+	       struct tnl_status *st);
+
+/*
  * Copies a string attribute that must be NUL-terminated, non-empty and
  * shorter than size into buf: 0, or -1 if it is not.
  */

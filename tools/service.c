@@ -157,16 +157,10 @@ static int on_service(struct nl_msg *msg, void *arg, struct tnl_status *st)
 
 	if (l->single && l->n)
 		return tnl_bad_reply(st, "more than one SERVICE_GET reply");
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv) {
-			st->fail = TNL_LOCAL;
-			st->code = NLE_NOMEM;
-			return -1;
-		}
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	if (service_parse(msg, &l->v[l->n], st) < 0)
 		return -1;
 	l->n++;

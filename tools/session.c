@@ -321,16 +321,10 @@ static int on_session(struct nl_msg *msg, void *arg, struct tnl_status *st)
 		return -1;
 	if (l->service && strcmp(s.service, l->service))
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv) {
-			st->fail = TNL_LOCAL;
-			st->code = NLE_NOMEM;
-			return -1;
-		}
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	l->v[l->n++] = s;
 	return 0;
 }

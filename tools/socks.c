@@ -267,16 +267,10 @@ static int on_svc(struct nl_msg *msg, void *arg, struct tnl_status *st)
 
 	if (l->single && l->n)
 		return tnl_bad_reply(st, "more than one SOCKS_GET reply");
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv) {
-			st->fail = TNL_LOCAL;
-			st->code = NLE_NOMEM;
-			return -1;
-		}
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	/* Counted even if malformed, so that its memory is freed. */
 	return socks_svc_parse(msg, &l->v[l->n++], st);
 }

@@ -274,16 +274,10 @@ static int on_obj(struct nl_msg *msg, void *arg, struct tnl_status *st)
 	if (!tb[TLSGW_A_STARTTLS])
 		return tnl_bad_reply(st, "STARTTLS reply without "
 				     "TLSGW_A_STARTTLS");
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv) {
-			st->fail = TNL_LOCAL;
-			st->code = NLE_NOMEM;
-			return -1;
-		}
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	if (stls_parse_nest(tb[TLSGW_A_STARTTLS], &l->v[l->n], st) < 0)
 		return -1;
 	l->n++;

@@ -90,16 +90,12 @@ struct list {
 static int on_svc(struct nl_msg *msg, void *arg, struct tnl_status *st)
 {
 	struct list *l = arg;
+	struct socks_svc *nv;
 
-	if (l->n == l->cap) {
-		struct socks_svc *nv;
-
-		l->cap = l->cap ? 2 * l->cap : 8;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv)
-			return tnl_bad_reply(st, "out of memory");
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	return socks_svc_parse(msg, &l->v[l->n++], st);
 }
 

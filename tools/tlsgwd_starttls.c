@@ -21,6 +21,7 @@ static int on_policy(struct nl_msg *msg, void *arg, struct tnl_status *st)
 {
 	struct nlattr *tb[TLSGW_A_MAX + 1], *stb[TLSGW_STLS_A_MAX + 1];
 	struct list *l = arg;
+	struct stls_policy *nv;
 
 	if (fmt_parse_msg(msg, TLSGW_CMD_STARTTLS_POLICY_GET,
 			  "STARTTLS reply", tb, st))
@@ -28,15 +29,10 @@ static int on_policy(struct nl_msg *msg, void *arg, struct tnl_status *st)
 	if (!tb[TLSGW_A_STARTTLS])
 		return tnl_bad_reply(st, "STARTTLS reply without "
 				     "TLSGW_A_STARTTLS");
-	if (l->n == l->cap) {
-		struct stls_policy *nv;
-
-		l->cap = l->cap ? 2 * l->cap : 16;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv)
-			return tnl_bad_reply(st, "out of memory");
-		l->v = nv;
-	}
+	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
+	if (!nv)
+		return -1;
+	l->v = nv;
 	if (stls_policy_parse(tb[TLSGW_A_STARTTLS], stb, &l->v[l->n], st) < 0)
 		return -1;
 	l->n++;
