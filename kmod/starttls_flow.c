@@ -85,25 +85,31 @@ static void tlsgw_stls_count(struct tlsgw_net *tn,
 	tlsgw_count(pol->ctr, which, 1);
 }
 
-struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
-					       const struct tlsgw_stls_key *k,
-					       struct tlsgw_stls_policy *pol)
+void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
+			    u32 isn, struct tlsgw_stls_policy *pol)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
 	struct tlsgw_stls_flow *f, *old;
 	unsigned int h = tlsgw_stls_hash(k);
 	enum stp_dir dir;
 
+	/* A full table (a SYN flood) costs no allocation per SYN. */
+	if (READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
+		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
+		return;
+	}
 	f = kmem_cache_zalloc(tlsgw_stls_cache, GFP_ATOMIC);
 	if (!f) {
 		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return NULL;
+		return;
 	}
 	f->key = *k;
 	f->created = jiffies;
 	f->last_seen = f->created;
 	spin_lock_init(&f->lock);
 	f->state = TLSGW_FLOW_SYN_SENT;
+	f->next_seq[STP_C2S] = isn + 1;
+	f->seq_valid = BIT(STP_C2S);
 	stp_init(&f->stp, pol->proto);
 
 	spin_lock_bh(&t->lock);
@@ -115,18 +121,17 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
 		if (!old)
 			tlsgw_stls_count(tn, pol,
 					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return NULL;
+		return;
 	}
 	refcount_inc(&pol->ref);
 	f->pol = pol;
 	f->id = atomic64_inc_return(&t->next_id);
 	hlist_add_head_rcu(&f->node, &t->buckets[h]);
-	t->n_flows++;
+	WRITE_ONCE(t->n_flows, t->n_flows + 1);
 	spin_unlock_bh(&t->lock);
 
 	tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_TRACKED);
 	queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
-	return f;
 }
 
 static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
@@ -146,7 +151,7 @@ static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
 	f->unhashed = true;
 	spin_unlock(&f->lock);
 	hlist_del_rcu(&f->node);
-	t->n_flows--;
+	WRITE_ONCE(t->n_flows, t->n_flows - 1);
 	call_rcu(&f->rcu, tlsgw_stls_flow_free_rcu);
 }
 

@@ -88,12 +88,12 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir);
 /*
- * Creates and hashes a flow for the SYN described by k; takes a reference
- * on pol. NULL (counted) if the table is full or memory is short.
+ * Creates and hashes a flow for the SYN described by k, whose sequence
+ * number is isn; takes a reference on pol. Counts the flow as tracked, or
+ * as dropped if the table is full or memory is short.
  */
-struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
-					       const struct tlsgw_stls_key *k,
-					       struct tlsgw_stls_policy *pol);
+void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
+			    u32 isn, struct tlsgw_stls_policy *pol);
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol);
 

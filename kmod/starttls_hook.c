@@ -373,13 +373,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 					      ntohs(p.key.sport));
 		if (!pol)
 			return NF_ACCEPT;
-		f = tlsgw_stls_flow_create(tn, &p.key, pol);
-		if (!f)
-			return NF_ACCEPT;
-		spin_lock_bh(&f->lock);
-		f->next_seq[STP_C2S] = p.seq + 1;
-		f->seq_valid |= BIT(STP_C2S);
-		spin_unlock_bh(&f->lock);
+		tlsgw_stls_flow_create(tn, &p.key, p.seq, pol);
 		return NF_ACCEPT;
 	}
 
