@@ -341,11 +341,18 @@ static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
 		return err;
 	}
 	tlsgw_session_addresses(s);
+	/*
+	 * Listed, the session can be closed (collector, SESSION_DEL,
+	 * SERVICE_DEL) and its list reference dropped at any time: setup
+	 * holds its own until it is done with s.
+	 */
+	refcount_inc(&s->ref);
 	tlsgw_session_list(tn, s);
 	*id = s->id;
 	tlsgw_session_count(s, TLSGW_CTR_SESSIONS_OPENED, 1);
 	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_OPEN, 0);
 	tlsgw_relay_start(&s->relay);
+	tlsgw_session_put(s);
 	return 0;
 }
 
