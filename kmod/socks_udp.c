@@ -208,15 +208,21 @@ int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
 	bnd = conn->local_addr;
 	tlsgw_set_port(&bnd, err);
 
+	/*
+	 * Hooked under the lock that orders kills: a kill either comes first
+	 * (DEAD) or sees state UDP and unhooks. Hooked after a kill, a
+	 * datagram could take a reference on a conn whose last one is gone.
+	 */
 	mutex_lock(&conn->svc->lock);
 	err = test_bit(TLSGW_SOCKS_DEAD, &conn->flags) ? -ECONNABORTED : 0;
-	if (!err)
+	if (!err) {
+		conn->last_active = jiffies;
 		conn->state = TLSGW_SOCKS_UDP;
+		tlsgw_socks_udp_hook(conn, udp);
+	}
 	mutex_unlock(&conn->svc->lock);
 	if (err)
 		return err;
-	conn->last_active = jiffies;
-	tlsgw_socks_udp_hook(conn, udp);
 	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &bnd))
 		return -EPIPE;
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
