@@ -123,7 +123,15 @@ void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k
 					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
 		return;
 	}
-	refcount_inc(&pol->ref);
+	/*
+	 * pol was found under RCU: a concurrent delete may have dropped its
+	 * last reference. Such a policy no longer polices new flows.
+	 */
+	if (!refcount_inc_not_zero(&pol->ref)) {
+		spin_unlock_bh(&t->lock);
+		kmem_cache_free(tlsgw_stls_cache, f);
+		return;
+	}
 	f->pol = pol;
 	f->id = atomic64_inc_return(&t->next_id);
 	hlist_add_head_rcu(&f->node, &t->buckets[h]);
@@ -262,7 +270,7 @@ void tlsgw_stls_table_shutdown(struct tlsgw_net *tn)
 
 int tlsgw_stls_flow_module_init(void)
 {
-	tlsgw_stls_cache = KMEM_CACHE(tlsgw_stls_flow, 0);
+	tlsgw_stls_cache = KMEM_CACHE(tlsgw_stls_flow, SLAB_ACCOUNT);
 	if (!tlsgw_stls_cache)
 		return -ENOMEM;
 	get_random_bytes(&tlsgw_stls_seed, sizeof(tlsgw_stls_seed));
