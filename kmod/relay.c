@@ -14,6 +14,7 @@
 
 enum {
 	TLSGW_RELAY_STARTED = TLSGW_RELAY_DEAD + 1,
+	TLSGW_RELAY_NOTIFIED,		/* close_notify went to the client */
 };
 
 /* TLS record content types (RFC 8446 5.1). */
@@ -27,8 +28,13 @@ enum {
 #define TLS_ALERT_CLOSE_NOTIFY	0
 #define TLS_ALERT_WARNING	1
 
-/* Passes through one work run before other sessions get a turn. */
-#define TLSGW_RELAY_BUDGET	64
+/*
+ * Bytes one work run may move (both directions together) before other
+ * sessions get a turn: a direction that never runs dry must still yield.
+ */
+#define TLSGW_RELAY_BUDGET	(256 * 1024)
+/* What one direction may move before the other gets its turn. */
+#define TLSGW_RELAY_SLICE	(64 * 1024)
 
 static struct workqueue_struct *tlsgw_relay_wq;
 
@@ -77,10 +83,15 @@ static void tlsgw_relay_write_space(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	relay = tlsgw_relay_of(sk);
 	if (relay) {
-		tlsgw_relay_kick(relay);
-		/* The stock callback manages SOCK_NOSPACE for TCP. */
+		/*
+		 * The stock callback manages SOCK_NOSPACE for TCP: it keeps
+		 * it set, and so keeps us called, until the socket is
+		 * writable by its own measure. Only then is a run worth it.
+		 */
 		i = relay->side[1].sock->sk == sk;
 		relay->side[i].write_space(sk);
+		if (sk_stream_is_writeable(sk))
+			tlsgw_relay_kick(relay);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -199,21 +210,70 @@ static int tlsgw_relay_send(struct tlsgw_relay *relay, int to,
 	return kernel_sendmsg(relay->side[to].sock, &msg, &iov, 1, len);
 }
 
-/* Best effort: the client learns that the end is not a truncation. */
-static void tlsgw_relay_close_notify(struct tlsgw_relay *relay)
+/*
+ * The client learns that the end is not a truncation. Sent once; -EAGAIN
+ * when the socket has no room for it yet (try again on write space).
+ */
+static int tlsgw_relay_close_notify(struct tlsgw_relay *relay)
 {
 	static const u8 alert[2] = { TLS_ALERT_WARNING,
 				     TLS_ALERT_CLOSE_NOTIFY };
+	int n;
 
-	if (relay->client_tls && !relay->dir[1].shut)
-		tlsgw_relay_send(relay, 0, alert, sizeof(alert), TLS_CT_ALERT);
+	if (!relay->client_tls ||
+	    test_bit(TLSGW_RELAY_NOTIFIED, &relay->flags))
+		return 0;
+	n = tlsgw_relay_send(relay, 0, alert, sizeof(alert), TLS_CT_ALERT);
+	if (n == -EAGAIN)
+		return n;
+	set_bit(TLSGW_RELAY_NOTIFIED, &relay->flags);
+	return n < 0 ? n : 0;
 }
 
-static void tlsgw_relay_shut_write(struct tlsgw_relay *relay, int to)
+/*
+ * kTLS keeps back what TCP had no room for: the rest of a record partly
+ * sent, or encrypted records waiting. A FIN now would go before them and
+ * cut the stream. When it is so, SOCK_NOSPACE is set under the socket
+ * lock that kTLS pushes under, so the ACKs of whatever it sends later
+ * call write_space, and with it the relay, again.
+ */
+static bool tlsgw_relay_tls_pending(struct socket *sock)
 {
-	if (to == 0)
-		tlsgw_relay_close_notify(relay);
-	kernel_sock_shutdown(relay->side[to].sock, SHUT_WR);
+	struct sock *sk = sock->sk;
+	struct tls_context *ctx;
+	bool pending;
+
+	lock_sock(sk);
+	ctx = tls_get_ctx(sk);
+	pending = ctx && ctx->tx_conf == TLS_SW &&
+		  (READ_ONCE(ctx->partially_sent_record) ||
+		   !list_empty(&tls_sw_ctx_tx(ctx)->tx_list));
+	if (pending)
+		set_bit(SOCK_NOSPACE, &sock->flags);
+	release_sock(sk);
+	return pending;
+}
+
+/*
+ * Propagates the end of a direction to side "to": close_notify (client),
+ * then FIN once kTLS has handed everything to TCP. -EAGAIN: not yet, the
+ * socket's write space calls the relay again.
+ */
+static int tlsgw_relay_shut_write(struct tlsgw_relay *relay, int to)
+{
+	struct socket *sock = relay->side[to].sock;
+	int err;
+
+	if (to == 0 && relay->client_tls) {
+		err = tlsgw_relay_close_notify(relay);
+		if (err)
+			return err;
+		if (tlsgw_relay_tls_pending(sock))
+			return -EAGAIN;
+	}
+	err = kernel_sock_shutdown(sock, SHUT_WR);
+	/* Already closed by the peer: nothing is left to end. */
+	return err == -ENOTCONN ? 0 : err;
 }
 
 /* A non-data record from the client: says how the session ends. */
@@ -287,9 +347,13 @@ static enum tlsgw_close_reason tlsgw_relay_recv(struct tlsgw_relay *relay,
 	return TLSGW_CLOSE_UNSPEC;
 }
 
-/* Moves what it can in one direction; *progress is set on any movement. */
+/*
+ * Moves what it can in one direction, at most *budget bytes (which it
+ * lowers); *progress is set on any movement. Stops at once on a close.
+ */
 static enum tlsgw_close_reason tlsgw_relay_pump(struct tlsgw_relay *relay,
-						int from, bool *progress)
+						int from, bool *progress,
+						size_t *budget)
 {
 	struct tlsgw_relay_dir *d = &relay->dir[from];
 	enum tlsgw_close_reason reason;
@@ -298,6 +362,8 @@ static enum tlsgw_close_reason tlsgw_relay_pump(struct tlsgw_relay *relay,
 	int n;
 
 	for (;;) {
+		if (tlsgw_relay_dead(relay) || !*budget)
+			return TLSGW_CLOSE_UNSPEC;
 		if (d->head < d->tail) {
 			n = tlsgw_relay_send(relay, to, d->buf + d->head,
 					     d->tail - d->head,
@@ -308,6 +374,7 @@ static enum tlsgw_close_reason tlsgw_relay_pump(struct tlsgw_relay *relay,
 				return tlsgw_relay_reset_reason(to);
 			d->head += n;
 			d->bytes += n;
+			*budget -= min_t(size_t, n, *budget);
 			if (to == 0 && relay->client_tls)
 				d->records += DIV_ROUND_UP(n, TLS_MAX_PAYLOAD_SIZE);
 			if (d->head == d->tail) {
@@ -320,7 +387,11 @@ static enum tlsgw_close_reason tlsgw_relay_pump(struct tlsgw_relay *relay,
 		}
 		if (d->eof) {
 			if (!d->shut) {
-				tlsgw_relay_shut_write(relay, to);
+				n = tlsgw_relay_shut_write(relay, to);
+				if (n == -EAGAIN)
+					return TLSGW_CLOSE_UNSPEC;
+				if (n < 0)
+					return tlsgw_relay_reset_reason(to);
 				d->shut = true;
 				*progress = true;
 			}
@@ -340,17 +411,21 @@ static void tlsgw_relay_work(struct work_struct *work)
 	struct tlsgw_relay *relay = container_of(work, struct tlsgw_relay,
 						 work);
 	enum tlsgw_close_reason reason = TLSGW_CLOSE_UNSPEC;
-	int budget = TLSGW_RELAY_BUDGET;
+	size_t budget = TLSGW_RELAY_BUDGET, slice, left;
 	bool progress = false;
 	int i;
 
 	if (!test_bit(TLSGW_RELAY_STARTED, &relay->flags))
 		goto out;
 
-	while (!reason && !tlsgw_relay_dead(relay) && budget--) {
+	while (!reason && !tlsgw_relay_dead(relay) && budget) {
 		progress = false;
-		for (i = 0; i < 2 && !reason; i++)
-			reason = tlsgw_relay_pump(relay, i, &progress);
+		for (i = 0; i < 2 && !reason; i++) {
+			slice = min_t(size_t, budget, TLSGW_RELAY_SLICE);
+			left = slice;
+			reason = tlsgw_relay_pump(relay, i, &progress, &left);
+			budget -= slice - left;
+		}
 		if (!progress)
 			break;
 	}
@@ -373,6 +448,8 @@ int tlsgw_relay_init(struct tlsgw_relay *relay,
 	int i;
 
 	relay->ops = ops;
+	/* Owners list the relay before it starts: never idle since boot. */
+	relay->last_active = jiffies;
 	relay->side[0].sock = client;
 	relay->side[1].sock = backend;
 	INIT_WORK(&relay->work, tlsgw_relay_work);
@@ -393,7 +470,7 @@ int tlsgw_relay_init(struct tlsgw_relay *relay,
 
 void tlsgw_relay_start(struct tlsgw_relay *relay)
 {
-	relay->last_active = jiffies;
+	WRITE_ONCE(relay->last_active, jiffies);
 	set_bit(TLSGW_RELAY_STARTED, &relay->flags);
 	tlsgw_relay_kick(relay);
 }
