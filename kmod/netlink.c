@@ -101,6 +101,15 @@ static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_SESSION] = NLA_POLICY_NESTED(tlsgw_sess_policy),
 };
 
+/*
+ * SESSION_OFFLOAD carries keys: its nest is validated in the doit, which
+ * clears the keys from the request whether or not it parses. Validated
+ * here, a bad nest would be refused with the keys left in the skb.
+ */
+static const struct nla_policy tlsgw_offload_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_SESSION] = { .type = NLA_NESTED },
+};
+
 /* Helpers ----------------------------------------------------------------- */
 
 struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
@@ -418,8 +427,8 @@ u64 tlsgw_ms_since(unsigned long then)
 }
 
 /*
- * Addresses are left out of events: Linux 6.1 cannot restrict a multicast
- * group to CAP_NET_ADMIN, and anyone in the namespace may listen.
+ * Addresses are left out of events: their subscribers need CAP_NET_ADMIN
+ * as every command does, but an event may outlive the session it tells of.
  */
 static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s,
 			     bool addresses)
@@ -525,13 +534,14 @@ static int tlsgw_session_offload_doit(struct sk_buff *skb,
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
 	struct tlsgw_offload o = {};
+	struct nlattr *nest;
 	u64 id;
 	int err, i;
 
 	err = tlsgw_parse_nest(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
 			       tlsgw_sess_policy, tb);
 	if (err)
-		return err;
+		goto out;
 	for (i = 0; i < ARRAY_SIZE(tlsgw_offload_required); i++) {
 		if (!tlsgw_require(info, info->attrs[TLSGW_A_SESSION], tb,
 				   tlsgw_offload_required[i])) {
@@ -558,10 +568,13 @@ static int tlsgw_session_offload_doit(struct sk_buff *skb,
 	if (!err)
 		err = tlsgw_offload_reply(info, id);
 out:
-	/* The request skb carries keys: clear them as soon as they are used. */
-	for (i = TLSGW_SESS_A_TX_KEY; i <= TLSGW_SESS_A_RX_SEQ; i++)
-		if (tb[i])
-			memzero_explicit(nla_data(tb[i]), nla_len(tb[i]));
+	/*
+	 * The request skb carries keys: clear them as soon as they are used,
+	 * and when the nest did not parse, wherever in it they are.
+	 */
+	nest = info->attrs[TLSGW_A_SESSION];
+	if (nest)
+		memzero_explicit(nla_data(nest), nla_len(nest));
 	return err;
 }
 
@@ -839,7 +852,7 @@ static const struct genl_ops tlsgw_genl_ops[] = {
 	TLSGW_OP(TLSGW_CMD_SERVICE_GET, tlsgw_service_get_doit,
 		 tlsgw_service_dumpit, tlsgw_service_policy),
 	TLSGW_OP(TLSGW_CMD_SESSION_OFFLOAD, tlsgw_session_offload_doit, NULL,
-		 tlsgw_session_policy),
+		 tlsgw_offload_policy),
 	TLSGW_OP(TLSGW_CMD_SESSION_GET, tlsgw_session_get_doit,
 		 tlsgw_session_dumpit, tlsgw_session_policy),
 	TLSGW_OP(TLSGW_CMD_SESSION_DEL, tlsgw_session_del_doit, NULL,
@@ -870,8 +883,9 @@ static const struct genl_ops tlsgw_genl_ops[] = {
 		 tlsgw_starttls_policy),
 };
 
+/* Events are for CAP_NET_ADMIN in the namespace's user namespace, too. */
 static const struct genl_multicast_group tlsgw_genl_mcgrps[] = {
-	{ .name = TLSGW_MCGRP_EVENTS },
+	{ .name = TLSGW_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family tlsgw_genl_family __ro_after_init = {

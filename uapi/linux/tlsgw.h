@@ -22,7 +22,9 @@
  *
  * Every command requires CAP_NET_ADMIN in the user namespace that owns the
  * network namespace of the socket. A process without it gets -EPERM
- * before the request is parsed.
+ * before the request is parsed. Joining TLSGW_MCGRP_EVENTS needs the same
+ * (NETLINK_ADD_MEMBERSHIP fails with -EPERM without it); events go only to
+ * subscribers in the namespace they happened in.
  *
  * Validation and errors
  * ---------------------
@@ -165,9 +167,7 @@
  *	  TLSGW_EV_A_REASON		u32, enum tlsgw_close_reason (close
  *					events)
  *	and, beside it, TLSGW_A_SESSION as SESSION_GET reports it at that
- *	moment but without the four addresses: Linux 6.1 cannot restrict a
- *	multicast group to CAP_NET_ADMIN, so anyone in the namespace may
- *	listen; SESSION_GET (admin only) has the addresses.
+ *	moment but without the four addresses, which SESSION_GET has.
  *
  *	STARTTLS events (TLSGW_EV_A_TYPE TLSGW_EVENT_STARTTLS, one per
  *	finding, sent from the packet path) carry instead
