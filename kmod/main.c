@@ -37,13 +37,19 @@ static int __init tlsgw_init(void)
 	if (err)
 		goto stls_exit;
 
-	err = tlsgw_genl_init();
+	err = tlsgw_resolve_module_init();
 	if (err)
 		goto pernet_exit;
+
+	err = tlsgw_genl_init();
+	if (err)
+		goto resolve_exit;
 
 	pr_info("tlsgw " TLSGW_VERSION " loaded\n");
 	return 0;
 
+resolve_exit:
+	tlsgw_resolve_module_exit();
 pernet_exit:
 	tlsgw_pernet_exit();
 stls_exit:
@@ -58,6 +64,7 @@ relay_exit:
 static void __exit tlsgw_exit(void)
 {
 	tlsgw_genl_exit();
+	tlsgw_resolve_module_exit();
 	/* Ends every session of every namespace. */
 	tlsgw_pernet_exit();
 	/* Flows are freed after an RCU grace period. */

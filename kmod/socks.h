@@ -238,7 +238,9 @@ void tlsgw_resolve_net_exit(struct tlsgw_net *tn);
 int tlsgw_resolve(struct tlsgw_net *tn, const char *name, u16 port,
 		  struct tlsgw_socks_addrs *out);
 void tlsgw_resolve_register(struct tlsgw_net *tn, u32 portid);
-int tlsgw_resolve_answer(struct tlsgw_net *tn, u64 id, int error,
+int tlsgw_resolve_module_init(void);
+void tlsgw_resolve_module_exit(void);
+int tlsgw_resolve_answer(struct tlsgw_net *tn, u32 portid, u64 id, int error,
 			 const struct tlsgw_socks_addrs *addrs);
 
 #endif /* _TLSGW_SOCKS_H */

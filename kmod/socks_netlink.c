@@ -666,11 +666,13 @@ int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info)
 		err = tlsgw_resolve_addrs(info, info->attrs[TLSGW_A_RESOLVE],
 					  addrs);
 	if (!err)
-		err = tlsgw_resolve_answer(tn,
+		err = tlsgw_resolve_answer(tn, info->snd_portid,
 					   nla_get_u64(tb[TLSGW_RESOLVE_A_ID]),
 					   tlsgw_resolve_errno[error], addrs);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "no pending lookup has that id (expired?)");
+	else if (err == -EPERM)
+		NL_SET_ERR_MSG_MOD(info->extack, "not the registered resolver");
 	kfree(addrs);
 	return err;
 }

@@ -13,6 +13,8 @@
 
 #include <linux/completion.h>
 #include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 
 #include "netlink.h"
 #include "socks.h"
@@ -59,6 +61,42 @@ void tlsgw_resolve_register(struct tlsgw_net *tn, u32 portid)
 	mutex_lock(&tn->resolve_lock);
 	tn->resolver_portid = portid;
 	mutex_unlock(&tn->resolve_lock);
+}
+
+/*
+ * The daemon's socket is gone: forget its port id, which another socket
+ * (any user's) may bind next and would then receive every lookup.
+ */
+static int tlsgw_resolve_release(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct tlsgw_net *tn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	tn = tlsgw_net(n->net);
+	mutex_lock(&tn->resolve_lock);
+	if (tn->resolver_portid == n->portid)
+		tn->resolver_portid = 0;
+	mutex_unlock(&tn->resolve_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tlsgw_resolve_notifier = {
+	.notifier_call = tlsgw_resolve_release,
+};
+
+/* After the pernet state exists, before the family is registered. */
+int tlsgw_resolve_module_init(void)
+{
+	return netlink_register_notifier(&tlsgw_resolve_notifier);
+}
+
+void tlsgw_resolve_module_exit(void)
+{
+	netlink_unregister_notifier(&tlsgw_resolve_notifier);
 }
 
 /* Lists req; returns the daemon's port id or an error. */
@@ -140,14 +178,21 @@ static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
 	req->out->n = addrs->n;
 }
 
-/* The daemon's answer: error is 0, -ENOENT or another errno. */
-int tlsgw_resolve_answer(struct tlsgw_net *tn, u64 id, int error,
+/*
+ * The daemon's answer, from the socket of port id portid (only the one
+ * registered may answer): error is 0, -ENOENT or another errno.
+ */
+int tlsgw_resolve_answer(struct tlsgw_net *tn, u32 portid, u64 id, int error,
 			 const struct tlsgw_socks_addrs *addrs)
 {
 	struct tlsgw_resolve_req *req;
 	int err = -ENOENT;
 
 	mutex_lock(&tn->resolve_lock);
+	if (portid != tn->resolver_portid) {
+		mutex_unlock(&tn->resolve_lock);
+		return -EPERM;
+	}
 	list_for_each_entry(req, &tn->resolves, node) {
 		if (req->id != id)
 			continue;
