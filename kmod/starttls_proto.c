@@ -34,6 +34,7 @@
 #define P_CAPA		0x04	/* POP3: the multi-line body is the CAPA list */
 #define P_REC(dir)	(0x08 << (dir))	/* FTP: direction walks TLS records */
 #define P_LOST(dir)	(0x20 << (dir))	/* ... and broke off: not followed */
+#define P_CHUNKING	0x80	/* SMTP: the server offered CHUNKING (BDAT) */
 
 /* struct stp_dirstate.flags */
 #define D_CONT		0x01	/* next line continues one cut by a literal */
@@ -331,7 +332,11 @@ static void smtp_client(struct stp_flow *f, struct stp_ctx *c,
 		kind = K_EXTRA;
 	} else if (ieq(verb, vn, "AUTH")) {
 		f->flags |= F_SASL;
-	} else if (ieq(verb, vn, "BDAT")) {
+	} else if (ieq(verb, vn, "BDAT") && (f->pflags & P_CHUNKING)) {
+		/*
+		 * A server that never offered CHUNKING refuses BDAT and reads
+		 * what follows as commands: only then is it a chunk.
+		 */
 		an = next_token(s, n, &pos, &arg);
 		if (parse_u32(arg, an, &chunk))
 			f->dir[STP_C2S].skip = chunk;
@@ -357,6 +362,8 @@ static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
 		stp_size_t tn = next_token(s, n, &pos, &tok);
 
 		cap_token(f, tok, tn, "STARTTLS");
+		if (ieq(tok, tn, "CHUNKING"))
+			f->pflags |= P_CHUNKING;
 	}
 	if (sep == '-') {
 		f->pflags |= P_INREPLY;

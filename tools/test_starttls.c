@@ -198,8 +198,8 @@ static const struct step smtp_tls_missing[] = {
 /* A body line looking like a command, and a BDAT chunk holding one. */
 static const struct step smtp_body[] = {
 	S(POSTFIX_GREETING),
-	C("HELO client.example.org\r\n"),
-	S("250 mail.example.com\r\n"),
+	C("EHLO client.example.org\r\n"),
+	S("250-mail.example.com\r\n250-STARTTLS\r\n250 CHUNKING\r\n"),
 	C("DATA\r\n"),
 	S("354 End data with <CR><LF>.<CR><LF>\r\n"),
 	C("Subject: hi\r\n\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nSTARTTLS\r\n"
@@ -210,6 +210,20 @@ static const struct step smtp_body[] = {
 	C("STARTTLS\r\n"),
 	S("220 Ready\r\n"),
 	C(HELLO),
+	END
+};
+
+/*
+ * BDAT from a client whose server never offered CHUNKING: the server
+ * refuses it and reads what follows as commands, and so does the parser.
+ */
+static const struct step smtp_bdat_unoffered[] = {
+	S(POSTFIX_GREETING),
+	C("HELO client.example.org\r\n"),
+	S("250 mail.example.com\r\n"),
+	C("BDAT 14 LAST\r\nAUTH LOGIN\r\n\r\n"),
+	S("500 5.5.2 Error: command not recognized\r\n"),
+	S("334 VXNlcm5hbWU6\r\n"),
 	END
 };
 
@@ -757,7 +771,10 @@ static const struct transcript transcripts[] = {
 	{ "smtp_tls_missing", STP_SMTP, smtp_tls_missing,
 	  OFFERED | REQUESTED | ACCEPTED | TLS_MISSING | CLEAR_AUTH | PRETLS,
 	  STP_PH_NO_TLS },
-	{ "smtp_body", STP_SMTP, smtp_body, PRETLS | UPGRADE, STP_PH_TLS },
+	{ "smtp_body", STP_SMTP, smtp_body, OFFERED | PRETLS | UPGRADE,
+	  STP_PH_TLS },
+	{ "smtp_bdat_unoffered", STP_SMTP, smtp_bdat_unoffered,
+	  CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
 	{ "smtp_overlong", STP_SMTP, smtp_overlong,
 	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
 	{ "smtp_garbage", STP_SMTP, smtp_garbage,
