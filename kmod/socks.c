@@ -245,7 +245,7 @@ fail:
 static struct tlsgw_socks_svc *tlsgw_socks_alloc(struct tlsgw_net *tn,
 						 const struct tlsgw_socks_conf *c)
 {
-	struct tlsgw_socks_svc *svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	struct tlsgw_socks_svc *svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 
 	if (!svc)
 		return NULL;

@@ -78,7 +78,7 @@ int tlsgw_socks_user_set(struct tlsgw_socks_svc *svc, const char *name,
 	size_t nlen = strlen(name);
 	int err;
 
-	user = kzalloc(sizeof(*user), GFP_KERNEL);
+	user = kzalloc(sizeof(*user), GFP_KERNEL_ACCOUNT);
 	if (!user)
 		return -ENOMEM;
 	kref_init(&user->ref);

@@ -95,7 +95,7 @@ int tlsgw_socks_rule_add(struct tlsgw_socks_svc *svc,
 	struct tlsgw_socks_rule *r, *at;
 	int err = 0;
 
-	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL);
+	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	atomic64_set(&r->hits, 0);
