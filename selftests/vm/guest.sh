@@ -44,6 +44,11 @@ for f in "$TGW_OUT/modroot/lib/modules/$kver"/*; do
 	cp -a "$f" "/lib/modules/$kver/"
 done
 
+# A real gateway has udev load the CPU's crypto drivers at boot; this
+# guest has no udev. Without them kTLS runs the generic AES-GCM.
+modprobe -q aesni_intel 2>/dev/null
+modprobe -q ghash_clmulni_intel 2>/dev/null
+
 cd "$TGW_SRC" || poweroff
 export PATH="$TGW_SRC/tools:$TGW_SRC/selftests:$PATH"
 
