@@ -29,4 +29,15 @@ check "s_client saw the connection close (not a hang)" grep -q -i "closed" "$T/o
 wait $mon
 cat "$T/events"
 check "the close event says key-update" grep -q '"reason":"key-update"' "$T/events"
+# A session was once listed before its relay had a last_active, and its
+# open event said idle_ms 4294855748 (issue 11, item 1). A sanity bound,
+# not a timing check: the session is seconds old.
+check "the open event's idle_ms is sane (under 10 minutes)" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    if ev.get("event") == "session-open":
+        sys.exit(not ev["session"]["idle_ms"] < 600000)
+sys.exit("no session-open event")
+' "$T/events"
 finish
