@@ -16,6 +16,7 @@
 #                   middlebox) in tg-srv, in the background
 # ev_snap, then ev_one_upgrade: exactly one upgrade reported since the
 #                   snapshot (of $EV_PROTO if set), and no injection
+# greet_and_close PORT  a server in tg-srv that greets and closes
 STLS_CLIENT="$(cd "$(dirname "$0")/.." && pwd)/stls_client.py"
 STLS_SERVER="$(cd "$(dirname "$0")/.." && pwd)/stls_server.py"
 
@@ -121,4 +122,18 @@ print("    since the snapshot:", dict(n))
 sys.exit(not (n["requested"] == n["accepted"] == n["tls-started"] == 1 and
               n["command-injection"] == n["response-injection"] == 0))
 PY
+}
+
+# A server in tg-srv on PORT that greets each connection and closes it.
+greet_and_close() {	# PORT
+	in_srv /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_server(("0.0.0.0", int(sys.argv[1])), backlog=1024)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"220 hi\r\n")
+    c.close()
+' "$1" &
+	pids="$pids $!"
+	wait_port tg-srv "$SRV4" "$1"
 }

@@ -16,16 +16,7 @@ n=$(scale 10000 3000)
 echo $max_flows >$param
 
 # A server that accepts and closes, and one that keeps connections open.
-in_srv /usr/bin/python3 -c '
-import socket
-s = socket.create_server(("0.0.0.0", 25), backlog=1024)
-while True:
-    c, _ = s.accept()
-    c.sendall(b"220 hi\r\n")
-    c.close()
-' &
-pids="$pids $!"
-wait_port tg-srv "$SRV4" 25
+greet_and_close 25
 
 check "policy add" tlsgwctl starttls policy add mail proto smtp ports 25 mode monitor
 # Samples the table size while the clients run.

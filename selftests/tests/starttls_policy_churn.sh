@@ -12,16 +12,7 @@
 stls_setup
 rounds=$(scale 100 40)
 
-in_srv /usr/bin/python3 -c '
-import socket
-s = socket.create_server(("0.0.0.0", 25), backlog=1024)
-while True:
-    c, _ = s.accept()
-    c.sendall(b"220 hi\r\n")
-    c.close()
-' &
-pids="$pids $!"
-wait_port tg-srv "$SRV4" 25
+greet_and_close 25
 
 check "a policy that stays" tlsgwctl starttls policy add keep proto smtp ports 587 mode monitor
 # Two clients connect until the loop below is done.
