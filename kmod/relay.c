@@ -102,6 +102,26 @@ static void tlsgw_relay_state_change(struct sock *sk)
 }
 
 /*
+ * kTLS RX reports a record it cannot even frame (too long, bad header)
+ * only by sk_err and this callback: without it the relay would never
+ * learn, and the session would hang.
+ */
+static void tlsgw_relay_error_report(struct sock *sk)
+{
+	struct tlsgw_relay *relay;
+	int i;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	relay = tlsgw_relay_of(sk);
+	if (relay) {
+		i = relay->side[1].sock->sk == sk;
+		relay->side[i].error_report(sk);
+		tlsgw_relay_kick(relay);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
  * Claims the socket: sk_user_data is the claim, taken atomically, so one
  * socket cannot join two relays (or another kernel user's callbacks).
  */
@@ -118,10 +138,12 @@ int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 	side->data_ready = sk->sk_data_ready;
 	side->write_space = sk->sk_write_space;
 	side->state_change = sk->sk_state_change;
+	side->error_report = sk->sk_error_report;
 	sk->sk_user_data = relay;
 	WRITE_ONCE(sk->sk_data_ready, tlsgw_relay_data_ready);
 	WRITE_ONCE(sk->sk_write_space, tlsgw_relay_write_space);
 	WRITE_ONCE(sk->sk_state_change, tlsgw_relay_state_change);
+	WRITE_ONCE(sk->sk_error_report, tlsgw_relay_error_report);
 	write_unlock_bh(&sk->sk_callback_lock);
 	return 0;
 }
@@ -170,6 +192,9 @@ static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
 		tlsgw_relay_restore(&sk->sk_state_change,
 				    tlsgw_relay_state_change,
 				    side->state_change);
+		tlsgw_relay_restore(&sk->sk_error_report,
+				    tlsgw_relay_error_report,
+				    side->error_report);
 		if (i == 0 && relay->client_tls)
 			tlsgw_relay_unhook_tls(side, sk);
 	}

@@ -56,6 +56,7 @@ struct tlsgw_relay_hook {
 	void (*data_ready)(struct sock *sk);
 	void (*write_space)(struct sock *sk);
 	void (*state_change)(struct sock *sk);
+	void (*error_report)(struct sock *sk);
 };
 
 enum {
