@@ -13,7 +13,7 @@
 #include "relay.h"
 
 enum {
-	TLSGW_RELAY_STARTED = TLSGW_RELAY_DEAD + 1,
+	TLSGW_RELAY_STARTED = TLSGW_RELAY_ALERTED + 1,
 	TLSGW_RELAY_NOTIFIED,		/* close_notify went to the client */
 };
 
@@ -25,8 +25,18 @@ enum {
 };
 
 #define TLS_HS_KEY_UPDATE	24
-#define TLS_ALERT_CLOSE_NOTIFY	0
 #define TLS_ALERT_WARNING	1
+#define TLS_ALERT_FATAL		2
+
+/* Alert descriptions (RFC 8446 6). */
+enum {
+	TLS_ALERT_CLOSE_NOTIFY = 0,
+	TLS_ALERT_UNEXPECTED_MESSAGE = 10,
+	TLS_ALERT_BAD_RECORD_MAC = 20,
+	TLS_ALERT_RECORD_OVERFLOW = 22,
+	TLS_ALERT_DECODE_ERROR = 50,
+	TLS_ALERT_INTERNAL_ERROR = 80,
+};
 
 /*
  * Bytes one work run may move (both directions together) before other
@@ -302,9 +312,11 @@ static int tlsgw_relay_shut_write(struct tlsgw_relay *relay, int to)
 }
 
 /* A non-data record from the client: says how the session ends. */
-static enum tlsgw_close_reason tlsgw_relay_control(struct tlsgw_relay_dir *d,
+static enum tlsgw_close_reason tlsgw_relay_control(struct tlsgw_relay *relay,
 						   u8 type, int len)
 {
+	struct tlsgw_relay_dir *d = &relay->dir[0];
+
 	if (type == TLS_CT_ALERT && len >= 2 &&
 	    d->buf[1] == TLS_ALERT_CLOSE_NOTIFY) {
 		d->eof = true;
@@ -315,17 +327,57 @@ static enum tlsgw_close_reason tlsgw_relay_control(struct tlsgw_relay_dir *d,
 	if (type == TLS_CT_HANDSHAKE && len >= 1 &&
 	    d->buf[0] == TLS_HS_KEY_UPDATE)
 		return TLSGW_CLOSE_KEY_UPDATE;
+	/* Any other handshake message, or a content type TLS lacks. */
+	relay->alert = TLS_ALERT_UNEXPECTED_MESSAGE;
 	return TLSGW_CLOSE_TLS_ERROR;
 }
 
+/*
+ * A record kTLS RX refused. Its errors say which (net/tls/tls_sw.c):
+ * -EBADMSG a record that does not decrypt (or, in TLS 1.3, whose
+ * plaintext is all padding), or shorter than its tag; -EMSGSIZE a record
+ * longer than TLS allows; -EINVAL a header with the wrong version; -EIO
+ * a control record we gave too little room to.
+ */
 static enum tlsgw_close_reason tlsgw_relay_recv_err(struct tlsgw_relay *relay,
 						    int from, int err)
 {
-	if (from == 0 && relay->client_tls &&
-	    (err == -EBADMSG || err == -EMSGSIZE || err == -EINVAL ||
-	     err == -EIO))
-		return TLSGW_CLOSE_TLS_ERROR;
-	return tlsgw_relay_reset_reason(from);
+	if (from != 0 || !relay->client_tls)
+		return tlsgw_relay_reset_reason(from);
+	switch (err) {
+	case -EBADMSG:
+		relay->alert = TLS_ALERT_BAD_RECORD_MAC;
+		break;
+	case -EMSGSIZE:
+		relay->alert = TLS_ALERT_RECORD_OVERFLOW;
+		break;
+	case -EINVAL:
+		relay->alert = TLS_ALERT_DECODE_ERROR;
+		break;
+	case -EIO:
+		relay->alert = TLS_ALERT_INTERNAL_ERROR;
+		break;
+	default:
+		return tlsgw_relay_reset_reason(from);
+	}
+	return TLSGW_CLOSE_TLS_ERROR;
+}
+
+/*
+ * Before a TLS error resets the client, RFC 8446 6.2 wants a fatal alert
+ * to say why. kTLS RX left its error in sk_err, where kTLS TX would refuse
+ * to send anything: it has been reported (to us), so clear it. Best
+ * effort: when the socket has no room the reset goes without it.
+ */
+static void tlsgw_relay_send_alert(struct tlsgw_relay *relay)
+{
+	u8 alert[2] = { TLS_ALERT_FATAL, relay->alert };
+	struct sock *sk = relay->side[0].sock->sk;
+
+	sock_error(sk);
+	if (tlsgw_relay_send(relay, 0, alert, sizeof(alert), TLS_CT_ALERT) ==
+	    sizeof(alert))
+		set_bit(TLSGW_RELAY_ALERTED, &relay->flags);
 }
 
 /*
@@ -365,7 +417,7 @@ static enum tlsgw_close_reason tlsgw_relay_recv(struct tlsgw_relay *relay,
 		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
 			type = *(u8 *)CMSG_DATA(cmsg);
 		if (type != TLS_CT_APPLICATION_DATA)
-			return tlsgw_relay_control(d, type, n);
+			return tlsgw_relay_control(relay, type, n);
 	}
 	d->tail = n;
 	*got = n;
@@ -527,6 +579,8 @@ void tlsgw_relay_close(struct tlsgw_relay *relay,
 
 	tlsgw_relay_unhook(relay);
 
+	if (reason == TLSGW_CLOSE_TLS_ERROR && relay->alert)
+		tlsgw_relay_send_alert(relay);
 	if (tlsgw_relay_abortive(reason)) {
 		for (i = 0; i < 2; i++)
 			sock_no_linger(relay->side[i].sock->sk);

@@ -61,6 +61,7 @@ struct tlsgw_relay_hook {
 
 enum {
 	TLSGW_RELAY_DEAD,
+	TLSGW_RELAY_ALERTED,	/* a fatal alert went to the client */
 };
 
 struct tlsgw_relay {
@@ -68,6 +69,7 @@ struct tlsgw_relay {
 	struct tlsgw_relay_hook side[2];	/* 0: client, 1: backend */
 	struct tlsgw_relay_dir dir[2];		/* dir[i] reads side[i] */
 	bool client_tls;
+	u8 alert;		/* fatal alert owed to the client, 0: none */
 	unsigned long flags;
 	unsigned long last_active;		/* jiffies */
 	struct work_struct work;

@@ -94,6 +94,8 @@ static void tlsgw_session_closed(struct tlsgw_relay *relay,
 
 	if (ctr)
 		tlsgw_session_count(s, ctr, 1);
+	if (test_bit(TLSGW_RELAY_ALERTED, &relay->flags))
+		tlsgw_session_count(s, TLSGW_CTR_ALERTS_SENT, 1);
 	tlsgw_session_count(s, TLSGW_CTR_BYTES_IN, relay->dir[0].bytes);
 	tlsgw_session_count(s, TLSGW_CTR_BYTES_OUT, relay->dir[1].bytes);
 	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_CLOSE, reason);

@@ -54,6 +54,7 @@ static const char *const counter_names[] = {
 	[TLSGW_CTR_STARTTLS_CCC] = "starttls_ccc",
 	[TLSGW_CTR_STARTTLS_PRETLS_CMD] = "starttls_pretls_cmd",
 	[TLSGW_CTR_STARTTLS_BLOCKED] = "starttls_blocked",
+	[TLSGW_CTR_ALERTS_SENT] = "alerts_sent",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

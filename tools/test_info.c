@@ -147,7 +147,8 @@ static void test_names(void)
 	       "  starttls_clear_auth 129\n"
 	       "  starttls_ccc 130\n"
 	       "  starttls_pretls_cmd 131\n"
-	       "  starttls_blocked 132\n",
+	       "  starttls_blocked 132\n"
+	       "  alerts_sent 133\n",
 	       "every counter and feature named, padding skipped");
 	tap_is(printed_fn(full_reply(), false, false, stats_print),
 	       "requests 101\nnamespaces 102\nsessions_active 103\n"
@@ -172,7 +173,8 @@ static void test_names(void)
 	       "starttls_clear_auth 129\n"
 	       "starttls_ccc 130\n"
 	       "starttls_pretls_cmd 131\n"
-	       "starttls_blocked 132\n", "stats: text");
+	       "starttls_blocked 132\n"
+	       "alerts_sent 133\n", "stats: text");
 	tap_is(printed_fn(full_reply(), true, false, stats_print),
 	       "{\"requests\":101,\"namespaces\":102,"
 	       "\"sessions_active\":103,\"sessions_opened\":104,"
@@ -198,7 +200,8 @@ static void test_names(void)
 	       "\"starttls_clear_auth\":129,"
 	       "\"starttls_ccc\":130,"
 	       "\"starttls_pretls_cmd\":131,"
-	       "\"starttls_blocked\":132}\n", "stats: JSON object");
+	       "\"starttls_blocked\":132,"
+	       "\"alerts_sent\":133}\n", "stats: JSON object");
 	tap_is(printed_fn(good_reply(false), true, true, stats_print),
 	       "{\n  \"requests\": 3,\n  \"namespaces\": 1\n}\n",
 	       "stats: pretty JSON");

@@ -623,6 +623,12 @@ enum tlsgw_counter {
 	TLSGW_CTR_STARTTLS_CCC,
 	TLSGW_CTR_STARTTLS_PRETLS_CMD,
 	TLSGW_CTR_STARTTLS_BLOCKED,	/* flows reset by a policy */
+	/* TLS sessions, after the STARTTLS ones to keep the numbers */
+	TLSGW_CTR_ALERTS_SENT,		/* fatal alerts sent before a
+					 * TLS_ERROR close: bad_record_mac,
+					 * record_overflow, decode_error,
+					 * unexpected_message
+					 */
 
 	__TLSGW_CTR_MAX
 };
