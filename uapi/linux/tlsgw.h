@@ -135,13 +135,20 @@
  *					already read from the client; it
  *					reaches the backend first
  *	All but INITIAL_DATA are required. Replies with TLSGW_A_SESSION
- *	holding TLSGW_SESS_A_ID. On any error nothing is installed and the
- *	sockets are untouched: -EBADF (not a descriptor), -ENOTSOCK,
+ *	holding TLSGW_SESS_A_ID. On these errors nothing is installed and
+ *	the sockets are untouched: -EBADF (not a descriptor), -ENOTSOCK,
  *	-EPROTOTYPE (not TCP), -ENOTCONN (not established), -EBUSY (already
  *	has a ULP, or is part of a session), -ENOENT (no such service),
  *	-EINVAL (version, cipher or key and IV lengths), -ENOSPC (session
- *	limit), -ENOPROTOOPT (kTLS unavailable). Key material is zeroed in
- *	the kernel once installed and never reported.
+ *	limit), -ENOPROTOOPT (kTLS unavailable). One failure comes too late
+ *	for that: when installing kTLS TX or RX itself fails (for example
+ *	-ENOMEM, or a cipher the kernel's crypto API lacks), the tls ULP is
+ *	attached to the client socket already and cannot be taken off. The
+ *	kernel then shuts the client connection down (it resets when the
+ *	caller closes its descriptor, which is all it can still do with it)
+ *	and says so in the extended ack ("installing kTLS TX (or RX) on the
+ *	client socket failed"); the backend socket is untouched. Key
+ *	material is zeroed in the kernel once installed and never reported.
  *
  * TLSGW_CMD_SESSION_GET (doit with TLSGW_SESS_A_ID, or dump)
  *	Returns TLSGW_A_SESSION with ID, SERVICE, TLS_VERSION, CIPHER and
