@@ -33,6 +33,7 @@ struct tlsgw_net {
 	unsigned int n_services;
 	struct list_head sessions;	/* in increasing id order */
 	unsigned int n_sessions;
+	atomic_t sessions_alive;	/* allocated, listed or not */
 	u64 next_session_id;
 	bool dying;			/* no new sessions */
 	struct delayed_work gc;		/* idle timeouts */

@@ -8,6 +8,7 @@
 #include <linux/file.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -21,11 +22,26 @@ MODULE_PARM_DESC(max_sessions, "live sessions allowed per network namespace");
 
 #define TLSGW_GC_INTERVAL	HZ
 
+/*
+ * The last reference may be dropped by a relay work after the namespace
+ * began to exit: tn->sessions_alive tells tlsgw_sessions_shutdown() when
+ * the last one is gone. wake_up_var() only hashes the address, so tn may
+ * already be freed when it runs.
+ */
+static void tlsgw_session_gone(struct tlsgw_net *tn)
+{
+	if (atomic_dec_and_test(&tn->sessions_alive))
+		wake_up_var(&tn->sessions_alive);
+}
+
 static void tlsgw_session_free(struct tlsgw_session *s)
 {
+	struct tlsgw_net *tn = s->tn;
+
 	tlsgw_relay_release(&s->relay);
 	tlsgw_service_put(s->svc);
 	kfree(s);
+	tlsgw_session_gone(tn);
 }
 
 void tlsgw_session_put(struct tlsgw_session *s)
@@ -309,6 +325,7 @@ static struct tlsgw_session *tlsgw_session_new(struct tlsgw_net *tn,
 		kfree(s);
 		return NULL;
 	}
+	atomic_inc(&tn->sessions_alive);
 	return s;
 }
 
@@ -340,6 +357,7 @@ static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
 		s->relay.side[1].sock = NULL;
 		tlsgw_relay_release(&s->relay);
 		kfree(s);
+		tlsgw_session_gone(tn);
 		return err;
 	}
 	tlsgw_session_addresses(s);
@@ -533,8 +551,10 @@ static bool tlsgw_session_any(struct tlsgw_session *s, const void *arg)
 /*
  * Namespace exit (module unload): end every session and stop the
  * collector. A relay work may be closing a session concurrently (it won
- * the close and is on its way to tlsgw_session_closed()): flush the relay
- * workqueue so that nobody touches tn once this returns.
+ * the close and is on its way to tlsgw_session_closed()), or hold the
+ * last reference: wait until this namespace's sessions are all freed, so
+ * that nobody touches tn once this returns. Other namespaces' relays are
+ * none of its business.
  */
 void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 {
@@ -544,6 +564,6 @@ void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 	tlsgw_sessions_close_matching(tn, tlsgw_session_any, NULL,
 				      TLSGW_CLOSE_SHUTDOWN);
 	cancel_delayed_work_sync(&tn->gc);
-	tlsgw_relay_flush();
+	wait_var_event(&tn->sessions_alive, !atomic_read(&tn->sessions_alive));
 	WARN_ON_ONCE(!list_empty(&tn->sessions));
 }
