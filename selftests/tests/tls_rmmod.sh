@@ -22,10 +22,14 @@ done
 check "five live sessions" [ "$(ctr sessions_active)" -eq 5 ]
 check "rmmod tlsgw with live sessions" rmmod tlsgw
 ended=0
+codes=""
 for p in $cp; do
 	wait "$p"
-	[ $? -ne 0 ] && ended=$((ended + 1))
+	rc=$?
+	codes="$codes $rc"
+	[ $rc -ne 0 ] && ended=$((ended + 1))
 done
+echo "curl exit codes:$codes"
 check "all five clients saw their transfer cut short" [ "$ended" -eq 5 ]
 check "the module can be loaded again" modprobe tlsgw
 check "and unloaded" rmmod tlsgw
