@@ -3,15 +3,15 @@
  * Name resolution for SOCKS5 DOMAINNAME requests: an upcall to tlsgwd.
  * The daemon registers a netlink socket; each lookup is sent to it as a
  * TLSGW_CMD_SOCKS_RESOLVE message with an id, and the answer (a request
- * carrying the same id) completes the waiter. Waiters sleep in process
- * context (the SOCKS work) for at most socks_resolve_timeout seconds.
+ * carrying the same id) completes the request: nobody sleeps on it. The
+ * submitter bounds the wait itself (tlsgw_resolve_timeout(), its timer)
+ * and then cancels.
  *
- * tn->resolve_lock guards the pending list and the registration. A
- * pending request lives on its waiter's stack: the answer fills it under
- * the lock, and the waiter unlists it under the lock before returning.
+ * tn->resolve_lock guards the pending list, each request's pending flag,
+ * error and addresses while it is listed, and the registration. A pending
+ * request belongs to its submitter (see struct tlsgw_resolve_req).
  */
 
-#include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
@@ -27,14 +27,22 @@ static unsigned int socks_max_resolves = 256;
 module_param(socks_max_resolves, uint, 0644);
 MODULE_PARM_DESC(socks_max_resolves, "pending SOCKS5 name lookups per network namespace");
 
-struct tlsgw_resolve_req {
-	struct list_head node;
-	u64 id;
-	u16 port;
-	int error;
-	struct tlsgw_socks_addrs *out;
-	struct completion done;
-};
+unsigned int tlsgw_resolve_timeout(void)
+{
+	return clamp(READ_ONCE(socks_resolve_timeout), 1U, 60U);
+}
+
+/* Unlists a pending request and calls its done(). */
+static void tlsgw_resolve_end(struct tlsgw_net *tn,
+			      struct tlsgw_resolve_req *req, int error)
+{
+	lockdep_assert_held(&tn->resolve_lock);
+	list_del(&req->node);
+	tn->n_resolves--;
+	req->pending = false;
+	req->error = error;
+	req->done(req);
+}
 
 void tlsgw_resolve_net_init(struct tlsgw_net *tn)
 {
@@ -42,17 +50,15 @@ void tlsgw_resolve_net_init(struct tlsgw_net *tn)
 	INIT_LIST_HEAD(&tn->resolves);
 }
 
-/* Wakes every waiter and refuses new lookups. */
+/* Ends every pending request and refuses new lookups. */
 void tlsgw_resolve_net_exit(struct tlsgw_net *tn)
 {
-	struct tlsgw_resolve_req *req;
+	struct tlsgw_resolve_req *req, *tmp;
 
 	mutex_lock(&tn->resolve_lock);
 	tn->resolve_dying = true;
-	list_for_each_entry(req, &tn->resolves, node) {
-		req->error = -ESHUTDOWN;
-		complete(&req->done);
-	}
+	list_for_each_entry_safe(req, tmp, &tn->resolves, node)
+		tlsgw_resolve_end(tn, req, -ESHUTDOWN);
 	mutex_unlock(&tn->resolve_lock);
 }
 
@@ -99,6 +105,9 @@ void tlsgw_resolve_module_exit(void)
 	netlink_unregister_notifier(&tlsgw_resolve_notifier);
 }
 
+static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
+			       const struct tlsgw_socks_addrs *addrs);
+
 /* Lists req; returns the daemon's port id or an error. */
 static int tlsgw_resolve_enqueue(struct tlsgw_net *tn,
 				 struct tlsgw_resolve_req *req, u32 *portid)
@@ -114,6 +123,9 @@ static int tlsgw_resolve_enqueue(struct tlsgw_net *tn,
 		err = -EBUSY;
 	if (!err) {
 		req->id = ++tn->next_resolve_id;
+		req->pending = true;
+		req->error = 0;
+		req->out->n = 0;
 		*portid = tn->resolver_portid;
 		list_add_tail(&req->node, &tn->resolves);
 		tn->n_resolves++;
@@ -122,43 +134,116 @@ static int tlsgw_resolve_enqueue(struct tlsgw_net *tn,
 	return err;
 }
 
-/*
- * Resolves name; out gets up to TLSGW_SOCKS_ADDRS_MAX addresses with port.
- * -ENOENT: no such name; other errors: the lookup could not be made.
+/**
+ * tlsgw_resolve_start - send a lookup of @name
+ * @tn: the namespace
+ * @req: port, out and done set by the caller
+ * @name: NUL-terminated
+ *
+ * Return: 0 when @req is pending (@req->done will be called, unless
+ * tlsgw_resolve_cancel() wins), or an error when no lookup was made
+ * (-ENOTCONN: no resolver registered).
  */
-int tlsgw_resolve(struct tlsgw_net *tn, const char *name, u16 port,
-		  struct tlsgw_socks_addrs *out)
+int tlsgw_resolve_start(struct tlsgw_net *tn, struct tlsgw_resolve_req *req,
+			const char *name)
 {
-	unsigned long timeout = clamp(READ_ONCE(socks_resolve_timeout), 1U,
-				      60U) * HZ;
-	struct tlsgw_resolve_req req = { .port = port, .out = out };
 	u32 portid;
 	int err;
 
-	init_completion(&req.done);
-	err = tlsgw_resolve_enqueue(tn, &req, &portid);
+	err = tlsgw_resolve_enqueue(tn, req, &portid);
 	if (err)
 		return err;
-	err = tlsgw_genl_resolve_send(tn->net, portid, req.id, name);
+	err = tlsgw_genl_resolve_send(tn->net, portid, req->id, name);
 	if (!err)
-		err = wait_for_completion_timeout(&req.done, timeout) ?
-		      req.error : -ETIMEDOUT;
-
+		return 0;
 	mutex_lock(&tn->resolve_lock);
-	list_del(&req.node);
-	tn->n_resolves--;
 	/* A daemon that cannot be reached is gone. */
 	if (err == -ECONNREFUSED && tn->resolver_portid == portid)
 		tn->resolver_portid = 0;
+	if (!req->pending) {
+		err = 0;	/* ended meanwhile (namespace exit): done ran */
+	} else {
+		list_del(&req->node);
+		tn->n_resolves--;
+		req->pending = false;
+	}
 	mutex_unlock(&tn->resolve_lock);
 	/* The lookup was not made: not the destination's fault. */
-	if (err == -ECONNREFUSED)
-		err = -ENOTCONN;
-	else if (err == -ETIMEDOUT)
-		err = -EAGAIN;
-	if (!err && !out->n)
-		err = -ENOENT;
-	return err;
+	return err == -ECONNREFUSED ? -ENOTCONN : err;
+}
+
+/*
+ * Ends the pending request id with error and addrs (ports not set yet);
+ * -ENOENT if it is not pending any more.
+ */
+static int tlsgw_resolve_complete(struct tlsgw_net *tn, u64 id, int error,
+				  const struct tlsgw_socks_addrs *addrs)
+{
+	struct tlsgw_resolve_req *req;
+
+	lockdep_assert_held(&tn->resolve_lock);
+	list_for_each_entry(req, &tn->resolves, node) {
+		if (req->id != id)
+			continue;
+		if (!error)
+			tlsgw_resolve_fill(req, addrs);
+		tlsgw_resolve_end(tn, req, error);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
+ * tlsgw_resolve_cancel - forget a request (timeout, the client left)
+ * @tn: the namespace
+ * @req: started or not
+ *
+ * Return: true if @req was pending: its done() will not be called.
+ */
+bool tlsgw_resolve_cancel(struct tlsgw_net *tn, struct tlsgw_resolve_req *req)
+{
+	bool was;
+
+	mutex_lock(&tn->resolve_lock);
+	was = req->pending;
+	if (was) {
+		list_del(&req->node);
+		tn->n_resolves--;
+		req->pending = false;
+	}
+	mutex_unlock(&tn->resolve_lock);
+	return was;
+}
+
+/**
+ * tlsgw_resolve_pending - whether @req still waits for its answer
+ * @tn: the namespace
+ * @req: the request
+ *
+ * Once false, the answer in @req can be read (the lock orders it).
+ */
+bool tlsgw_resolve_pending(struct tlsgw_net *tn, struct tlsgw_resolve_req *req)
+{
+	bool pending;
+
+	mutex_lock(&tn->resolve_lock);
+	pending = req->pending;
+	mutex_unlock(&tn->resolve_lock);
+	return pending;
+}
+
+/**
+ * tlsgw_resolve_result - the outcome of a request whose done() ran
+ * @req: the request
+ *
+ * Return: 0 with addresses in @req->out, -ENOENT for no such name, or why
+ * the lookup failed.
+ */
+int tlsgw_resolve_result(const struct tlsgw_resolve_req *req)
+{
+	if (!req->error && !req->out->n)
+		return -ENOENT;
+	return req->error;
 }
 
 static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
@@ -185,26 +270,13 @@ static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
 int tlsgw_resolve_answer(struct tlsgw_net *tn, u32 portid, u64 id, int error,
 			 const struct tlsgw_socks_addrs *addrs)
 {
-	struct tlsgw_resolve_req *req;
-	int err = -ENOENT;
+	int err;
 
 	mutex_lock(&tn->resolve_lock);
-	if (portid != tn->resolver_portid) {
-		mutex_unlock(&tn->resolve_lock);
-		return -EPERM;
-	}
-	list_for_each_entry(req, &tn->resolves, node) {
-		if (req->id != id)
-			continue;
-		if (!completion_done(&req->done)) {
-			req->error = error;
-			if (!error)
-				tlsgw_resolve_fill(req, addrs);
-			complete(&req->done);
-			err = 0;
-		}
-		break;
-	}
+	if (!portid || portid != tn->resolver_portid)
+		err = -EPERM;
+	else
+		err = tlsgw_resolve_complete(tn, id, error, addrs);
 	mutex_unlock(&tn->resolve_lock);
 	return err;
 }
