@@ -7,14 +7,25 @@
  * submitter bounds the wait itself (tlsgw_resolve_timeout(), its timer)
  * and then cancels.
  *
+ * Without a registered daemon (and socks_kernel_dns set), the kernel's
+ * dns_resolver answers instead: dns_query() sleeps on a request-key
+ * upcall (keyutils' key.dns_resolver, run in the initial namespaces), so
+ * each such lookup is a work item of its own on tlsgw_dns_wq, which
+ * serves nothing else; it holds a reference on the namespace and
+ * completes the request by id like a daemon's answer.
+ *
  * tn->resolve_lock guards the pending list, each request's pending flag,
  * error and addresses while it is listed, and the registration. A pending
  * request belongs to its submitter (see struct tlsgw_resolve_req).
  */
 
+#include <linux/time64.h>
+#include <linux/dns_resolver.h>
+#include <linux/inet.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
 
 #include "netlink.h"
 #include "socks.h"
@@ -26,6 +37,23 @@ MODULE_PARM_DESC(socks_resolve_timeout, "seconds to wait for tlsgwd to resolve a
 static unsigned int socks_max_resolves = 256;
 module_param(socks_max_resolves, uint, 0644);
 MODULE_PARM_DESC(socks_max_resolves, "pending SOCKS5 name lookups per network namespace");
+
+static bool socks_kernel_dns = true;
+module_param(socks_kernel_dns, bool, 0644);
+MODULE_PARM_DESC(socks_kernel_dns, "resolve SOCKS5 names with the kernel's dns_resolver (request-key) while tlsgwd is not registered");
+
+/* Kernel lookups at once, all namespaces; more wait their turn. */
+#define TLSGW_DNS_ACTIVE	16
+
+static struct workqueue_struct *tlsgw_dns_wq;
+
+/* A lookup by dns_query() for request id of namespace net. */
+struct tlsgw_dns_lookup {
+	struct work_struct work;
+	struct net *net;		/* reference held */
+	u64 id;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
+};
 
 unsigned int tlsgw_resolve_timeout(void)
 {
@@ -97,18 +125,30 @@ static struct notifier_block tlsgw_resolve_notifier = {
 /* After the pernet state exists, before the family is registered. */
 int tlsgw_resolve_module_init(void)
 {
-	return netlink_register_notifier(&tlsgw_resolve_notifier);
+	int err;
+
+	tlsgw_dns_wq = alloc_workqueue("tlsgw_dns", WQ_UNBOUND,
+				       TLSGW_DNS_ACTIVE);
+	if (!tlsgw_dns_wq)
+		return -ENOMEM;
+	err = netlink_register_notifier(&tlsgw_resolve_notifier);
+	if (err)
+		destroy_workqueue(tlsgw_dns_wq);
+	return err;
 }
 
+/* Before the pernet state goes: kernel lookups still complete requests. */
 void tlsgw_resolve_module_exit(void)
 {
 	netlink_unregister_notifier(&tlsgw_resolve_notifier);
+	destroy_workqueue(tlsgw_dns_wq);
 }
 
+static int tlsgw_dns_start(struct tlsgw_net *tn, u64 id, const char *name);
 static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
 			       const struct tlsgw_socks_addrs *addrs);
 
-/* Lists req; returns the daemon's port id or an error. */
+/* Lists req; returns the daemon's port id (0: the kernel's resolver). */
 static int tlsgw_resolve_enqueue(struct tlsgw_net *tn,
 				 struct tlsgw_resolve_req *req, u32 *portid)
 {
@@ -117,7 +157,7 @@ static int tlsgw_resolve_enqueue(struct tlsgw_net *tn,
 	mutex_lock(&tn->resolve_lock);
 	if (tn->resolve_dying)
 		err = -ESHUTDOWN;
-	else if (!tn->resolver_portid)
+	else if (!tn->resolver_portid && !READ_ONCE(socks_kernel_dns))
 		err = -ENOTCONN;
 	else if (tn->n_resolves >= READ_ONCE(socks_max_resolves))
 		err = -EBUSY;
@@ -153,7 +193,10 @@ int tlsgw_resolve_start(struct tlsgw_net *tn, struct tlsgw_resolve_req *req,
 	err = tlsgw_resolve_enqueue(tn, req, &portid);
 	if (err)
 		return err;
-	err = tlsgw_genl_resolve_send(tn->net, portid, req->id, name);
+	if (portid)
+		err = tlsgw_genl_resolve_send(tn->net, portid, req->id, name);
+	else
+		err = tlsgw_dns_start(tn, req->id, name);
 	if (!err)
 		return 0;
 	mutex_lock(&tn->resolve_lock);
@@ -192,6 +235,101 @@ static int tlsgw_resolve_complete(struct tlsgw_net *tn, u64 id, int error,
 	}
 	return -ENOENT;
 }
+
+#if IS_REACHABLE(CONFIG_DNS_RESOLVER)
+/* Appends the address text p (len bytes) to addrs; false if not one. */
+static bool tlsgw_dns_addr(struct tlsgw_socks_addrs *addrs, const char *p,
+			   size_t len)
+{
+	struct sockaddr_storage *ss = &addrs->addr[addrs->n];
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (in4_pton(p, len, (u8 *)&sin->sin_addr, -1, NULL)) {
+		sin->sin_family = AF_INET;
+	} else if (in6_pton(p, len, (u8 *)&sin6->sin6_addr, -1, NULL)) {
+		sin6->sin6_family = AF_INET6;
+		tlsgw_socks_unmap(ss);
+	} else {
+		return false;
+	}
+	addrs->n++;
+	return true;
+}
+
+/* key.dns_resolver's answer: addresses separated by commas. */
+static void tlsgw_dns_parse(struct tlsgw_socks_addrs *addrs, const char *p,
+			    size_t len)
+{
+	const char *end = p + len, *comma;
+
+	addrs->n = 0;
+	while (p < end && addrs->n < TLSGW_SOCKS_ADDRS_MAX) {
+		comma = memchr(p, ',', end - p) ?: end;
+		tlsgw_dns_addr(addrs, p, comma - p);
+		p = comma + 1;
+	}
+}
+
+static void tlsgw_dns_work(struct work_struct *work)
+{
+	struct tlsgw_dns_lookup *l = container_of(work, struct tlsgw_dns_lookup,
+						  work);
+	struct tlsgw_net *tn = tlsgw_net(l->net);
+	struct tlsgw_socks_addrs *addrs;
+	char *result = NULL;
+	int n, error;
+
+	addrs = kzalloc(sizeof(*addrs), GFP_KERNEL_ACCOUNT);
+	n = addrs ? dns_query(l->net, NULL, l->name, strlen(l->name), "list",
+			      &result, NULL, false) : -ENOMEM;
+	if (n > 0)
+		tlsgw_dns_parse(addrs, result, n);
+	/*
+	 * key.dns_resolver rejects the key for a name it cannot resolve
+	 * (the errno says little): host unreachable, as Dante answers;
+	 * only our own shortage of memory is a general failure.
+	 */
+	if (n == -ENOMEM)
+		error = -EAGAIN;
+	else
+		error = n > 0 && addrs->n ? 0 : -ENOENT;
+	mutex_lock(&tn->resolve_lock);
+	tlsgw_resolve_complete(tn, l->id, error, addrs);
+	mutex_unlock(&tn->resolve_lock);
+	kfree(result);
+	kfree(addrs);
+	put_net(l->net);
+	kfree(l);
+}
+
+/* Queues a dns_query() lookup of name for request id. */
+static int tlsgw_dns_start(struct tlsgw_net *tn, u64 id, const char *name)
+{
+	struct tlsgw_dns_lookup *l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+
+	if (!l)
+		return -ENOMEM;
+	/* A namespace on its way out has no reference left to take. */
+	l->net = maybe_get_net(tn->net);
+	if (!l->net) {
+		kfree(l);
+		return -ESHUTDOWN;
+	}
+	l->id = id;
+	strscpy(l->name, name, sizeof(l->name));
+	INIT_WORK(&l->work, tlsgw_dns_work);
+	queue_work(tlsgw_dns_wq, &l->work);
+	return 0;
+}
+#else
+/* A kernel without CONFIG_DNS_RESOLVER: as if nobody could resolve. */
+static int tlsgw_dns_start(struct tlsgw_net *tn, u64 id, const char *name)
+{
+	return -ENOTCONN;
+}
+#endif
 
 /**
  * tlsgw_resolve_cancel - forget a request (timeout, the client left)

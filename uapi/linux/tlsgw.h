@@ -314,11 +314,15 @@
  *	or 16 bytes each, in the order to try) or TLSGW_RESOLVE_A_ERROR (u32,
  *	enum tlsgw_resolve_error). An answer for an unknown or expired ID
  *	gets -ENOENT. NXDOMAIN answers the client 0x04 (host unreachable).
- *	Without a registered daemon, after the module parameter
- *	socks_resolve_timeout (seconds, default 5), beyond socks_max_resolves
- *	pending upcalls per namespace (default 256) or on TEMPFAIL, the
- *	client gets 0x01 (general failure). Both count RESOLVE_FAILED. The
- *	names are never logged by the kernel.
+ *	Without a registered daemon the kernel's own dns_resolver answers
+ *	(dns_query(): a request-key upcall to keyutils' key.dns_resolver,
+ *	run in the initial namespaces, answers cached as keys), unless the
+ *	module parameter socks_kernel_dns is off; a name it cannot resolve
+ *	answers 0x04. With socks_kernel_dns off and no daemon, after
+ *	socks_resolve_timeout (seconds, default 5), beyond
+ *	socks_max_resolves pending lookups per namespace (default 256) or
+ *	on TEMPFAIL, the client gets 0x01 (general failure). Both count
+ *	RESOLVE_FAILED. The names are never logged by the kernel.
  *
  * STARTTLS policing (TLSGW_F_STARTTLS)
  * ------------------------------------
