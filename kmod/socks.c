@@ -21,6 +21,10 @@ static unsigned int socks_bind_timeout = 60;
 module_param(socks_bind_timeout, uint, 0644);
 MODULE_PARM_DESC(socks_bind_timeout, "seconds a SOCKS5 BIND waits for its peer (1 to 3600)");
 
+static unsigned int socks_max_source_negotiations = 256;
+module_param(socks_max_source_negotiations, uint, 0644);
+MODULE_PARM_DESC(socks_max_source_negotiations, "SOCKS5 connections from one address that may be negotiating at once, per service (0: no limit)");
+
 #define TLSGW_SOCKS_GC_INTERVAL	HZ
 #define TLSGW_SOCKS_BACKLOG	128
 
@@ -39,6 +43,11 @@ unsigned int tlsgw_socks_connect_timeout(void)
 unsigned int tlsgw_socks_bind_timeout(void)
 {
 	return clamp(READ_ONCE(socks_bind_timeout), 1U, 3600U);
+}
+
+unsigned int tlsgw_socks_source_limit(void)
+{
+	return READ_ONCE(socks_max_source_negotiations);
 }
 
 static void tlsgw_socks_free(struct kref *ref)
@@ -103,6 +112,8 @@ static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
 		sock_release(sock);
 		if (PTR_ERR(conn) == -ENOSPC)
 			atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_LIMIT_REJECTED]);
+		else if (PTR_ERR(conn) == -EMFILE)
+			atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_SOURCE_LIMITED]);
 		return;
 	}
 	atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_CONNECTIONS]);
@@ -166,7 +177,7 @@ static bool tlsgw_socks_expired(struct tlsgw_socks_conn *conn,
 	else if (conn->state == TLSGW_SOCKS_UDP)
 		last = READ_ONCE(conn->last_active);
 	else
-		return false;	/* the work bounds its own waits */
+		return false;	/* the conn's timer bounds its waits */
 	return idle && time_after(now, last + idle);
 }
 

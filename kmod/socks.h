@@ -8,6 +8,7 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/socket.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include "pernet.h"
@@ -90,7 +91,9 @@ enum tlsgw_socks_state {
 	TLSGW_SOCKS_GREETING,
 	TLSGW_SOCKS_AUTH,
 	TLSGW_SOCKS_REQUEST,
-	TLSGW_SOCKS_WORKING,		/* resolving, connecting, BIND wait */
+	TLSGW_SOCKS_RESOLVING,		/* waiting for the resolver's answer */
+	TLSGW_SOCKS_CONNECTING,		/* outgoing connect in progress */
+	TLSGW_SOCKS_BINDING,		/* BIND: waiting for the peer */
 	TLSGW_SOCKS_UDP,		/* UDP association */
 	TLSGW_SOCKS_RELAY,		/* the relay engine owns the sockets */
 };
@@ -100,15 +103,53 @@ enum tlsgw_socks_state {
 
 struct tlsgw_socks_udp;
 
+/* socks_resolve.c: the DNS upcall */
+#define TLSGW_SOCKS_ADDRS_MAX	TLSGW_RESOLVE_ADDRS_MAX
+
+struct tlsgw_socks_addrs {
+	unsigned int n;
+	struct sockaddr_storage addr[TLSGW_SOCKS_ADDRS_MAX];
+};
+
+/**
+ * struct tlsgw_resolve_req - one pending name lookup
+ * @node: in tn->resolves while pending
+ * @id: what the answer quotes
+ * @port: host order, set on every address of the answer
+ * @error: 0, -ENOENT (no such name) or why the lookup failed
+ * @pending: listed; under tn->resolve_lock
+ * @out: the answer's addresses
+ * @done: called once when an answer (or namespace exit) ends a pending
+ *	request, under tn->resolve_lock, in any context that may take a
+ *	mutex; not called if tlsgw_resolve_cancel() ended it first
+ *
+ * Owned by its submitter, which must keep it (and @out) alive until @done
+ * ran or tlsgw_resolve_cancel() returned true. Nothing waits for it.
+ */
+struct tlsgw_resolve_req {
+	struct list_head node;
+	u64 id;
+	u16 port;
+	int error;
+	bool pending;
+	struct tlsgw_socks_addrs *out;
+	void (*done)(struct tlsgw_resolve_req *req);
+};
+
 /*
  * A client connection. Listed in svc->conns under svc->lock until it
  * closes; the list holds one reference, queued work and socket callbacks
- * (through the work) others. state changes only in the work, under
- * svc->lock, and DEAD is set under svc->lock too, so a killer that sees
- * state != RELAY under the lock knows that the work will not hand the
- * sockets to the relay any more. The work is the only user of the
- * negotiation fields. Sockets are released on the last put (by the relay
- * when it owns them).
+ * (through the work) others, a pending timer one, a pending resolve one.
+ * state changes only in the work, under svc->lock, and DEAD is set under
+ * svc->lock too, so a killer that sees state != RELAY under the lock knows
+ * that the work will not hand the sockets to the relay any more. The timer
+ * is armed only under svc->lock while not DEAD, and a killer deletes it
+ * after setting DEAD, so none is pending once the conn is dead. The work
+ * is the only user of the negotiation fields, and it never sleeps on a
+ * peer: the resolver's answer, the peer socket's callbacks (connect done,
+ * BIND peer arrived) and the timer (connect, resolve, BIND timeouts) queue
+ * it. Sockets are released on the last put (by the relay when it owns
+ * them).
  */
 struct tlsgw_socks_conn {
 	struct list_head node;
@@ -120,6 +161,10 @@ struct tlsgw_socks_conn {
 	struct socket *peer;		/* backend, BIND listener, UDP socket */
 	void (*data_ready)(struct sock *sk);	/* client's, while hooked */
 	void (*state_change)(struct sock *sk);
+	/* the peer's (connecting socket, BIND listener), while hooked */
+	void (*peer_data_ready)(struct sock *sk);
+	void (*peer_state_change)(struct sock *sk);
+	void (*peer_write_space)(struct sock *sk);
 	unsigned long flags;
 	unsigned long started;		/* jiffies */
 	unsigned long last_active;	/* jiffies, UDP associations */
@@ -130,6 +175,13 @@ struct tlsgw_socks_conn {
 	struct sockaddr_storage client_addr;	/* the client's address */
 	struct sockaddr_storage local_addr;	/* where it reached us */
 	struct work_struct work;
+	struct timer_list timer;	/* resolve, connect, BIND timeout */
+	unsigned long deadline;		/* jiffies, of the timer */
+	struct tlsgw_resolve_req resolve;
+	struct tlsgw_socks_addrs *dsts;	/* CONNECT: addresses to try */
+	unsigned int next_dst;
+	int dial_err;			/* of the last address tried */
+	bool dial_allowed;		/* some address was allowed */
 	struct tlsgw_socks_udp *udp;
 	struct tlsgw_relay relay;
 };
@@ -137,6 +189,7 @@ struct tlsgw_socks_conn {
 enum {
 	TLSGW_SOCKS_DEAD,
 	TLSGW_SOCKS_TIMED_OUT,
+	TLSGW_SOCKS_RESOLVED,		/* the resolve's done() ran */
 };
 
 /* Reply codes, RFC 1928 section 6. */
@@ -177,6 +230,7 @@ void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc);
 struct workqueue_struct *tlsgw_socks_wq(void);
 unsigned int tlsgw_socks_connect_timeout(void);
 unsigned int tlsgw_socks_bind_timeout(void);
+unsigned int tlsgw_socks_source_limit(void);
 
 /* socks_conn.c: one client */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
@@ -186,6 +240,10 @@ void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter);
 bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn);
+void tlsgw_socks_conn_kick_put(struct tlsgw_socks_conn *conn);
+bool tlsgw_socks_arm(struct tlsgw_socks_conn *conn, unsigned int seconds);
+void tlsgw_socks_disarm(struct tlsgw_socks_conn *conn);
+bool tlsgw_socks_expired_now(const struct tlsgw_socks_conn *conn);
 void tlsgw_socks_data_ready(struct sock *sk);
 void tlsgw_socks_unmap(struct sockaddr_storage *ss);
 bool tlsgw_socks_addr_equal(const struct sockaddr_storage *a,
@@ -225,18 +283,15 @@ bool tlsgw_socks_allowed(struct tlsgw_socks_conn *conn,
 			 const struct sockaddr_storage *dst);
 void tlsgw_socks_rules_flush(struct tlsgw_socks_svc *svc);
 
-/* socks_resolve.c: the DNS upcall */
-#define TLSGW_SOCKS_ADDRS_MAX	TLSGW_RESOLVE_ADDRS_MAX
-
-struct tlsgw_socks_addrs {
-	unsigned int n;
-	struct sockaddr_storage addr[TLSGW_SOCKS_ADDRS_MAX];
-};
-
+/* socks_resolve.c */
 void tlsgw_resolve_net_init(struct tlsgw_net *tn);
 void tlsgw_resolve_net_exit(struct tlsgw_net *tn);
-int tlsgw_resolve(struct tlsgw_net *tn, const char *name, u16 port,
-		  struct tlsgw_socks_addrs *out);
+int tlsgw_resolve_start(struct tlsgw_net *tn, struct tlsgw_resolve_req *req,
+			const char *name);
+bool tlsgw_resolve_cancel(struct tlsgw_net *tn, struct tlsgw_resolve_req *req);
+bool tlsgw_resolve_pending(struct tlsgw_net *tn, struct tlsgw_resolve_req *req);
+int tlsgw_resolve_result(const struct tlsgw_resolve_req *req);
+unsigned int tlsgw_resolve_timeout(void);
 void tlsgw_resolve_register(struct tlsgw_net *tn, u32 portid);
 int tlsgw_resolve_module_init(void);
 void tlsgw_resolve_module_exit(void);

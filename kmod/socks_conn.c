@@ -2,9 +2,11 @@
 /*
  * One SOCKS5 client: greeting, RFC 1929 authentication and the request are
  * parsed by a work item as bytes arrive (the socket callbacks queue it);
- * the request is then carried out in the same work, which may sleep on the
- * name resolution upcall, the outgoing connect or a BIND peer, each
- * bounded by a timeout. On success the relay engine (CONNECT, BIND) or
+ * the request is then carried out by the same work as a state machine
+ * that never sleeps on a peer: the resolver's answer, the callbacks of
+ * the outgoing (or BIND listening) socket and a per-connection timer
+ * (resolve, connect and BIND timeouts) queue it again. A client that
+ * leaves meanwhile ends it. On success the relay engine (CONNECT, BIND) or
  * socks_udp.c (UDP ASSOCIATE) takes over. See socks.h for lifetime and
  * locking.
  */
@@ -33,8 +35,59 @@
 void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn)
 {
 	refcount_inc(&conn->ref);
+	tlsgw_socks_conn_kick_put(conn);
+}
+
+/*
+ * Queues the work with a reference the caller holds and gives up. If the
+ * work is queued already, that queued work holds a reference of its own,
+ * so this put is never the last.
+ */
+void tlsgw_socks_conn_kick_put(struct tlsgw_socks_conn *conn)
+{
 	if (!queue_work(tlsgw_socks_wq(), &conn->work))
 		tlsgw_socks_conn_put(conn);
+}
+
+/* Timer (softirq): hands its reference to the work, which sees why. */
+static void tlsgw_socks_timer(struct timer_list *t)
+{
+	struct tlsgw_socks_conn *conn = from_timer(conn, t, timer);
+
+	tlsgw_socks_conn_kick_put(conn);
+}
+
+/*
+ * Arms the timer for seconds from now; a pending timer holds a reference.
+ * Under svc->lock, and never once DEAD (the killer disarms after setting
+ * it). Returns false if the connection is dead.
+ */
+bool tlsgw_socks_arm(struct tlsgw_socks_conn *conn, unsigned int seconds)
+{
+	bool alive;
+
+	mutex_lock(&conn->svc->lock);
+	alive = !test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
+	if (alive) {
+		conn->deadline = jiffies + seconds * HZ;
+		if (!mod_timer(&conn->timer, conn->deadline))
+			refcount_inc(&conn->ref);
+	}
+	mutex_unlock(&conn->svc->lock);
+	return alive;
+}
+
+/* Stops a pending timer; the caller holds a reference of its own. */
+void tlsgw_socks_disarm(struct tlsgw_socks_conn *conn)
+{
+	if (del_timer(&conn->timer))
+		tlsgw_socks_conn_put(conn);
+}
+
+/* Whether the armed timeout has passed (the work's view). */
+bool tlsgw_socks_expired_now(const struct tlsgw_socks_conn *conn)
+{
+	return time_after_eq(jiffies, READ_ONCE(conn->deadline));
 }
 
 /*
@@ -66,6 +119,58 @@ static void tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+/*
+ * The outgoing socket (its connect finished or failed) or the BIND
+ * listener (a peer arrived) changed; softirq context. sk_user_data is
+ * flagged NOCOPY so that a BIND listener's children do not inherit it.
+ */
+static void tlsgw_socks_peer_event(struct sock *sk)
+{
+	struct tlsgw_socks_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = (void *)((uintptr_t)sk->sk_user_data & SK_USER_DATA_PTRMASK);
+	if (conn)
+		tlsgw_socks_conn_kick(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void tlsgw_socks_hook_peer(struct tlsgw_socks_conn *conn,
+				  struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	conn->peer_data_ready = sk->sk_data_ready;
+	conn->peer_state_change = sk->sk_state_change;
+	conn->peer_write_space = sk->sk_write_space;
+	sk->sk_user_data = (void *)((uintptr_t)conn | SK_USER_DATA_NOCOPY);
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_peer_event);
+	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_peer_event);
+	WRITE_ONCE(sk->sk_write_space, tlsgw_socks_peer_event);
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
+ * Gives sock the callbacks the peer socket had before we hooked it: on the
+ * peer itself, or on a child accepted from the BIND listener (which
+ * inherited ours, without sk_user_data).
+ */
+static void tlsgw_socks_unhook_peer(struct tlsgw_socks_conn *conn,
+				    struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_data_ready == tlsgw_socks_peer_event) {
+		WRITE_ONCE(sk->sk_data_ready, conn->peer_data_ready);
+		WRITE_ONCE(sk->sk_state_change, conn->peer_state_change);
+		WRITE_ONCE(sk->sk_write_space, conn->peer_write_space);
+		sk->sk_user_data = NULL;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
 static void tlsgw_socks_unhook(struct tlsgw_socks_conn *conn)
 {
 	struct sock *sk;
@@ -88,18 +193,23 @@ static void tlsgw_socks_work(struct work_struct *work);
 
 static void tlsgw_socks_conn_free(struct tlsgw_socks_conn *conn)
 {
+	/* A pending timer or resolve holds a reference. */
+	WARN_ON_ONCE(timer_pending(&conn->timer) || conn->resolve.pending);
 	tlsgw_socks_udp_free(conn);
 	if (conn->state == TLSGW_SOCKS_RELAY) {
 		tlsgw_relay_release(&conn->relay);
 	} else {
-		if (conn->peer)
+		if (conn->peer) {
+			tlsgw_socks_unhook_peer(conn, conn->peer);
 			sock_release(conn->peer);
+		}
 		if (conn->client)
 			sock_release(conn->client);
 	}
 	if (conn->user)
 		tlsgw_socks_user_put(conn->user);
 	tlsgw_socks_put(conn->svc);
+	kfree(conn->dsts);
 	kfree(conn);
 }
 
@@ -128,13 +238,32 @@ void tlsgw_socks_unmap(struct sockaddr_storage *ss)
 	sin->sin_port = port;
 }
 
+static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req);
+
+/* Connections from addr (any port) still negotiating. */
+static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
+					    const struct sockaddr_storage *addr)
+{
+	struct tlsgw_socks_conn *conn;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&svc->lock);
+	list_for_each_entry(conn, &svc->conns, node)
+		if (conn->state < TLSGW_SOCKS_UDP &&
+		    tlsgw_socks_addr_equal(&conn->client_addr, addr, false))
+			n++;
+	return n;
+}
+
 /*
  * A new client, listed and hooked, or an ERR_PTR: -ENOSPC over the
- * service's limit, -ESHUTDOWN when the service is going away.
+ * service's limit, -EMFILE over the per-source limit on negotiations,
+ * -ESHUTDOWN when the service is going away.
  */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 					      struct socket *client)
 {
+	unsigned int limit = tlsgw_socks_source_limit();
 	struct tlsgw_socks_conn *conn;
 	int err = 0;
 
@@ -146,6 +275,8 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	conn->started = jiffies;
 	conn->last_active = jiffies;
 	INIT_WORK(&conn->work, tlsgw_socks_work);
+	timer_setup(&conn->timer, tlsgw_socks_timer, 0);
+	conn->resolve.done = tlsgw_socks_resolved;
 	if (kernel_getpeername(client, (struct sockaddr *)&conn->client_addr) < 0 ||
 	    kernel_getsockname(client, (struct sockaddr *)&conn->local_addr) < 0)
 		err = -ENOTCONN;
@@ -157,6 +288,9 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 		err = -ESHUTDOWN;
 	else if (svc->n_conns >= svc->max_sessions)
 		err = -ENOSPC;
+	else if (limit &&
+		 tlsgw_socks_negotiating(svc, &conn->client_addr) >= limit)
+		err = -EMFILE;
 	if (err) {
 		mutex_unlock(&svc->lock);
 		kfree(conn);
@@ -210,19 +344,27 @@ static bool tlsgw_socks_mark_dead(struct tlsgw_socks_conn *conn)
 	return ok;
 }
 
+/*
+ * After DEAD was set (so no timer can be armed and the work will not
+ * start anything new): stops the timer, forgets a pending lookup and
+ * closes the sockets' way back to the conn.
+ */
 static void tlsgw_socks_shutdown(struct tlsgw_socks_conn *conn, bool abort)
 {
 	struct socket *peer;
 
+	tlsgw_socks_disarm(conn);
+	if (tlsgw_resolve_cancel(conn->svc->tn, &conn->resolve))
+		tlsgw_socks_conn_put(conn);	/* the lookup's reference */
 	tlsgw_socks_unhook(conn);
 	tlsgw_socks_udp_stop(conn);
 	if (abort)
 		sock_no_linger(conn->client->sk);
 	kernel_sock_shutdown(conn->client, SHUT_RDWR);
-	/* The work may be sleeping in a connect or accept on it. */
 	mutex_lock(&conn->svc->lock);
 	peer = conn->peer;
 	if (peer) {
+		tlsgw_socks_unhook_peer(conn, peer);
 		if (abort)
 			sock_no_linger(peer->sk);
 		kernel_sock_shutdown(peer, SHUT_RDWR);
@@ -242,6 +384,13 @@ bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn)
 		return false;
 	tlsgw_socks_shutdown(conn, false);
 	return true;
+}
+
+/* The client left while the request was carried out: abortive, no reply. */
+static void tlsgw_socks_abort(struct tlsgw_socks_conn *conn)
+{
+	if (tlsgw_socks_mark_dead(conn))
+		tlsgw_socks_shutdown(conn, true);
 }
 
 /*
@@ -371,6 +520,7 @@ static void tlsgw_socks_relay_closed(struct tlsgw_relay *relay,
 {
 	struct tlsgw_socks_conn *conn = tlsgw_socks_of_relay(relay);
 
+	tlsgw_socks_disarm(conn);	/* none is armed; cheap to be sure */
 	if (reason == TLSGW_CLOSE_IDLE)
 		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_IDLE_CLOSED, 1);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, relay->dir[0].bytes);
@@ -395,7 +545,9 @@ static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
 	struct tlsgw_socks_svc *svc = conn->svc;
 	bool dead;
 
+	tlsgw_socks_disarm(conn);
 	tlsgw_socks_unhook(conn);
+	tlsgw_socks_unhook_peer(conn, conn->peer);
 	if (tlsgw_relay_init(relay, &tlsgw_socks_relay_ops, conn->client,
 			     conn->peer, tlsgw_relay_bufsize(), conn->buf,
 			     conn->len))
@@ -460,12 +612,18 @@ static void tlsgw_socks_drop_peer(struct tlsgw_socks_conn *conn, bool reset)
 	conn->peer = NULL;
 	mutex_unlock(&conn->svc->lock);
 	if (peer) {
+		tlsgw_socks_unhook_peer(conn, peer);
 		if (reset)
 			sock_no_linger(peer->sk);
 		sock_release(peer);
 	}
 }
 
+/*
+ * Starts a non-blocking connect to dst: -EINPROGRESS when it is under way
+ * (the peer's callbacks or the timer will queue the work), another error
+ * when it failed at once, -ECONNABORTED when the connection died.
+ */
 static int tlsgw_socks_dial(struct tlsgw_socks_conn *conn,
 			    const struct sockaddr_storage *dst)
 {
@@ -476,40 +634,32 @@ static int tlsgw_socks_dial(struct tlsgw_socks_conn *conn,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (err)
 		return err;
-	sock->sk->sk_sndtimeo = tlsgw_socks_connect_timeout() * HZ;
+	tlsgw_socks_hook_peer(conn, sock);
 	err = tlsgw_socks_set_peer(conn, sock);
 	if (err) {
+		tlsgw_socks_unhook_peer(conn, sock);
 		sock_release(sock);
 		return err;
 	}
+	tlsgw_socks_set_state(conn, TLSGW_SOCKS_CONNECTING);
+	if (!tlsgw_socks_arm(conn, tlsgw_socks_connect_timeout()))
+		return -ECONNABORTED;	/* the peer goes with the conn */
 	err = kernel_connect(sock, (struct sockaddr *)dst,
-			     tlsgw_socks_addrlen(dst), 0);
-	if (err)
+			     tlsgw_socks_addrlen(dst), O_NONBLOCK);
+	if (!err)
+		err = -EINPROGRESS;	/* the work looks at the state */
+	if (err != -EINPROGRESS) {
+		tlsgw_socks_disarm(conn);
 		tlsgw_socks_drop_peer(conn, true);
+	}
 	return err;
 }
 
-static void tlsgw_socks_connect(struct tlsgw_socks_conn *conn,
-				const struct tlsgw_socks_addrs *dsts)
+static void tlsgw_socks_connected(struct tlsgw_socks_conn *conn)
 {
 	struct sockaddr_storage bnd = {};
-	bool allowed = false;
-	int err = -EHOSTUNREACH;
-	unsigned int i;
 
-	for (i = 0; i < dsts->n; i++) {
-		if (!tlsgw_socks_allowed(conn, &dsts->addr[i]))
-			continue;
-		allowed = true;
-		err = tlsgw_socks_dial(conn, &dsts->addr[i]);
-		if (!err || test_bit(TLSGW_SOCKS_DEAD, &conn->flags))
-			break;
-	}
-	if (!allowed)
-		return tlsgw_socks_deny(conn);
-	if (err)
-		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
-					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	tlsgw_socks_disarm(conn);
 	if (kernel_getsockname(conn->peer, (struct sockaddr *)&bnd) < 0)
 		memset(&bnd, 0, sizeof(bnd));
 	tlsgw_socks_unmap(&bnd);
@@ -517,6 +667,65 @@ static void tlsgw_socks_connect(struct tlsgw_socks_conn *conn,
 		return (void)tlsgw_socks_conn_close(conn);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
 	tlsgw_socks_handoff(conn);
+}
+
+/* Dials the next allowed address; replies when none is left. */
+static void tlsgw_socks_dial_next(struct tlsgw_socks_conn *conn)
+{
+	const struct sockaddr_storage *dst;
+	int err;
+
+	while (conn->next_dst < conn->dsts->n) {
+		dst = &conn->dsts->addr[conn->next_dst++];
+		if (!tlsgw_socks_allowed(conn, dst))
+			continue;
+		conn->dial_allowed = true;
+		err = tlsgw_socks_dial(conn, dst);
+		if (err == -EINPROGRESS || err == -ECONNABORTED)
+			return;
+		conn->dial_err = err;
+	}
+	if (!conn->dial_allowed)
+		return tlsgw_socks_deny(conn);
+	tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(conn->dial_err),
+			 TLSGW_SOCKS_CTR_CONNECT_FAILED);
+}
+
+static void tlsgw_socks_connect(struct tlsgw_socks_conn *conn)
+{
+	conn->next_dst = 0;
+	conn->dial_err = -EHOSTUNREACH;
+	conn->dial_allowed = false;
+	tlsgw_socks_dial_next(conn);
+}
+
+static bool tlsgw_socks_client_gone(struct tlsgw_socks_conn *conn);
+
+/* CONNECTING: the outgoing socket changed, the timer fired or the client. */
+static void tlsgw_socks_connecting(struct tlsgw_socks_conn *conn)
+{
+	struct sock *sk = conn->peer->sk;
+	int err;
+
+	if (tlsgw_socks_client_gone(conn))
+		return tlsgw_socks_abort(conn);
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		if (!tlsgw_socks_expired_now(conn))
+			return;
+		err = -ETIMEDOUT;
+		break;
+	case TCP_CLOSE:
+		err = sock_error(sk) ?: -ECONNREFUSED;
+		break;
+	default:
+		return tlsgw_socks_connected(conn);
+	}
+	tlsgw_socks_disarm(conn);
+	tlsgw_socks_drop_peer(conn, true);
+	conn->dial_err = err;
+	tlsgw_socks_dial_next(conn);
 }
 
 /* BIND -------------------------------------------------------------------- */
@@ -566,6 +775,10 @@ static bool tlsgw_socks_any_host(const struct sockaddr_storage *a)
 	return ipv6_addr_any(&a6->sin6_addr);
 }
 
+/*
+ * The client ended its side (FIN or reset) while its request was carried
+ * out: nobody is left to answer, so the work stops.
+ */
 static bool tlsgw_socks_client_gone(struct tlsgw_socks_conn *conn)
 {
 	struct sock *sk = conn->client->sk;
@@ -575,52 +788,11 @@ static bool tlsgw_socks_client_gone(struct tlsgw_socks_conn *conn)
 	       test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
 }
 
-/*
- * Waits (in one-second slices, to notice a client that left or a kill)
- * for the connection from the host the client named. Others are reset.
- */
-static int tlsgw_socks_bind_wait(struct tlsgw_socks_conn *conn,
-				 const struct sockaddr_storage *expect,
-				 struct socket **out,
-				 struct sockaddr_storage *from)
-{
-	unsigned long deadline = jiffies + tlsgw_socks_bind_timeout() * HZ;
-	struct socket *lsock = conn->peer;
-	struct socket *sock;
-	int err;
-
-	lsock->sk->sk_rcvtimeo = HZ;
-	for (;;) {
-		err = kernel_accept(lsock, &sock, 0);
-		if (!err) {
-			if (kernel_getpeername(sock, (struct sockaddr *)from) < 0) {
-				sock_release(sock);
-				continue;
-			}
-			tlsgw_socks_unmap(from);
-			if (tlsgw_socks_any_host(expect) ||
-			    tlsgw_socks_addr_equal(from, expect, false)) {
-				*out = sock;
-				return 0;
-			}
-			sock_no_linger(sock->sk);
-			sock_release(sock);
-			continue;
-		}
-		if (err != -EAGAIN)
-			return err;
-		if (tlsgw_socks_client_gone(conn))
-			return -ECONNABORTED;
-		if (time_after(jiffies, deadline))
-			return -ETIMEDOUT;
-	}
-}
-
 static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 			     const struct sockaddr_storage *dst)
 {
-	struct sockaddr_storage bnd, from;
-	struct socket *lsock, *sock;
+	struct sockaddr_storage bnd;
+	struct socket *lsock;
 	int err;
 
 	if (!tlsgw_socks_allowed(conn, dst))
@@ -633,8 +805,10 @@ static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 	if (err)
 		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
 					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	tlsgw_socks_hook_peer(conn, lsock);
 	err = tlsgw_socks_set_peer(conn, lsock);
 	if (err) {
+		tlsgw_socks_unhook_peer(conn, lsock);
 		sock_release(lsock);
 		return;
 	}
@@ -648,13 +822,52 @@ static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
 					TLSGW_SOCKS_CTR_CONNECT_FAILED);
 	tlsgw_socks_unmap(&bnd);
+	tlsgw_socks_set_state(conn, TLSGW_SOCKS_BINDING);
+	if (!tlsgw_socks_arm(conn, tlsgw_socks_bind_timeout()))
+		return;
 	if (tlsgw_socks_reply(conn, SOCKS_REP_OK, &bnd))
 		return (void)tlsgw_socks_conn_close(conn);
+	tlsgw_socks_conn_kick(conn);	/* the peer may be there already */
+}
 
-	err = tlsgw_socks_bind_wait(conn, dst, &sock, &from);
-	if (err)
-		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
-					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+/*
+ * BINDING: takes the connection from the host the client named off the
+ * listener (others are reset), without waiting: the listener's callback
+ * or the timer queues the work again.
+ */
+static void tlsgw_socks_binding(struct tlsgw_socks_conn *conn)
+{
+	const struct sockaddr_storage *expect = &conn->dsts->addr[0];
+	struct sockaddr_storage from;
+	struct socket *sock;
+	int err;
+
+	if (tlsgw_socks_client_gone(conn)) {
+		err = -ECONNABORTED;
+		goto fail;
+	}
+	for (;;) {
+		err = kernel_accept(conn->peer, &sock, O_NONBLOCK);
+		if (err == -EAGAIN) {
+			if (!tlsgw_socks_expired_now(conn))
+				return;
+			err = -ETIMEDOUT;
+		}
+		if (err)
+			goto fail;
+		tlsgw_socks_unhook_peer(conn, sock);	/* inherited */
+		if (kernel_getpeername(sock, (struct sockaddr *)&from) < 0) {
+			sock_release(sock);
+			continue;
+		}
+		tlsgw_socks_unmap(&from);
+		if (tlsgw_socks_any_host(expect) ||
+		    tlsgw_socks_addr_equal(&from, expect, false))
+			break;
+		sock_no_linger(sock->sk);
+		sock_release(sock);
+	}
+	tlsgw_socks_disarm(conn);
 	tlsgw_socks_drop_peer(conn, false);	/* the listener */
 	err = tlsgw_socks_set_peer(conn, sock);
 	if (err) {
@@ -666,6 +879,10 @@ static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 		return (void)tlsgw_socks_conn_close(conn);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_REQUESTS_OK, 1);
 	tlsgw_socks_handoff(conn);
+	return;
+fail:
+	tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+			 TLSGW_SOCKS_CTR_CONNECT_FAILED);
 }
 
 /* Negotiation ------------------------------------------------------------- */
@@ -841,40 +1058,97 @@ static bool tlsgw_socks_decode(const u8 *b, int len,
 	return true;
 }
 
-static void tlsgw_socks_execute(struct tlsgw_socks_conn *conn,
-				struct tlsgw_socks_request *req)
+/* Carries out the request on the addresses in conn->dsts. */
+static void tlsgw_socks_execute_addrs(struct tlsgw_socks_conn *conn)
 {
-	struct tlsgw_socks_addrs *dsts;
-	int err;
-
-	dsts = kzalloc(sizeof(*dsts), GFP_KERNEL);
-	if (!dsts)
-		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE, 0);
-	if (req->name[0]) {
-		err = tlsgw_resolve(conn->svc->tn, req->name, req->port, dsts);
-		if (err) {
-			kfree(dsts);
-			return tlsgw_socks_fail(conn,
-						tlsgw_socks_errno_reply(err),
-						TLSGW_SOCKS_CTR_RESOLVE_FAILED);
-		}
-	} else {
-		dsts->addr[0] = req->addr;
-		dsts->n = 1;
-	}
-	switch (req->cmd) {
+	switch (conn->cmd) {
 	case TLSGW_SOCKS_CMD_CONNECT:
-		tlsgw_socks_connect(conn, dsts);
+		tlsgw_socks_connect(conn);
 		break;
 	case TLSGW_SOCKS_CMD_BIND:
-		tlsgw_socks_bind(conn, &dsts->addr[0]);
+		tlsgw_socks_bind(conn, &conn->dsts->addr[0]);
 		break;
 	default:
-		if (tlsgw_socks_udp_start(conn, &dsts->addr[0]))
+		if (tlsgw_socks_udp_start(conn, &conn->dsts->addr[0]))
 			tlsgw_socks_conn_close(conn);
 		break;
 	}
-	kfree(dsts);
+}
+
+/* The resolver answered (under tn->resolve_lock): the work goes on. */
+static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req)
+{
+	struct tlsgw_socks_conn *conn = container_of(req,
+						     struct tlsgw_socks_conn,
+						     resolve);
+
+	tlsgw_socks_conn_kick_put(conn);	/* the lookup's reference */
+}
+
+/* Starts the lookup of name; the answer or the timer queues the work. */
+static void tlsgw_socks_resolve(struct tlsgw_socks_conn *conn,
+				const char *name, u16 port)
+{
+	struct tlsgw_net *tn = conn->svc->tn;
+	int err;
+
+	conn->resolve.port = port;
+	conn->resolve.out = conn->dsts;
+	tlsgw_socks_set_state(conn, TLSGW_SOCKS_RESOLVING);
+	if (!tlsgw_socks_arm(conn, tlsgw_resolve_timeout()))
+		return;
+	refcount_inc(&conn->ref);	/* for the pending lookup */
+	err = tlsgw_resolve_start(tn, &conn->resolve, name);
+	if (err) {
+		tlsgw_socks_conn_put(conn);
+		tlsgw_socks_disarm(conn);
+		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+					TLSGW_SOCKS_CTR_RESOLVE_FAILED);
+	}
+	/* Killed before the lookup was listed: its cancel missed it. */
+	if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags) &&
+	    tlsgw_resolve_cancel(tn, &conn->resolve))
+		tlsgw_socks_conn_put(conn);
+}
+
+/* RESOLVING: the answer came, the timer fired or the client changed. */
+static void tlsgw_socks_resolving(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_net *tn = conn->svc->tn;
+	int err;
+
+	if (tlsgw_socks_client_gone(conn))
+		return tlsgw_socks_abort(conn);
+	if (tlsgw_resolve_pending(tn, &conn->resolve)) {
+		if (!tlsgw_socks_expired_now(conn))
+			return;
+		if (tlsgw_resolve_cancel(tn, &conn->resolve)) {
+			tlsgw_socks_conn_put(conn);	/* not the last */
+			/* The lookup was not made: not the name's fault. */
+			return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
+						TLSGW_SOCKS_CTR_RESOLVE_FAILED);
+		}
+		/* answered meanwhile */
+	}
+	tlsgw_socks_disarm(conn);
+	err = tlsgw_resolve_result(&conn->resolve);
+	if (err)
+		return tlsgw_socks_fail(conn, tlsgw_socks_errno_reply(err),
+					TLSGW_SOCKS_CTR_RESOLVE_FAILED);
+	tlsgw_socks_execute_addrs(conn);
+}
+
+static void tlsgw_socks_execute(struct tlsgw_socks_conn *conn,
+				struct tlsgw_socks_request *req)
+{
+	conn->dsts = kzalloc(sizeof(*conn->dsts), GFP_KERNEL_ACCOUNT);
+	if (!conn->dsts)
+		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE, 0);
+	if (req->name[0])
+		return tlsgw_socks_resolve(conn, req->name, req->port);
+	conn->dsts->addr[0] = req->addr;
+	conn->dsts->n = 1;
+	tlsgw_socks_execute_addrs(conn);
 }
 
 static int tlsgw_socks_request(struct tlsgw_socks_conn *conn)
@@ -900,7 +1174,6 @@ static int tlsgw_socks_request(struct tlsgw_socks_conn *conn)
 	memmove(conn->buf, conn->buf + len, conn->len);
 	if (conn->len)
 		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_EARLY_DATA, 1);
-	tlsgw_socks_set_state(conn, TLSGW_SOCKS_WORKING);
 	tlsgw_socks_execute(conn, req);
 	kfree(req);
 	return -EINPROGRESS;	/* the connection has moved on */
@@ -967,11 +1240,27 @@ static void tlsgw_socks_work(struct work_struct *work)
 						     struct tlsgw_socks_conn,
 						     work);
 
-	if (!test_bit(TLSGW_SOCKS_DEAD, &conn->flags)) {
-		if (conn->state == TLSGW_SOCKS_UDP)
-			tlsgw_socks_udp_work(conn);
-		else if (conn->state <= TLSGW_SOCKS_REQUEST)
-			tlsgw_socks_negotiate(conn);
+	if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags))
+		goto out;
+	switch (conn->state) {
+	case TLSGW_SOCKS_GREETING:
+	case TLSGW_SOCKS_AUTH:
+	case TLSGW_SOCKS_REQUEST:
+		tlsgw_socks_negotiate(conn);
+		break;
+	case TLSGW_SOCKS_RESOLVING:
+		tlsgw_socks_resolving(conn);
+		break;
+	case TLSGW_SOCKS_CONNECTING:
+		tlsgw_socks_connecting(conn);
+		break;
+	case TLSGW_SOCKS_BINDING:
+		tlsgw_socks_binding(conn);
+		break;
+	case TLSGW_SOCKS_UDP:
+		tlsgw_socks_udp_work(conn);
+		break;
 	}
+out:
 	tlsgw_socks_conn_put(conn);
 }

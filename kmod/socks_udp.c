@@ -9,6 +9,9 @@
  * The conn's work runs it (socks_conn.c queues the work from the control
  * connection's callbacks, and from the UDP socket's, which point at the
  * same conn); only the work touches struct tlsgw_socks_udp after start.
+ * A DOMAINNAME datagram is held while its name is looked up (one at a
+ * time per association: others are dropped meanwhile); the answer or the
+ * conn's timer queues the work, which then sends it.
  */
 
 #include <asm/unaligned.h>
@@ -37,6 +40,8 @@ struct tlsgw_socks_udp {
 	unsigned int n_peers, next_peer;
 	struct sockaddr_storage peers[TLSGW_UDP_PEERS];
 	u8 *buf;			/* headroom + the largest datagram */
+	u8 *held;			/* payload waiting for its name */
+	size_t held_len;
 };
 
 static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
@@ -70,6 +75,7 @@ void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn)
 		sock_release(udp->sock);
 	}
 	kvfree(udp->buf);
+	kvfree(udp->held);
 	kfree(udp);
 	conn->udp = NULL;
 }
@@ -265,10 +271,7 @@ static size_t tlsgw_udp_parse(struct tlsgw_socks_conn *conn, const u8 *p,
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)dst;
 	struct sockaddr_in *sin = (struct sockaddr_in *)dst;
-	struct tlsgw_socks_addrs *addrs;
-	char name[TLSGW_SOCKS_NAME_MAX + 1];
 	size_t hlen;
-	u16 port;
 
 	memset(dst, 0, sizeof(*dst));
 	if (len < 4)
@@ -294,34 +297,106 @@ static size_t tlsgw_udp_parse(struct tlsgw_socks_conn *conn, const u8 *p,
 	case SOCKS_ATYP_DOMAIN:
 		if (len < 5 || !p[4] || len < 5 + p[4] + 2)
 			return 0;
-		hlen = 5 + p[4] + 2;
-		memcpy(name, p + 5, p[4]);
-		name[p[4]] = '\0';
-		if (strlen(name) != p[4])
-			return 0;
-		port = get_unaligned_be16(p + 5 + p[4]);
-		addrs = kzalloc(sizeof(*addrs), GFP_KERNEL);
-		if (!addrs)
-			return 0;
-		if (tlsgw_resolve(conn->svc->tn, name, port, addrs) ||
-		    !addrs->n) {
-			kfree(addrs);
-			tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_RESOLVE_FAILED,
-					  1);
-			return 0;
-		}
-		*dst = addrs->addr[0];
-		kfree(addrs);
-		return hlen;
+		return 5 + p[4] + 2;	/* dst stays AF_UNSPEC: to resolve */
 	default:
 		return 0;
 	}
 }
 
+static void tlsgw_udp_send_to(struct tlsgw_socks_conn *conn,
+			      const struct sockaddr_storage *dst, u8 *data,
+			      size_t len)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+
+	if (!tlsgw_socks_allowed(conn, dst)) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_DENIED, 1);
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	if (tlsgw_udp_send(udp, dst, data, len) < 0) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	tlsgw_udp_remember(udp, dst);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_IN, 1);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, len);
+}
+
+/*
+ * A DOMAINNAME datagram (p: its name length byte): holds the payload and
+ * starts the lookup, unless one is under way already.
+ */
+static void tlsgw_udp_resolve(struct tlsgw_socks_conn *conn, const u8 *p,
+			      const u8 *data, size_t len)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	struct tlsgw_net *tn = conn->svc->tn;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
+	int err;
+
+	memcpy(name, p + 1, p[0]);
+	name[p[0]] = '\0';
+	if (udp->held || strlen(name) != p[0]) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+		return;
+	}
+	if (!conn->dsts)
+		conn->dsts = kzalloc(sizeof(*conn->dsts), GFP_KERNEL_ACCOUNT);
+	udp->held = kvmalloc(len ?: 1, GFP_KERNEL_ACCOUNT);
+	if (!conn->dsts || !udp->held)
+		goto drop;
+	memcpy(udp->held, data, len);
+	udp->held_len = len;
+	conn->resolve.port = get_unaligned_be16(p + 1 + p[0]);
+	conn->resolve.out = conn->dsts;
+	if (!tlsgw_socks_arm(conn, tlsgw_resolve_timeout()))
+		goto drop;
+	refcount_inc(&conn->ref);	/* for the pending lookup */
+	err = tlsgw_resolve_start(tn, &conn->resolve, name);
+	if (!err)
+		return;
+	tlsgw_socks_conn_put(conn);
+	tlsgw_socks_disarm(conn);
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_RESOLVE_FAILED, 1);
+drop:
+	kvfree(udp->held);
+	udp->held = NULL;
+	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+}
+
+/* The held datagram's lookup ended, or timed out: send or drop it. */
+static void tlsgw_udp_resolved(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_socks_udp *udp = conn->udp;
+	struct tlsgw_net *tn = conn->svc->tn;
+	int err = -EAGAIN;
+
+	if (tlsgw_resolve_pending(tn, &conn->resolve)) {
+		if (!tlsgw_socks_expired_now(conn))
+			return;
+		if (tlsgw_resolve_cancel(tn, &conn->resolve))
+			tlsgw_socks_conn_put(conn);	/* not the last */
+		else
+			err = tlsgw_resolve_result(&conn->resolve);
+	} else {
+		err = tlsgw_resolve_result(&conn->resolve);
+	}
+	tlsgw_socks_disarm(conn);
+	if (err) {
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_RESOLVE_FAILED, 1);
+		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
+	} else {
+		tlsgw_udp_send_to(conn, &conn->dsts->addr[0], udp->held,
+				  udp->held_len);
+	}
+	kvfree(udp->held);
+	udp->held = NULL;
+}
+
 static void tlsgw_udp_from_client(struct tlsgw_socks_conn *conn, u8 *p,
 				  size_t len)
 {
-	struct tlsgw_socks_udp *udp = conn->udp;
 	struct sockaddr_storage dst;
 	size_t hlen;
 
@@ -334,18 +409,10 @@ static void tlsgw_udp_from_client(struct tlsgw_socks_conn *conn, u8 *p,
 		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
 		return;
 	}
-	if (!tlsgw_socks_allowed(conn, &dst)) {
-		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_DENIED, 1);
-		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
-		return;
-	}
-	if (tlsgw_udp_send(udp, &dst, p + hlen, len - hlen) < 0) {
-		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_DROPPED, 1);
-		return;
-	}
-	tlsgw_udp_remember(udp, &dst);
-	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_UDP_IN, 1);
-	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, len - hlen);
+	if (dst.ss_family == AF_UNSPEC)
+		tlsgw_udp_resolve(conn, p + 4, p + hlen, len - hlen);
+	else
+		tlsgw_udp_send_to(conn, &dst, p + hlen, len - hlen);
 }
 
 /* data is at buf + headroom: the header goes in front of it. */
@@ -432,6 +499,8 @@ void tlsgw_socks_udp_work(struct tlsgw_socks_conn *conn)
 		tlsgw_socks_conn_close(conn);
 		return;
 	}
+	if (udp->held)
+		tlsgw_udp_resolved(conn);
 	while (budget--) {
 		memset(&msg, 0, sizeof(msg));
 		msg.msg_name = &from;

@@ -19,6 +19,15 @@
   halfopen PROXY PORT N         open N connections that send half a
                                 greeting and hold them; prints how many the
                                 proxy closed within the wait
+  hold PROXY PORT N DST DPORT READY
+                                open N connections that each send a
+                                greeting and a CONNECT to DST:DPORT (an
+                                address or a name) in one segment, without
+                                waiting for any answer; write how many
+                                were held and how many reset to the file
+                                READY, hold them until standard input
+                                ends, then print how many had an answer to
+                                the request and close them all
 Exit status 0 when the exchange went as the command expects.
 """
 import ipaddress
@@ -234,9 +243,41 @@ def cmd_concurrent(proxy, port, n, dst, dport, path, sha):
     return 0 if not bad else 1
 
 
+def cmd_hold(proxy, port, n, dst, dport, ready):
+    req = b"\x05\x01\x00" + b"\x05\x01\x00" + encode_addr(dst, int(dport))
+    socks = []
+    refused = 0
+    for _ in range(int(n)):
+        try:
+            s = connect(proxy, port)
+            s.sendall(req)
+            socks.append(s)
+        except OSError:
+            refused += 1    # the proxy reset it (a limit)
+    with open(ready + ".tmp", "w") as f:
+        f.write("%d %d\n" % (len(socks), refused))
+    os.rename(ready + ".tmp", ready)
+    sys.stdin.read()
+    answered = 0
+    for s in socks:
+        s.setblocking(False)
+        try:
+            # More than the method selection: the request was answered.
+            if len(s.recv(64)) > 2:
+                answered += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            pass    # reset by a limit: not an answer to the request
+        s.close()
+    print(answered)
+    return 0
+
+
 def main():
     cmds = {"raw": cmd_raw, "bind": cmd_bind, "udp": cmd_udp,
-            "halfopen": cmd_halfopen, "concurrent": cmd_concurrent}
+            "halfopen": cmd_halfopen, "concurrent": cmd_concurrent,
+            "hold": cmd_hold}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ static const char *const counter_names[] = {
 	[TLSGW_SOCKS_CTR_UDP_OUT] = "udp_out",
 	[TLSGW_SOCKS_CTR_UDP_FRAG_DROPPED] = "udp_frag_dropped",
 	[TLSGW_SOCKS_CTR_UDP_DROPPED] = "udp_dropped",
+	[TLSGW_SOCKS_CTR_SOURCE_LIMITED] = "source_limited",
 };
 
 const char *socks_counter_name(unsigned int type, char *buf, size_t size)

@@ -11,7 +11,7 @@
 #include "test_cert.h"
 #include "tlsgwd_conf.h"
 
-#define PLAN 72
+#define PLAN 73
 
 static char dir[] = "/tmp/test_config.XXXXXX";
 static char cert_a[256], key_a[256], cert_b[256], key_b[256];
@@ -110,6 +110,12 @@ static void test_valid(void)
 	tap_ok(n == 0 && c.max_pending == 256 && c.handshake_timeout == 10 &&
 	       c.log == LOG_TO_STDERR, "[global] is optional, with defaults");
 	conf_free(&c);
+
+	/* A resolver for services made with tlsgwctl. */
+	parse("[global]\nresolver-threads = 2\n", &c, &n);
+	tap_ok(n == 0 && !c.n_svc && !c.n_socks && !c.n_starttls &&
+	       c.resolver_threads == 2, "[global] alone is a configuration");
+	conf_free(&c);
 }
 
 static void test_errors(void)
@@ -186,8 +192,8 @@ static void test_errors(void)
 	    "certificate = a b\n",
 	    "t.conf:5: listen address 127.0.0.1:4430 is already used by "
 	    "service 's'\n", "same listen address twice");
-	bad("# nothing\n", "t.conf:1: no [service NAME], [socks NAME] or "
-	    "[starttls NAME] defined\n", "no service");
+	bad("# nothing\n", "t.conf:1: no [global], [service NAME], "
+	    "[socks NAME] or [starttls NAME] section\n", "no section");
 }
 
 /* conf_load_certs() on a parsed config; returns its messages. */

@@ -890,9 +890,13 @@ int conf_parse(FILE *in, const char *file, struct conf *c, FILE *err)
 		check_socks(&p, c, i);
 	for (i = 0; i < c->n_starttls; i++)
 		check_starttls(&p, &c->starttls[i]);
-	if (!c->n_svc && !c->n_socks && !c->n_starttls)
-		perr(&p, p.line, "no [service NAME], [socks NAME] or "
-		     "[starttls NAME] defined");
+	/*
+	 * [global] alone is a resolver for SOCKS5 services made with
+	 * tlsgwctl; a file without any section is a mistake.
+	 */
+	if (!p.seen_global && !c->n_svc && !c->n_socks && !c->n_starttls)
+		perr(&p, p.line, "no [global], [service NAME], [socks NAME] "
+		     "or [starttls NAME] section");
 	return p.errors;
 }
 

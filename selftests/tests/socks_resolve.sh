@@ -2,7 +2,8 @@
 # from the guest's /etc/hosts (IPv4, IPv6, both), NXDOMAIN (reply 0x04),
 # every resolved address tried in getaddrinfo() order until one connects,
 # the rules matched per resolved address, a stopped daemon (the kernel's
-# socks_resolve_timeout, reply 0x01), no daemon at all (0x01; requests by
+# socks_resolve_timeout, reply 0x01), no daemon at all with the kernel's
+# own dns_resolver fallback off (socks_kernel_dns=N: 0x01; requests by
 # address still work), and no name in the kernel log.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
@@ -19,6 +20,8 @@ resolve_cleanup() {
 	cat "$T/hosts.orig" >/etc/hosts
 	cat "$T/nsswitch.orig" >/etc/nsswitch.conf
 	[ ! -w "$param" ] || echo 5 >"$param"
+	[ ! -w "${param%/*}/socks_kernel_dns" ] ||
+		echo Y >"${param%/*}/socks_kernel_dns"
 	tls_cleanup
 }
 trap resolve_cleanup EXIT
@@ -186,7 +189,9 @@ echo 256 >"$maxp"
 code=$(socks_name_code "$GW4" 1080 srv.test 8080)
 check "socks_max_resolves=256: resolved again ($code)" [ "$code" = 00 ]
 
-# No daemon: 0x01 at once; addresses still work.
+# No daemon and no kernel fallback (socks_kernel_dns.sh tests that one):
+# 0x01 at once; addresses still work.
+echo N >/sys/module/tlsgw/parameters/socks_kernel_dns
 kill "$tlsgwd_pid"
 i=0
 while kill -0 "$tlsgwd_pid" 2>/dev/null && [ $i -lt 100 ]; do

@@ -300,6 +300,12 @@
  *	the fitting reply (0xFF method, RFC 1929 status 1, 0x07 command,
  *	0x08 address type, 0x01 otherwise) and a close, or just a close for
  *	a wrong version byte; incomplete ones end after NEG_TIMEOUT.
+ *	While a request is carried out (name lookup, connect, BIND wait), a
+ *	client that closes or resets its connection ends it at once, without
+ *	a reply. A connection from an address that already has
+ *	socks_max_source_negotiations (module parameter, default 256, 0: no
+ *	limit) connections of the same service negotiating (before their
+ *	request succeeded) is reset at once and counted SOURCE_LIMITED.
  *
  * TLSGW_CMD_SOCKS_RESOLVE (doit, and kernel-to-daemon unicast)
  *	The name resolution upcall. The daemon (tlsgwd) registers by sending
@@ -315,11 +321,15 @@
  *	or 16 bytes each, in the order to try) or TLSGW_RESOLVE_A_ERROR (u32,
  *	enum tlsgw_resolve_error). An answer for an unknown or expired ID
  *	gets -ENOENT. NXDOMAIN answers the client 0x04 (host unreachable).
- *	Without a registered daemon, after the module parameter
- *	socks_resolve_timeout (seconds, default 5), beyond socks_max_resolves
- *	pending upcalls per namespace (default 256) or on TEMPFAIL, the
- *	client gets 0x01 (general failure). Both count RESOLVE_FAILED. The
- *	names are never logged by the kernel.
+ *	Without a registered daemon the kernel's own dns_resolver answers
+ *	(dns_query(): a request-key upcall to keyutils' key.dns_resolver,
+ *	run in the initial namespaces, answers cached as keys), unless the
+ *	module parameter socks_kernel_dns is off; a name it cannot resolve
+ *	answers 0x04. With socks_kernel_dns off and no daemon, after
+ *	socks_resolve_timeout (seconds, default 5), beyond
+ *	socks_max_resolves pending lookups per namespace (default 256) or
+ *	on TEMPFAIL, the client gets 0x01 (general failure). Both count
+ *	RESOLVE_FAILED. The names are never logged by the kernel.
  *
  * STARTTLS policing (TLSGW_F_STARTTLS)
  * ------------------------------------
@@ -408,8 +418,12 @@
  * (backpressure). SOCKS5 services are bounded by their own MAX_SESSIONS,
  * NEG_TIMEOUT and IDLE_TIMEOUT, TLSGW_SOCKS_SERVICES_MAX per namespace,
  * and the parameters socks_connect_timeout, socks_bind_timeout,
- * socks_resolve_timeout and socks_max_resolves; a UDP association holds
- * one 64 KiB datagram buffer. starttls_max_flows (default 16384) bounds the STARTTLS flows each
+ * socks_resolve_timeout, socks_max_resolves and
+ * socks_max_source_negotiations; a UDP association holds one 64 KiB
+ * datagram buffer, and one more datagram while its DOMAINNAME is looked
+ * up (one lookup at a time per association: other DOMAINNAME datagrams
+ * are dropped meanwhile, counted UDP_DROPPED).
+ * starttls_max_flows (default 16384) bounds the STARTTLS flows each
  * namespace follows: past it new connections pass untracked and are
  * counted in STARTTLS_FLOWS_DROPPED. Closed flows are forgotten 5 s after
  * their FINs or RST, idle ones after starttls_idle_timeout (default 600)
@@ -753,6 +767,7 @@ enum tlsgw_socks_counter {
 	TLSGW_SOCKS_CTR_UDP_OUT,	/* datagrams relayed to the client */
 	TLSGW_SOCKS_CTR_UDP_FRAG_DROPPED,	/* FRAG != 0 */
 	TLSGW_SOCKS_CTR_UDP_DROPPED,	/* malformed, denied or stray */
+	TLSGW_SOCKS_CTR_SOURCE_LIMITED,	/* over socks_max_source_negotiations */
 
 	__TLSGW_SOCKS_CTR_MAX
 };
