@@ -24,9 +24,14 @@ stall_cleanup() {
 	cat "$T/hosts.orig" >/etc/hosts
 	cat "$T/nsswitch.orig" >/etc/nsswitch.conf
 	ip route del 203.0.113.0/24 2>/dev/null
+	sysctl -qw net.ipv4.tcp_syn_retries="$syn_retries"
 	tls_cleanup
 }
 trap stall_cleanup EXIT
+# The kernel's own SYN retries (127 s by default) must not end the
+# pending connects before the test looks: about 17 minutes.
+syn_retries=$(sysctl -n net.ipv4.tcp_syn_retries)
+sysctl -qw net.ipv4.tcp_syn_retries=9
 
 # A dead peer: tg-srv forwards 203.0.113.0/24 into a blackhole route,
 # which drops the SYNs silently (no ICMP, no reset): connects hang.
