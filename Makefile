@@ -35,7 +35,7 @@ DEPS_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	util-linux procps python3 sparse cppcheck xz-utils \
 	bc flex bison libelf-dev \
 	openssl curl nginx-light python3-aiosmtpd dovecot-pop3d \
-	dovecot-imapd vsftpd swaks libnet-ssleay-perl keyutils
+	dovecot-imapd vsftpd swaks libnet-ssleay-perl keyutils python3-ecdsa
 
 # Only 'make fuzz' needs these (CI does not fuzz).
 # libFuzzer is only recommended by clang (Debian 12: clang 14).

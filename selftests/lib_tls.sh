@@ -174,3 +174,14 @@ wait_no_sessions() {
 	done
 	[ "$(ctr sessions_active)" -eq 0 ]
 }
+
+# Like make_cert, with an RSA 2048 key (peers that offer only RSA-PSS
+# signature schemes, as many of tlsfuzzer's scripts do).
+make_rsa_cert() {	# NAME DNS-NAME...
+	name=$1
+	shift
+	san=$(printf 'DNS:%s,' "$@")
+	openssl req -x509 -newkey rsa:2048 -nodes \
+		-subj "/CN=$1" -addext "subjectAltName=${san%,}" -days 2 \
+		-keyout "$T/$name.key" -out "$T/$name.pem" 2>/dev/null
+}
