@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SOCKS5 services: the listening socket and its accept thread, the
+ * SOCKS5 services: the listening socket and its accept work, the
  * per-namespace list, timeouts and teardown. See socks.h for lifetime and
  * locking.
  */
 
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -27,6 +26,7 @@ MODULE_PARM_DESC(socks_max_source_negotiations, "SOCKS5 connections from one add
 
 #define TLSGW_SOCKS_GC_INTERVAL	HZ
 #define TLSGW_SOCKS_BACKLOG	128
+#define TLSGW_SOCKS_ACCEPT_BUDGET	64	/* connections per work run */
 
 static struct workqueue_struct *socks_wq;
 
@@ -100,7 +100,7 @@ struct tlsgw_socks_svc *tlsgw_socks_get(struct tlsgw_net *tn,
 	return svc;
 }
 
-/* Accept thread ----------------------------------------------------------- */
+/* Accept work ------------------------------------------------------------- */
 
 static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
 			      struct socket *sock)
@@ -121,36 +121,75 @@ static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
 	tlsgw_socks_gc_kick(svc);
 }
 
-/* After the listener was shut down: nothing to do until we are stopped. */
-static void tlsgw_socks_wait_stop(void)
+/*
+ * A connection is waiting on the listener (softirq). sk_user_data is
+ * flagged NOCOPY: the children do not inherit it, and our callback on
+ * them does nothing until the accept work gives them the stock one back.
+ */
+static void tlsgw_socks_listen_ready(struct sock *sk)
 {
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop())
-			break;
-		schedule();
-	}
-	__set_current_state(TASK_RUNNING);
+	struct tlsgw_socks_svc *svc;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	svc = (void *)((uintptr_t)sk->sk_user_data & SK_USER_DATA_PTRMASK);
+	if (svc)
+		mod_delayed_work(socks_wq, &svc->accept, 0);
+	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static int tlsgw_socks_acceptor(void *arg)
+static void tlsgw_socks_hook_listener(struct tlsgw_socks_svc *svc)
 {
-	struct tlsgw_socks_svc *svc = arg;
+	struct sock *sk = svc->lsock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	svc->lsock_data_ready = sk->sk_data_ready;
+	sk->sk_user_data = (void *)((uintptr_t)svc | SK_USER_DATA_NOCOPY);
+	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_listen_ready);
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* On the listener, or on a child that inherited our callback. */
+static void tlsgw_socks_unhook_listener(struct tlsgw_socks_svc *svc,
+					struct sock *sk)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_data_ready == tlsgw_socks_listen_ready) {
+		WRITE_ONCE(sk->sk_data_ready, svc->lsock_data_ready);
+		sk->sk_user_data = NULL;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
+ * Accepts without blocking until the queue is empty (a budget per run,
+ * then it yields); the listener's callback queues it again.
+ */
+static void tlsgw_socks_accept(struct work_struct *work)
+{
+	struct tlsgw_socks_svc *svc = container_of(to_delayed_work(work),
+						   struct tlsgw_socks_svc,
+						   accept);
+	int budget = TLSGW_SOCKS_ACCEPT_BUDGET;
 	struct socket *sock;
 	int err;
 
-	while (!kthread_should_stop()) {
-		err = kernel_accept(svc->lsock, &sock, 0);
-		if (!err) {
-			tlsgw_socks_admit(svc, sock);
-			continue;
+	while (budget--) {
+		err = kernel_accept(svc->lsock, &sock, O_NONBLOCK);
+		if (err == -EAGAIN)
+			return;
+		if (err == -ENOMEM || err == -ENFILE) {
+			/* let memory come back */
+			queue_delayed_work(socks_wq, &svc->accept, HZ / 50);
+			return;
 		}
-		if (READ_ONCE(svc->lsock->sk->sk_state) != TCP_LISTEN)
-			tlsgw_socks_wait_stop();
-		else if (err == -ENOMEM || err == -ENFILE)
-			msleep(20);	/* let memory come back */
+		if (err && READ_ONCE(svc->lsock->sk->sk_state) != TCP_LISTEN)
+			return;	/* shut down */
+		if (err)
+			continue;
+		tlsgw_socks_unhook_listener(svc, sock->sk);
+		tlsgw_socks_admit(svc, sock);
 	}
-	return 0;
+	mod_delayed_work(socks_wq, &svc->accept, 0);	/* more: yield */
 }
 
 /* Timeouts ---------------------------------------------------------------- */
@@ -273,6 +312,7 @@ static struct tlsgw_socks_svc *tlsgw_socks_alloc(struct tlsgw_net *tn,
 	INIT_LIST_HEAD(&svc->rules);
 	INIT_LIST_HEAD(&svc->conns);
 	INIT_DELAYED_WORK(&svc->gc, tlsgw_socks_gc);
+	INIT_DELAYED_WORK(&svc->accept, tlsgw_socks_accept);
 	return svc;
 }
 
@@ -286,11 +326,11 @@ static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
 	svc->dead = true;
 	mutex_unlock(&svc->lock);
 
-	if (svc->acceptor) {
+	if (svc->lsock) {
+		/* No callback queues it any more; it may requeue itself. */
+		tlsgw_socks_unhook_listener(svc, svc->lsock->sk);
+		cancel_delayed_work_sync(&svc->accept);
 		kernel_sock_shutdown(svc->lsock, SHUT_RDWR);
-		kthread_stop(svc->acceptor);
-		put_task_struct(svc->acceptor);
-		svc->acceptor = NULL;
 	}
 
 	mutex_lock(&svc->lock);
@@ -314,7 +354,6 @@ int tlsgw_socks_new(struct tlsgw_net *tn, const struct tlsgw_socks_conf *c,
 		    struct netlink_ext_ack *extack)
 {
 	struct tlsgw_socks_svc *svc;
-	struct task_struct *task;
 	int err;
 
 	svc = tlsgw_socks_alloc(tn, c);
@@ -335,18 +374,12 @@ int tlsgw_socks_new(struct tlsgw_net *tn, const struct tlsgw_socks_conf *c,
 	err = tlsgw_socks_listen(tn, svc, &c->listen, extack);
 	if (err)
 		goto unlock;
-	task = kthread_create(tlsgw_socks_acceptor, svc, "tlsgw_socks/%s",
-			      svc->name);
-	if (IS_ERR(task)) {
-		err = PTR_ERR(task);
-		goto unlock;
-	}
-	get_task_struct(task);
-	svc->acceptor = task;
 	list_add_tail(&svc->node, &tn->socks);
 	tn->n_socks++;
+	tlsgw_socks_hook_listener(svc);
 	mutex_unlock(&tn->lock);
-	wake_up_process(task);
+	/* Clients may have queued before the hook. */
+	mod_delayed_work(socks_wq, &svc->accept, 0);
 	return 0;
 
 unlock:

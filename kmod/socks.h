@@ -16,10 +16,11 @@
 
 /*
  * In-kernel SOCKS5 (RFC 1928, RFC 1929). One struct tlsgw_socks_svc per
- * service: a kernel listening socket, an accept thread, users, rules and
- * the connections. A struct tlsgw_socks_conn per accepted client goes
- * through negotiation (socks_conn.c), then relays TCP with the relay engine
- * or UDP datagrams (socks_udp.c).
+ * service: a kernel listening socket (its data_ready callback queues the
+ * accept work), users, rules and the connections. A struct
+ * tlsgw_socks_conn per accepted client goes through negotiation
+ * (socks_conn.c), then relays TCP with the relay engine or UDP datagrams
+ * (socks_udp.c).
  */
 
 #define TLSGW_SOCKS_SALT_LEN	16
@@ -63,8 +64,10 @@ struct tlsgw_socks_rule {
 /*
  * A service. Listed in tn->socks under tn->lock (which also guards
  * n_socks). svc->lock guards users, rules, conns, n_conns and dead; the
- * configuration fields are constant after creation. References: the list,
- * the accept thread and every connection.
+ * configuration fields are constant after creation. References: the list
+ * and every connection; the accept work needs none, as the service is
+ * stopped (listener unhooked, accept work cancelled) before its list
+ * reference goes.
  */
 struct tlsgw_socks_svc {
 	struct list_head node;
@@ -74,7 +77,8 @@ struct tlsgw_socks_svc {
 	struct sockaddr_storage listen;	/* as bound */
 	u32 auth, flags, max_sessions, neg_timeout, idle_timeout;
 	struct socket *lsock;
-	struct task_struct *acceptor;
+	void (*lsock_data_ready)(struct sock *sk);	/* while hooked */
+	struct delayed_work accept;	/* takes what the listener queued */
 	struct mutex lock;		/* see above */
 	struct list_head users;
 	unsigned int n_users;
