@@ -31,7 +31,13 @@ struct tlsgw_stls_key {
  * softirq and, for LOCAL_OUT, in process context) guards everything below
  * it; unhashed is set under both locks when the flow leaves the table, so
  * a reader that sees it false under flow->lock may still update the flow.
- * key, id, pol (one reference held) and created are constant.
+ * key, id, pol (one reference held), created and isn are constant.
+ *
+ * A new connection on the same 4-tuple (a client port reused, by the same
+ * host or, behind CGNAT, another one) starts with a SYN whose sequence
+ * number differs from isn: it is remembered in pending_isn, and when the
+ * server's SYN-ACK acknowledges it, the flow is replaced by a new one
+ * (tlsgw_stls_flow_replace()). A spoofed SYN alone replaces nothing.
  */
 struct tlsgw_stls_flow {
 	struct hlist_node node;
@@ -40,6 +46,7 @@ struct tlsgw_stls_flow {
 	u64 id;
 	struct tlsgw_stls_policy *pol;
 	unsigned long created;		/* jiffies */
+	u32 isn;			/* the client's SYN */
 
 	spinlock_t lock;		/* see above */
 	bool unhashed;
@@ -48,6 +55,8 @@ struct tlsgw_stls_flow {
 	u8 seq_valid;			/* bit per direction whose ISN we know */
 	bool lost;			/* could not follow: no more parsing */
 	u8 ooo;				/* out-of-order segments dropped */
+	bool pending;			/* pending_isn is set */
+	u32 pending_isn;		/* a new SYN on this 4-tuple */
 	u32 next_seq[2];		/* next in-order byte, per enum stp_dir */
 	u32 findings;			/* 1 << enum tlsgw_starttls_finding */
 	unsigned long last_seen;	/* jiffies */
@@ -88,12 +97,23 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir);
 /*
- * Creates and hashes a flow for the SYN described by k, whose sequence
- * number is isn; takes a reference on pol. Counts the flow as tracked, or
- * as dropped if the table is full or memory is short.
+ * Under RCU: creates and hashes a flow for the SYN described by k, whose
+ * sequence number is isn; takes a reference on pol. Counts the flow as
+ * tracked, or as dropped if the table is full or memory is short. Returns
+ * the new flow (valid until the caller leaves its RCU section) or NULL.
  */
-void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
-			    u32 isn, struct tlsgw_stls_policy *pol);
+struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       u32 isn,
+					       struct tlsgw_stls_policy *pol);
+/*
+ * Under RCU, without old->lock: the server acknowledged a new SYN (isn)
+ * on old's 4-tuple with a SYN-ACK whose sequence number is s2c_isn. old
+ * leaves the table; if a policy matches the new connection, an
+ * established flow for it takes its place.
+ */
+void tlsgw_stls_flow_replace(struct tlsgw_net *tn,
+			     struct tlsgw_stls_flow *old, u32 isn, u32 s2c_isn);
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol);
 

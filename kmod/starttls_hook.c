@@ -66,7 +66,7 @@ struct tlsgw_stls_pkt {
 	unsigned int thoff;		/* TCP header */
 	unsigned int off;		/* payload */
 	unsigned int len;		/* payload bytes */
-	u32 seq;
+	u32 seq, ack_seq;
 	bool syn, ack, fin, rst;
 };
 
@@ -120,6 +120,7 @@ static int tlsgw_stls_parse(struct sk_buff *skb, u8 pf,
 	p->off = p->thoff + th->doff * 4;
 	p->len = skb->len - p->off;
 	p->seq = ntohl(th->seq);
+	p->ack_seq = ntohl(th->ack_seq);
 	p->syn = th->syn;
 	p->ack = th->ack;
 	p->fin = th->fin;
@@ -225,7 +226,8 @@ struct tlsgw_stls_report {
 	unsigned int events;
 	unsigned int blocking;		/* the finding(s) that blocked */
 	u32 rst_seq;			/* with blocking: for the receiver */
-	bool reused;			/* a new connection on a closed flow */
+	bool replace;			/* a new connection on this 4-tuple */
+	u32 isn, s2c_isn;		/* with replace: its SYN and SYN-ACK */
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
@@ -278,6 +280,42 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
 	return NF_DROP;
 }
 
+/*
+ * A SYN or SYN-ACK of a known flow. A client SYN with another sequence
+ * number than the flow's starts a new connection on the same 4-tuple
+ * (the old one ended unseen, or is in TIME_WAIT): it is remembered, and
+ * the server's SYN-ACK for it has the caller replace the flow. The old
+ * flow goes on until then: a spoofed SYN changes nothing, and a server
+ * that still has the old connection answers with a (challenge) ACK, not
+ * a SYN-ACK. Caller holds f->lock.
+ */
+static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
+			   const struct tlsgw_stls_pkt *p,
+			   struct tlsgw_stls_report *r)
+{
+	if (dir == STP_C2S && !p->ack) {
+		if (p->seq != f->isn) {
+			f->pending = true;
+			f->pending_isn = p->seq;
+		}
+		return;
+	}
+	if (dir != STP_S2C || !p->ack)
+		return;
+	if (f->state == TLSGW_FLOW_SYN_SENT && p->ack_seq == f->isn + 1) {
+		f->next_seq[STP_S2C] = p->seq + 1;
+		f->seq_valid |= BIT(STP_S2C);
+		f->state = TLSGW_FLOW_ESTABLISHED;
+		return;
+	}
+	if (f->pending && p->ack_seq == f->pending_isn + 1) {
+		f->pending = false;
+		r->replace = true;
+		r->isn = f->pending_isn;
+		r->s2c_isn = p->seq;
+	}
+}
+
 /* A packet of a known flow. Caller holds f->lock. */
 static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 					   enum stp_dir dir,
@@ -300,23 +338,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 		return NF_ACCEPT;
 	}
 	if (p->syn) {
-		/* The client port reused while the old flow lingers. */
-		if (dir == STP_C2S && !p->ack &&
-		    f->state == TLSGW_FLOW_CLOSED) {
-			stp_init(&f->stp, f->pol->proto);
-			f->state = TLSGW_FLOW_SYN_SENT;
-			f->fin = 0;
-			f->findings = 0;
-			f->seq_valid = BIT(STP_C2S);
-			f->next_seq[STP_C2S] = p->seq + 1;
-			r->reused = true;
-			return NF_ACCEPT;
-		}
-		if (dir == STP_S2C && p->ack && f->state == TLSGW_FLOW_SYN_SENT) {
-			f->next_seq[STP_S2C] = p->seq + 1;
-			f->seq_valid |= BIT(STP_S2C);
-			f->state = TLSGW_FLOW_ESTABLISHED;
-		}
+		tlsgw_stls_syn(f, dir, p, r);
 		return NF_ACCEPT;
 	}
 	if (!(f->seq_valid & BIT(dir)) || f->state == TLSGW_FLOW_CLOSED)
@@ -388,10 +410,8 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (r.blocking)
 		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
-	if (r.reused) {
-		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
-		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
-	}
+	if (r.replace)
+		tlsgw_stls_flow_replace(tn, f, r.isn, r.s2c_isn);
 	if (r.events)
 		tlsgw_stls_report(tn, f, &r);
 	return verdict;
