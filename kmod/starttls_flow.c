@@ -89,14 +89,13 @@ static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
 				   struct tlsgw_stls_flow *f);
 
 /*
- * Creates a flow for k (client SYN isn; with s2c, established with the
- * server's SYN-ACK s2c_isn) and hashes it, in place of old if old is set
- * and still hashed. Under RCU.
+ * Creates a flow for k (with syns->s2c_isn valid if s2c: established) and
+ * hashes it, in place of old if old is set and still hashed. Under RCU.
  */
 static struct tlsgw_stls_flow *
 tlsgw_stls_flow_add(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
-		    u32 isn, struct tlsgw_stls_policy *pol,
-		    struct tlsgw_stls_flow *old, bool s2c, u32 s2c_isn)
+		    const struct tlsgw_stls_syns *syns, bool s2c,
+		    struct tlsgw_stls_policy *pol, struct tlsgw_stls_flow *old)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
 	unsigned int h = tlsgw_stls_hash(k);
@@ -117,14 +116,19 @@ tlsgw_stls_flow_add(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
 	f->created = jiffies;
 	f->last_seen = f->created;
 	spin_lock_init(&f->lock);
-	f->isn = isn;
+	f->isn = syns->isn;
 	f->state = TLSGW_FLOW_SYN_SENT;
-	f->next_seq[STP_C2S] = isn + 1;
+	f->next_seq[STP_C2S] = syns->isn + 1;
 	f->seq_valid = BIT(STP_C2S);
+	f->wscale[STP_C2S] = syns->wscale;
+	f->wscale[STP_S2C] = -1;
+	f->max_win[STP_C2S] = syns->win;
 	if (s2c) {
 		f->state = TLSGW_FLOW_ESTABLISHED;
-		f->next_seq[STP_S2C] = s2c_isn + 1;
+		f->next_seq[STP_S2C] = syns->s2c_isn + 1;
 		f->seq_valid |= BIT(STP_S2C);
+		f->wscale[STP_S2C] = syns->s2c_wscale;
+		f->max_win[STP_S2C] = syns->s2c_win;
 	}
 	stp_init(&f->stp, pol->proto);
 
@@ -171,14 +175,14 @@ out_free:
 
 struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
-					       u32 isn,
+					       const struct tlsgw_stls_syns *syns,
 					       struct tlsgw_stls_policy *pol)
 {
-	return tlsgw_stls_flow_add(tn, k, isn, pol, NULL, false, 0);
+	return tlsgw_stls_flow_add(tn, k, syns, false, pol, NULL);
 }
 
-void tlsgw_stls_flow_replace(struct tlsgw_net *tn,
-			     struct tlsgw_stls_flow *old, u32 isn, u32 s2c_isn)
+void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
+			     const struct tlsgw_stls_syns *syns)
 {
 	const struct tlsgw_stls_key *k = &old->key;
 	struct tlsgw_stls_table *t = &tn->stls;
@@ -188,7 +192,7 @@ void tlsgw_stls_flow_replace(struct tlsgw_net *tn,
 	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
 				      ntohs(k->sport));
 	if (pol) {
-		tlsgw_stls_flow_add(tn, k, isn, pol, old, true, s2c_isn);
+		tlsgw_stls_flow_add(tn, k, syns, true, pol, old);
 		return;
 	}
 	spin_lock_bh(&t->lock);

@@ -58,6 +58,9 @@ struct tlsgw_stls_flow {
 	bool pending;			/* pending_isn is set */
 	u32 pending_isn;		/* a new SYN on this 4-tuple */
 	u32 next_seq[2];		/* next in-order byte, per enum stp_dir */
+	u32 max_win[2];			/* largest window each side advertised */
+	s8 wscale[2];			/* window scale in each SYN, -1: none */
+	s8 pending_wscale;		/* of the SYN that set pending_isn */
 	u32 findings;			/* 1 << enum tlsgw_starttls_finding */
 	unsigned long last_seen;	/* jiffies */
 	struct stp_flow stp;
@@ -96,24 +99,34 @@ void tlsgw_stls_table_revive(struct tlsgw_net *tn);
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir);
+
+/* The SYN and SYN-ACK that open a connection. */
+struct tlsgw_stls_syns {
+	u32 isn, s2c_isn;		/* sequence numbers */
+	s8 wscale, s2c_wscale;		/* window scale options, -1: none */
+	u16 win, s2c_win;		/* their windows (never scaled) */
+};
+
 /*
- * Under RCU: creates and hashes a flow for the SYN described by k, whose
- * sequence number is isn; takes a reference on pol. Counts the flow as
- * tracked, or as dropped if the table is full or memory is short. Returns
- * the new flow (valid until the caller leaves its RCU section) or NULL.
+ * Under RCU: creates and hashes a flow for the SYN described by k and
+ * syns (isn, wscale and win; the s2c_ fields unused); takes a reference
+ * on pol. Counts the flow as tracked, or as dropped if the table is full
+ * or memory is short. Returns the new flow (valid until the caller leaves
+ * its RCU section) or NULL.
  */
 struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
-					       u32 isn,
+					       const struct tlsgw_stls_syns *syns,
 					       struct tlsgw_stls_policy *pol);
+
 /*
- * Under RCU, without old->lock: the server acknowledged a new SYN (isn)
- * on old's 4-tuple with a SYN-ACK whose sequence number is s2c_isn. old
- * leaves the table; if a policy matches the new connection, an
- * established flow for it takes its place.
+ * Under RCU, without old->lock: the server acknowledged a new SYN on
+ * old's 4-tuple with a SYN-ACK (both in syns). old leaves the table; if a
+ * policy matches the new connection, an established flow for it takes
+ * its place.
  */
-void tlsgw_stls_flow_replace(struct tlsgw_net *tn,
-			     struct tlsgw_stls_flow *old, u32 isn, u32 s2c_isn);
+void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
+			     const struct tlsgw_stls_syns *syns);
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol);
 

@@ -57,6 +57,9 @@
 #include "starttls_hook.h"
 #include "starttls_policy.h"
 
+/* The least window a RST is accepted in (see tlsgw_stls_rst_ok()). */
+#define TLSGW_STLS_RST_WIN	65535u
+
 /* Out-of-order segments dropped in a row before a flow is given up. */
 #define TLSGW_STLS_OOO_MAX	64
 
@@ -67,8 +70,39 @@ struct tlsgw_stls_pkt {
 	unsigned int off;		/* payload */
 	unsigned int len;		/* payload bytes */
 	u32 seq, ack_seq;
+	u16 window;			/* as sent: not scaled */
+	s8 wscale;			/* SYN: window scale option, -1: none */
 	bool syn, ack, fin, rst;
 };
+
+/* A SYN's window scale option (RFC 7323), or -1. */
+static int tlsgw_stls_wscale(struct sk_buff *skb, unsigned int thoff,
+			     unsigned int optlen)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	unsigned int i = 0;
+	const u8 *opt;
+
+	opt = skb_header_pointer(skb, thoff + sizeof(struct tcphdr), optlen,
+				 _opt);
+	if (!opt)
+		return -1;
+	while (i < optlen) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2)
+			break;
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
+		    i + TCPOLEN_WINDOW <= optlen)
+			return min_t(int, opt[i + 2], TCP_MAX_WSCALE);
+		i += opt[i + 1];
+	}
+	return -1;
+}
 
 static int tlsgw_stls_parse_v4(struct sk_buff *skb, struct tlsgw_stls_pkt *p)
 {
@@ -121,6 +155,11 @@ static int tlsgw_stls_parse(struct sk_buff *skb, u8 pf,
 	p->len = skb->len - p->off;
 	p->seq = ntohl(th->seq);
 	p->ack_seq = ntohl(th->ack_seq);
+	p->window = ntohs(th->window);
+	p->wscale = -1;
+	if (th->syn && th->doff * 4 > sizeof(*th))
+		p->wscale = tlsgw_stls_wscale(skb, p->thoff,
+					      th->doff * 4 - sizeof(*th));
 	p->syn = th->syn;
 	p->ack = th->ack;
 	p->fin = th->fin;
@@ -227,7 +266,7 @@ struct tlsgw_stls_report {
 	unsigned int blocking;		/* the finding(s) that blocked */
 	u32 rst_seq;			/* with blocking: for the receiver */
 	bool replace;			/* a new connection on this 4-tuple */
-	u32 isn, s2c_isn;		/* with replace: its SYN and SYN-ACK */
+	struct tlsgw_stls_syns syns;	/* with replace: its SYN and SYN-ACK */
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
@@ -281,6 +320,48 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
 }
 
 /*
+ * The largest window each side advertised, scaled (RFC 7323: only when
+ * both SYNs carried the option; SYN windows are never scaled). The RST
+ * check uses it. Caller holds f->lock.
+ */
+static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
+			      const struct tlsgw_stls_pkt *p)
+{
+	u32 win = p->window;
+
+	if (f->wscale[STP_C2S] >= 0 && f->wscale[STP_S2C] >= 0)
+		win <<= f->wscale[dir];
+	if (win > f->max_win[dir])
+		f->max_win[dir] = win;
+}
+
+/*
+ * Whether a RST ends the flow: RFC 5961 has the receiver accept a RST only
+ * in its receive window and, for one not exactly at RCV.NXT, answer a
+ * challenge ACK instead of closing. We cannot know which the receiver
+ * does, nor its RCV.NXT exactly (it is at most our next_seq: we saw every
+ * byte it got), so the flow ends on a RST within the receiver's largest
+ * advertised window (at least TLSGW_STLS_RST_WIN) either side of
+ * next_seq: anything the receiver may take. Other RSTs pass (the receiver
+ * drops them) but the flow stays tracked: a blind attacker cannot stop
+ * the policing with a guessed RST. Before the SYN-ACK, a server's RST
+ * counts if it acknowledges the SYN (RFC 9293, SYN-SENT). Caller holds
+ * f->lock.
+ */
+static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
+			      enum stp_dir dir, const struct tlsgw_stls_pkt *p)
+{
+	u32 win;
+
+	if (!(f->seq_valid & BIT(dir)))
+		return dir == STP_S2C && p->ack &&
+		       p->ack_seq - (f->isn + 1) <=
+		       f->next_seq[STP_C2S] - (f->isn + 1);
+	win = max_t(u32, f->max_win[!dir], TLSGW_STLS_RST_WIN);
+	return p->seq - f->next_seq[dir] + win < 2 * win;
+}
+
+/*
  * A SYN or SYN-ACK of a known flow. A client SYN with another sequence
  * number than the flow's starts a new connection on the same 4-tuple
  * (the old one ended unseen, or is in TIME_WAIT): it is remembered, and
@@ -297,6 +378,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 		if (p->seq != f->isn) {
 			f->pending = true;
 			f->pending_isn = p->seq;
+			f->pending_wscale = p->wscale;
 		}
 		return;
 	}
@@ -305,14 +387,19 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 	if (f->state == TLSGW_FLOW_SYN_SENT && p->ack_seq == f->isn + 1) {
 		f->next_seq[STP_S2C] = p->seq + 1;
 		f->seq_valid |= BIT(STP_S2C);
+		f->wscale[STP_S2C] = p->wscale;
+		f->max_win[STP_S2C] = p->window;
 		f->state = TLSGW_FLOW_ESTABLISHED;
 		return;
 	}
 	if (f->pending && p->ack_seq == f->pending_isn + 1) {
 		f->pending = false;
 		r->replace = true;
-		r->isn = f->pending_isn;
-		r->s2c_isn = p->seq;
+		r->syns.isn = f->pending_isn;
+		r->syns.wscale = f->pending_wscale;
+		r->syns.s2c_isn = p->seq;
+		r->syns.s2c_wscale = p->wscale;
+		r->syns.s2c_win = p->window;
 	}
 }
 
@@ -334,9 +421,12 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 	if (f->state == TLSGW_FLOW_BLOCKED)
 		return p->rst ? NF_ACCEPT : NF_DROP;
 	if (p->rst) {
-		f->state = TLSGW_FLOW_CLOSED;
+		if (tlsgw_stls_rst_ok(f, dir, p))
+			f->state = TLSGW_FLOW_CLOSED;
 		return NF_ACCEPT;
 	}
+	if (p->ack && !p->syn)
+		tlsgw_stls_window(f, dir, p);
 	if (p->syn) {
 		tlsgw_stls_syn(f, dir, p, r);
 		return NF_ACCEPT;
@@ -374,6 +464,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 {
 	struct tlsgw_net *tn = tlsgw_net(state->net);
 	struct tlsgw_stls_report r = {};
+	struct tlsgw_stls_syns syns = {};
 	struct tlsgw_stls_policy *pol;
 	struct tlsgw_stls_flow *f;
 	struct tlsgw_stls_pkt p;
@@ -395,7 +486,10 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 					      ntohs(p.key.sport));
 		if (!pol)
 			return NF_ACCEPT;
-		tlsgw_stls_flow_create(tn, &p.key, p.seq, pol);
+		syns.isn = p.seq;
+		syns.wscale = p.wscale;
+		syns.win = p.window;
+		tlsgw_stls_flow_create(tn, &p.key, &syns, pol);
 		return NF_ACCEPT;
 	}
 
@@ -411,7 +505,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	if (r.blocking)
 		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
 	if (r.replace)
-		tlsgw_stls_flow_replace(tn, f, r.isn, r.s2c_isn);
+		tlsgw_stls_flow_replace(tn, f, &r.syns);
 	if (r.events)
 		tlsgw_stls_report(tn, f, &r);
 	return verdict;

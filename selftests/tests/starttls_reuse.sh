@@ -11,13 +11,9 @@
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"
 
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip "aiosmtpd (python3-aiosmtpd) is not installed"
 command -v tc >/dev/null || skip "tc (iproute2) is not installed"
 stls_setup
-in_srv /usr/bin/python3 -m aiosmtpd -n -d -l "$SRV4:25" --tlscert "$T/www.pem" \
-	--tlskey "$T/www.key" --no-requiretls >"$T/smtp.log" 2>&1 &
-pids="$pids $!"
-wait_port tg-srv "$SRV4" 25
+smtp_server
 check "policy add" tlsgwctl starttls policy add mail proto smtp ports 25 \
 	mode block-cleartext-auth
 
