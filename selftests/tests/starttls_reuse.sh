@@ -13,6 +13,9 @@
 
 command -v tc >/dev/null || skip "tc (iproute2) is not installed"
 stls_setup
+in_cli tc qdisc add dev eth0 clsact 2>/dev/null ||
+	skip "no clsact qdisc (CONFIG_NET_SCH_INGRESS) to drop the RSTs with"
+in_cli tc qdisc del dev eth0 clsact
 smtp_server
 check "policy add" tlsgwctl starttls policy add mail proto smtp ports 25 \
 	mode block-cleartext-auth
