@@ -85,53 +85,78 @@ static void tlsgw_stls_count(struct tlsgw_net *tn,
 	tlsgw_count(pol->ctr, which, 1);
 }
 
-void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
-			    u32 isn, struct tlsgw_stls_policy *pol)
+static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
+				   struct tlsgw_stls_flow *f);
+
+/*
+ * Creates a flow for k (with syns->s2c_isn valid if s2c: established) and
+ * hashes it, in place of old if old is set and still hashed. Under RCU.
+ */
+static struct tlsgw_stls_flow *
+tlsgw_stls_flow_add(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
+		    const struct tlsgw_stls_syns *syns, bool s2c,
+		    struct tlsgw_stls_policy *pol, struct tlsgw_stls_flow *old)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
-	struct tlsgw_stls_flow *f, *old;
 	unsigned int h = tlsgw_stls_hash(k);
+	struct tlsgw_stls_flow *f, *dup;
 	enum stp_dir dir;
 
 	/* A full table (a SYN flood) costs no allocation per SYN. */
-	if (READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
+	if (!old && READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
 		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return;
+		return NULL;
 	}
 	f = kmem_cache_zalloc(tlsgw_stls_cache, GFP_ATOMIC);
 	if (!f) {
 		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return;
+		return NULL;
 	}
 	f->key = *k;
 	f->created = jiffies;
 	f->last_seen = f->created;
 	spin_lock_init(&f->lock);
+	f->isn = syns->isn;
 	f->state = TLSGW_FLOW_SYN_SENT;
-	f->next_seq[STP_C2S] = isn + 1;
+	f->next_seq[STP_C2S] = syns->isn + 1;
 	f->seq_valid = BIT(STP_C2S);
+	f->wscale[STP_C2S] = syns->wscale;
+	f->wscale[STP_S2C] = -1;
+	f->max_win[STP_C2S] = syns->win;
+	if (s2c) {
+		f->state = TLSGW_FLOW_ESTABLISHED;
+		f->next_seq[STP_S2C] = syns->s2c_isn + 1;
+		f->seq_valid |= BIT(STP_S2C);
+		f->wscale[STP_S2C] = syns->s2c_wscale;
+		f->max_win[STP_S2C] = syns->s2c_win;
+	}
 	stp_init(&f->stp, pol->proto);
 
 	spin_lock_bh(&t->lock);
-	/* A SYN retransmitted, or a port reused before we forgot the flow. */
-	old = tlsgw_stls_flow_lookup(tn, k, &dir);
-	if (old || t->dying || t->n_flows >= READ_ONCE(starttls_max_flows)) {
-		spin_unlock_bh(&t->lock);
-		kmem_cache_free(tlsgw_stls_cache, f);
-		if (!old)
+	if (old) {
+		/* Replaced already by another CPU: that one won. */
+		if (old->unhashed || t->dying)
+			goto out_free;
+		tlsgw_stls_flow_unhash(t, old);
+	} else {
+		/* A SYN retransmitted, or the same SYN seen on another CPU. */
+		dup = tlsgw_stls_flow_lookup(tn, k, &dir);
+		if (dup)
+			goto out_free;
+		if (t->dying || t->n_flows >= READ_ONCE(starttls_max_flows)) {
+			spin_unlock_bh(&t->lock);
+			kmem_cache_free(tlsgw_stls_cache, f);
 			tlsgw_stls_count(tn, pol,
 					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return;
+			return NULL;
+		}
 	}
 	/*
 	 * pol was found under RCU: a concurrent delete may have dropped its
 	 * last reference. Such a policy no longer polices new flows.
 	 */
-	if (!refcount_inc_not_zero(&pol->ref)) {
-		spin_unlock_bh(&t->lock);
-		kmem_cache_free(tlsgw_stls_cache, f);
-		return;
-	}
+	if (!refcount_inc_not_zero(&pol->ref))
+		goto out_free;
 	f->pol = pol;
 	f->id = atomic64_inc_return(&t->next_id);
 	hlist_add_head_rcu(&f->node, &t->buckets[h]);
@@ -140,6 +165,40 @@ void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k
 
 	tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_TRACKED);
 	queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
+	return f;
+
+out_free:
+	spin_unlock_bh(&t->lock);
+	kmem_cache_free(tlsgw_stls_cache, f);
+	return NULL;
+}
+
+struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       const struct tlsgw_stls_syns *syns,
+					       struct tlsgw_stls_policy *pol)
+{
+	return tlsgw_stls_flow_add(tn, k, syns, false, pol, NULL);
+}
+
+void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
+			     const struct tlsgw_stls_syns *syns)
+{
+	const struct tlsgw_stls_key *k = &old->key;
+	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_policy *pol;
+
+	/* The policies may have changed since the old connection began. */
+	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
+				      ntohs(k->sport));
+	if (pol) {
+		tlsgw_stls_flow_add(tn, k, syns, true, pol, old);
+		return;
+	}
+	spin_lock_bh(&t->lock);
+	if (!old->unhashed)
+		tlsgw_stls_flow_unhash(t, old);
+	spin_unlock_bh(&t->lock);
 }
 
 static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
@@ -155,6 +214,7 @@ static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
 static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
 				   struct tlsgw_stls_flow *f)
 {
+	lockdep_assert_held(&t->lock);
 	spin_lock(&f->lock);
 	f->unhashed = true;
 	spin_unlock(&f->lock);

@@ -31,7 +31,13 @@ struct tlsgw_stls_key {
  * softirq and, for LOCAL_OUT, in process context) guards everything below
  * it; unhashed is set under both locks when the flow leaves the table, so
  * a reader that sees it false under flow->lock may still update the flow.
- * key, id, pol (one reference held) and created are constant.
+ * key, id, pol (one reference held), created and isn are constant.
+ *
+ * A new connection on the same 4-tuple (a client port reused, by the same
+ * host or, behind CGNAT, another one) starts with a SYN whose sequence
+ * number differs from isn: it is remembered in pending_isn, and when the
+ * server's SYN-ACK acknowledges it, the flow is replaced by a new one
+ * (tlsgw_stls_flow_replace()). A spoofed SYN alone replaces nothing.
  */
 struct tlsgw_stls_flow {
 	struct hlist_node node;
@@ -40,6 +46,7 @@ struct tlsgw_stls_flow {
 	u64 id;
 	struct tlsgw_stls_policy *pol;
 	unsigned long created;		/* jiffies */
+	u32 isn;			/* the client's SYN */
 
 	spinlock_t lock;		/* see above */
 	bool unhashed;
@@ -48,7 +55,12 @@ struct tlsgw_stls_flow {
 	u8 seq_valid;			/* bit per direction whose ISN we know */
 	bool lost;			/* could not follow: no more parsing */
 	u8 ooo;				/* out-of-order segments dropped */
+	bool pending;			/* pending_isn is set */
+	u32 pending_isn;		/* a new SYN on this 4-tuple */
 	u32 next_seq[2];		/* next in-order byte, per enum stp_dir */
+	u32 max_win[2];			/* largest window each side advertised */
+	s8 wscale[2];			/* window scale in each SYN, -1: none */
+	s8 pending_wscale;		/* of the SYN that set pending_isn */
 	u32 findings;			/* 1 << enum tlsgw_starttls_finding */
 	unsigned long last_seen;	/* jiffies */
 	struct stp_flow stp;
@@ -87,13 +99,34 @@ void tlsgw_stls_table_revive(struct tlsgw_net *tn);
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir);
+
+/* The SYN and SYN-ACK that open a connection. */
+struct tlsgw_stls_syns {
+	u32 isn, s2c_isn;		/* sequence numbers */
+	s8 wscale, s2c_wscale;		/* window scale options, -1: none */
+	u16 win, s2c_win;		/* their windows (never scaled) */
+};
+
 /*
- * Creates and hashes a flow for the SYN described by k, whose sequence
- * number is isn; takes a reference on pol. Counts the flow as tracked, or
- * as dropped if the table is full or memory is short.
+ * Under RCU: creates and hashes a flow for the SYN described by k and
+ * syns (isn, wscale and win; the s2c_ fields unused); takes a reference
+ * on pol. Counts the flow as tracked, or as dropped if the table is full
+ * or memory is short. Returns the new flow (valid until the caller leaves
+ * its RCU section) or NULL.
  */
-void tlsgw_stls_flow_create(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
-			    u32 isn, struct tlsgw_stls_policy *pol);
+struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
+					       const struct tlsgw_stls_key *k,
+					       const struct tlsgw_stls_syns *syns,
+					       struct tlsgw_stls_policy *pol);
+
+/*
+ * Under RCU, without old->lock: the server acknowledged a new SYN on
+ * old's 4-tuple with a SYN-ACK (both in syns). old leaves the table; if a
+ * policy matches the new connection, an established flow for it takes
+ * its place.
+ */
+void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
+			     const struct tlsgw_stls_syns *syns);
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol);
 

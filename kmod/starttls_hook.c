@@ -57,6 +57,9 @@
 #include "starttls_hook.h"
 #include "starttls_policy.h"
 
+/* The least window a RST is accepted in (see tlsgw_stls_rst_ok()). */
+#define TLSGW_STLS_RST_WIN	65535u
+
 /* Out-of-order segments dropped in a row before a flow is given up. */
 #define TLSGW_STLS_OOO_MAX	64
 
@@ -66,9 +69,40 @@ struct tlsgw_stls_pkt {
 	unsigned int thoff;		/* TCP header */
 	unsigned int off;		/* payload */
 	unsigned int len;		/* payload bytes */
-	u32 seq;
+	u32 seq, ack_seq;
+	u16 window;			/* as sent: not scaled */
+	s8 wscale;			/* SYN: window scale option, -1: none */
 	bool syn, ack, fin, rst;
 };
+
+/* A SYN's window scale option (RFC 7323), or -1. */
+static int tlsgw_stls_wscale(struct sk_buff *skb, unsigned int thoff,
+			     unsigned int optlen)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	unsigned int i = 0;
+	const u8 *opt;
+
+	opt = skb_header_pointer(skb, thoff + sizeof(struct tcphdr), optlen,
+				 _opt);
+	if (!opt)
+		return -1;
+	while (i < optlen) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2)
+			break;
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
+		    i + TCPOLEN_WINDOW <= optlen)
+			return min_t(int, opt[i + 2], TCP_MAX_WSCALE);
+		i += opt[i + 1];
+	}
+	return -1;
+}
 
 static int tlsgw_stls_parse_v4(struct sk_buff *skb, struct tlsgw_stls_pkt *p)
 {
@@ -120,6 +154,12 @@ static int tlsgw_stls_parse(struct sk_buff *skb, u8 pf,
 	p->off = p->thoff + th->doff * 4;
 	p->len = skb->len - p->off;
 	p->seq = ntohl(th->seq);
+	p->ack_seq = ntohl(th->ack_seq);
+	p->window = ntohs(th->window);
+	p->wscale = -1;
+	if (th->syn && th->doff * 4 > sizeof(*th))
+		p->wscale = tlsgw_stls_wscale(skb, p->thoff,
+					      th->doff * 4 - sizeof(*th));
 	p->syn = th->syn;
 	p->ack = th->ack;
 	p->fin = th->fin;
@@ -225,7 +265,8 @@ struct tlsgw_stls_report {
 	unsigned int events;
 	unsigned int blocking;		/* the finding(s) that blocked */
 	u32 rst_seq;			/* with blocking: for the receiver */
-	bool reused;			/* a new connection on a closed flow */
+	bool replace;			/* a new connection on this 4-tuple */
+	struct tlsgw_stls_syns syns;	/* with replace: its SYN and SYN-ACK */
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
@@ -278,6 +319,90 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
 	return NF_DROP;
 }
 
+/*
+ * The largest window each side advertised, scaled (RFC 7323: only when
+ * both SYNs carried the option; SYN windows are never scaled). The RST
+ * check uses it. Caller holds f->lock.
+ */
+static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
+			      const struct tlsgw_stls_pkt *p)
+{
+	u32 win = p->window;
+
+	if (f->wscale[STP_C2S] >= 0 && f->wscale[STP_S2C] >= 0)
+		win <<= f->wscale[dir];
+	if (win > f->max_win[dir])
+		f->max_win[dir] = win;
+}
+
+/*
+ * Whether a RST ends the flow: RFC 5961 has the receiver accept a RST only
+ * in its receive window and, for one not exactly at RCV.NXT, answer a
+ * challenge ACK instead of closing. We cannot know which the receiver
+ * does, nor its RCV.NXT exactly (it is at most our next_seq: we saw every
+ * byte it got), so the flow ends on a RST within the receiver's largest
+ * advertised window (at least TLSGW_STLS_RST_WIN) either side of
+ * next_seq: anything the receiver may take. Other RSTs pass (the receiver
+ * drops them) but the flow stays tracked: a blind attacker cannot stop
+ * the policing with a guessed RST. Before the SYN-ACK, a server's RST
+ * counts if it acknowledges the SYN (RFC 9293, SYN-SENT). Caller holds
+ * f->lock.
+ */
+static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
+			      enum stp_dir dir, const struct tlsgw_stls_pkt *p)
+{
+	u32 win;
+
+	if (!(f->seq_valid & BIT(dir)))
+		return dir == STP_S2C && p->ack &&
+		       p->ack_seq - (f->isn + 1) <=
+		       f->next_seq[STP_C2S] - (f->isn + 1);
+	win = max_t(u32, f->max_win[!dir], TLSGW_STLS_RST_WIN);
+	return p->seq - f->next_seq[dir] + win < 2 * win;
+}
+
+/*
+ * A SYN or SYN-ACK of a known flow. A client SYN with another sequence
+ * number than the flow's starts a new connection on the same 4-tuple
+ * (the old one ended unseen, or is in TIME_WAIT): it is remembered, and
+ * the server's SYN-ACK for it has the caller replace the flow. The old
+ * flow goes on until then: a spoofed SYN changes nothing, and a server
+ * that still has the old connection answers with a (challenge) ACK, not
+ * a SYN-ACK. Caller holds f->lock.
+ */
+static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
+			   const struct tlsgw_stls_pkt *p,
+			   struct tlsgw_stls_report *r)
+{
+	if (dir == STP_C2S && !p->ack) {
+		if (p->seq != f->isn) {
+			f->pending = true;
+			f->pending_isn = p->seq;
+			f->pending_wscale = p->wscale;
+		}
+		return;
+	}
+	if (dir != STP_S2C || !p->ack)
+		return;
+	if (f->state == TLSGW_FLOW_SYN_SENT && p->ack_seq == f->isn + 1) {
+		f->next_seq[STP_S2C] = p->seq + 1;
+		f->seq_valid |= BIT(STP_S2C);
+		f->wscale[STP_S2C] = p->wscale;
+		f->max_win[STP_S2C] = p->window;
+		f->state = TLSGW_FLOW_ESTABLISHED;
+		return;
+	}
+	if (f->pending && p->ack_seq == f->pending_isn + 1) {
+		f->pending = false;
+		r->replace = true;
+		r->syns.isn = f->pending_isn;
+		r->syns.wscale = f->pending_wscale;
+		r->syns.s2c_isn = p->seq;
+		r->syns.s2c_wscale = p->wscale;
+		r->syns.s2c_win = p->window;
+	}
+}
+
 /* A packet of a known flow. Caller holds f->lock. */
 static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 					   enum stp_dir dir,
@@ -296,27 +421,14 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 	if (f->state == TLSGW_FLOW_BLOCKED)
 		return p->rst ? NF_ACCEPT : NF_DROP;
 	if (p->rst) {
-		f->state = TLSGW_FLOW_CLOSED;
+		if (tlsgw_stls_rst_ok(f, dir, p))
+			f->state = TLSGW_FLOW_CLOSED;
 		return NF_ACCEPT;
 	}
+	if (p->ack && !p->syn)
+		tlsgw_stls_window(f, dir, p);
 	if (p->syn) {
-		/* The client port reused while the old flow lingers. */
-		if (dir == STP_C2S && !p->ack &&
-		    f->state == TLSGW_FLOW_CLOSED) {
-			stp_init(&f->stp, f->pol->proto);
-			f->state = TLSGW_FLOW_SYN_SENT;
-			f->fin = 0;
-			f->findings = 0;
-			f->seq_valid = BIT(STP_C2S);
-			f->next_seq[STP_C2S] = p->seq + 1;
-			r->reused = true;
-			return NF_ACCEPT;
-		}
-		if (dir == STP_S2C && p->ack && f->state == TLSGW_FLOW_SYN_SENT) {
-			f->next_seq[STP_S2C] = p->seq + 1;
-			f->seq_valid |= BIT(STP_S2C);
-			f->state = TLSGW_FLOW_ESTABLISHED;
-		}
+		tlsgw_stls_syn(f, dir, p, r);
 		return NF_ACCEPT;
 	}
 	if (!(f->seq_valid & BIT(dir)) || f->state == TLSGW_FLOW_CLOSED)
@@ -352,6 +464,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 {
 	struct tlsgw_net *tn = tlsgw_net(state->net);
 	struct tlsgw_stls_report r = {};
+	struct tlsgw_stls_syns syns = {};
 	struct tlsgw_stls_policy *pol;
 	struct tlsgw_stls_flow *f;
 	struct tlsgw_stls_pkt p;
@@ -373,7 +486,10 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 					      ntohs(p.key.sport));
 		if (!pol)
 			return NF_ACCEPT;
-		tlsgw_stls_flow_create(tn, &p.key, p.seq, pol);
+		syns.isn = p.seq;
+		syns.wscale = p.wscale;
+		syns.win = p.window;
+		tlsgw_stls_flow_create(tn, &p.key, &syns, pol);
 		return NF_ACCEPT;
 	}
 
@@ -388,10 +504,8 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (r.blocking)
 		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
-	if (r.reused) {
-		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
-		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_FLOWS_TRACKED, 1);
-	}
+	if (r.replace)
+		tlsgw_stls_flow_replace(tn, f, &r.syns);
 	if (r.events)
 		tlsgw_stls_report(tn, f, &r);
 	return verdict;

@@ -17,6 +17,8 @@
 # ev_snap, then ev_one_upgrade: exactly one upgrade reported since the
 #                   snapshot (of $EV_PROTO if set), and no injection
 # greet_and_close PORT  a server in tg-srv that greets and closes
+# smtp_server       aiosmtpd (STARTTLS with $T/www.pem) on tg-srv:25,
+#                   logging to $T/smtp.log; skips the test without it
 STLS_CLIENT="$(cd "$(dirname "$0")/.." && pwd)/stls_client.py"
 STLS_SERVER="$(cd "$(dirname "$0")/.." && pwd)/stls_server.py"
 
@@ -136,4 +138,16 @@ while True:
 ' "$1" &
 	pids="$pids $!"
 	wait_port tg-srv "$SRV4" "$1"
+}
+
+# aiosmtpd on tg-srv:25 (STARTTLS offered, not required), its debug log
+# in $T/smtp.log.
+smtp_server() {
+	/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+		skip "aiosmtpd (python3-aiosmtpd) is not installed"
+	in_srv /usr/bin/python3 -m aiosmtpd -n -d -l "$SRV4:25" \
+		--tlscert "$T/www.pem" --tlskey "$T/www.key" --no-requiretls \
+		>"$T/smtp.log" 2>&1 &
+	pids="$pids $!"
+	wait_port tg-srv "$SRV4" 25
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Scripted STARTTLS dialogues for the tlsgw selftests.
 
-usage: stls_client.py HOST PORT PROTO SCENARIO [--split]
+usage: stls_client.py HOST PORT PROTO SCENARIO [--split] [--hold[=SECS]]
+                      [--sport=PORT]
 
 PROTO: smtp, pop3, imap, ftp. SCENARIO:
   starttls  capabilities, upgrade, TLS handshake, one command over TLS
@@ -16,7 +17,9 @@ PROTO: smtp, pop3, imap, ftp. SCENARIO:
             ended with close_notify both ways (RFC 4217), then USER, PASS
             and PWD in cleartext
 --split sends every command one byte per TCP segment; --hold keeps the
-connection open 20 seconds before its last command (plain, starttls).
+connection open 20 seconds (or SECS) before its last command (plain,
+starttls) or before the credentials (auth); --sport binds the client
+to that source port (SO_REUSEADDR).
 
 Prints the dialogue and, last, "result: tls|refused|ok|reset|closed".
 """
@@ -51,8 +54,16 @@ class Closed(Exception):
 
 
 class Conn:
-    def __init__(self, host, port, proto, split):
-        self.s = socket.create_connection((host, port), timeout=30)
+    def __init__(self, host, port, proto, split, sport=None):
+        if sport is None:
+            self.s = socket.create_connection((host, port), timeout=30)
+        else:
+            self.s = socket.socket(socket.AF_INET6 if ":" in host
+                                   else socket.AF_INET)
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.s.settimeout(30)
+            self.s.bind(("", sport))
+            self.s.connect((host, port))
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.proto, self.split, self.buf = proto, split, b""
 
@@ -151,21 +162,21 @@ def tls_command(c, proto, host, hold):
     c.buf = b""
     if hold:
         sys.stdout.flush()
-        time.sleep(20)
+        time.sleep(hold)
     if proto == "imap":
         c.cmd(QUIT[proto], tag=b"a9")
     else:
         c.cmd(QUIT[proto])
 
 
-def run(host, port, proto, scenario, split, hold):
-    c = Conn(host, port, proto, split)
+def run(host, port, proto, scenario, split, hold, sport):
+    c = Conn(host, port, proto, split, sport)
     c.reply()
     capabilities(c, proto)
     if scenario == "plain":
         if hold:
             sys.stdout.flush()
-            time.sleep(20)
+            time.sleep(hold)
         c.cmd(QUIT[proto], tag=b"a9")
         return "ok"
     if scenario == "pretls":
@@ -173,6 +184,9 @@ def run(host, port, proto, scenario, split, hold):
         c.cmd(QUIT[proto], tag=b"a9")
         return "ok"
     if scenario == "auth":
+        if hold:
+            sys.stdout.flush()
+            time.sleep(hold)
         for a in AUTH[proto]:
             c.cmd(a, tag=b"a2")
         c.cmd(QUIT[proto], tag=b"a9")
@@ -201,9 +215,17 @@ def run(host, port, proto, scenario, split, hold):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     host, port, proto, scenario = args
+    hold, sport = 0, None
+    for a in sys.argv[1:]:
+        if a == "--hold":
+            hold = 20
+        elif a.startswith("--hold="):
+            hold = float(a[7:])
+        elif a.startswith("--sport="):
+            sport = int(a[8:])
     try:
         res = run(host, int(port), proto, scenario, "--split" in sys.argv,
-                  "--hold" in sys.argv)
+                  hold, sport)
     except Reset:
         res = "reset"
     except Closed:

@@ -349,7 +349,14 @@
  * reply to a CCC sent in cleartext; the flow is then in TLSGW_PHASE_CCC
  * and parsed as cleartext again (USER and PASS give CLEAR_AUTH). The
  * hooks are registered in a namespace only while it has at least one
- * policy; deleting the last policy forgets every flow.
+ * policy; deleting the last policy forgets every flow. A SYN with a new
+ * sequence number on the 4-tuple of a listed flow (a client port reused)
+ * replaces that flow once the server's SYN-ACK acknowledges it.
+ * A RST ends a flow only if its sequence number lies within the
+ * receiver's largest advertised window (at least 64 KiB) either side of
+ * the next sequence number the gateway expects (RFC 5961 style; before
+ * the SYN-ACK, a server RST must acknowledge the SYN): other RSTs pass,
+ * and the flow stays tracked.
  *
  * Policies are tried in the order they were added; the first whose port
  * set (and destination prefix, if any) matches a new connection's server
