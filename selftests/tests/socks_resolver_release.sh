@@ -28,7 +28,12 @@ until grep -q bound "$T/nobody.out" || [ $i -ge 100 ]; do
 	i=$((i + 1))
 	sleep 0.2
 done
+# Without the kernel's own dns_resolver fallback (socks_kernel_dns.sh
+# tests it): with it, a name this guest cannot resolve gets 04.
+kdns=/sys/module/tlsgw/parameters/socks_kernel_dns
+[ ! -w "$kdns" ] || echo N >"$kdns"
 code=$(socks_name_code "$GW4" 1080 secret-name.test 80)
+[ ! -w "$kdns" ] || echo Y >"$kdns"
 echo "reply code for a name: $code"
 wait $lpid
 sed 's/^/nobody: /' "$T/nobody.out"
