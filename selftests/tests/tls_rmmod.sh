@@ -5,12 +5,32 @@
 . "$(dirname "$0")/../lib_tls.sh"
 
 tls_setup
-head -c 16777216 /dev/urandom >"$T/www/16m"
-start_tlsgwd
+# A backend whose response never ends (a 1 GiB body, trickled): no client
+# can finish before the rmmod, however slow the guest. (A rate-limited
+# download of a file could, and did, on a loaded debug guest.)
+cat >"$T/endless.py" <<'PY'
+import socket, sys, threading, time
+def serve(c):
+    try:
+        c.recv(4096)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n")
+        while True:
+            c.sendall(bytes(16384))
+            time.sleep(0.1)
+    except OSError:
+        pass
+s = socket.create_server((sys.argv[1], 8090), backlog=16)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+in_srv /usr/bin/python3 "$T/endless.py" "$SRV4" &
+pids="$pids $!"
+wait_port tg-srv "$SRV4" 8090
+BACKEND="$SRV4:8090" start_tlsgwd
 cp=""
 i=0
 while [ $i -lt 5 ]; do
-	gw_curl --limit-rate 500K -o /dev/null https://www.test/16m 2>/dev/null &
+	gw_curl -o /dev/null https://www.test/endless 2>/dev/null &
 	cp="$cp $!"
 	i=$((i + 1))
 done
