@@ -200,11 +200,16 @@ while kill -0 "$tlsgwd_pid" 2>/dev/null && [ $i -lt 100 ]; do
 done
 check "tlsgwd exited on SIGTERM" sh -c '! kill -0 "$1" 2>/dev/null' - "$tlsgwd_pid"
 rf0=$(socks_ctr s resolve_failed)
+# A resolve timeout far beyond any guest's slowness tells "at once" from
+# "waited for the timeout" without a tight clock.
+[ ! -w "$param" ] || echo 120 >"$param"
 t0=$(date +%s)
 code=$(socks_name_code "$GW4" 1080 srv.test 8080)
 t=$(($(date +%s) - t0))
+[ ! -w "$param" ] || echo 5 >"$param"
 check "no daemon: reply 01 (general failure) ($code)" [ "$code" = 01 ]
-check "no daemon: answered without waiting for a timeout (${t} s)" [ "$t" -le 4 ]
+check "no daemon: answered without waiting for the 120 s timeout (${t} s)" \
+	[ "$t" -lt 60 ]
 check "resolve_failed counted it" \
 	[ "$(socks_ctr s resolve_failed)" -eq $((rf0 + 1)) ]
 check "curl socks5h fails without the daemon" \
