@@ -88,7 +88,7 @@ check-debug: deps
 	@set -e; eval "$$(selftests/vm/debug-kernel.sh print-env)"; \
 	export TLSGW_VM_KERNEL TLSGW_VM_MODDIR; \
 	$(MAKE) module KVER=$$KVER KDIR=$$KDIR; \
-	TLSGW_VM_TIMEOUT=$${TLSGW_VM_TIMEOUT:-2700} \
+	TLSGW_VM_TIMEOUT=$${TLSGW_VM_TIMEOUT:-3300} \
 		TLSGW_QUICK=1 $(MAKE) selftests KVER=$$KVER T="$(T)"
 
 # The unit tests' TAP (from 'make unit') counts in the run's total.
