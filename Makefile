@@ -81,7 +81,7 @@ unit:
 	$(MAKE) -C tools check
 
 # The module is rebuilt against the debug kernel (and back by 'make').
-# Its guests are several times slower: each may run 45 minutes, not 25.
+# Its guests are several times slower: each may run 55 minutes, not 25.
 check-debug: deps
 	$(MAKE) tools
 	$(MAKE) unit
