@@ -317,7 +317,19 @@ static enum tlsgw_close_reason tlsgw_relay_control(struct tlsgw_relay *relay,
 {
 	struct tlsgw_relay_dir *d = &relay->dir[0];
 
-	if (type == TLS_CT_ALERT && len >= 2 &&
+	/*
+	 * RFC 8446 5.1 and 6: no record of a type other than application
+	 * data is empty, and an alert record holds exactly one alert.
+	 */
+	if (!len) {
+		relay->alert = TLS_ALERT_UNEXPECTED_MESSAGE;
+		return TLSGW_CLOSE_TLS_ERROR;
+	}
+	if (type == TLS_CT_ALERT && len != 2) {
+		relay->alert = TLS_ALERT_DECODE_ERROR;
+		return TLSGW_CLOSE_TLS_ERROR;
+	}
+	if (type == TLS_CT_ALERT &&
 	    d->buf[1] == TLS_ALERT_CLOSE_NOTIFY) {
 		d->eof = true;
 		return TLSGW_CLOSE_UNSPEC;
@@ -406,16 +418,18 @@ static enum tlsgw_close_reason tlsgw_relay_recv(struct tlsgw_relay *relay,
 		return TLSGW_CLOSE_UNSPEC;
 	if (n < 0)
 		return tlsgw_relay_recv_err(relay, from, n);
-	if (n == 0) {
+	/* kTLS returns an empty control record as 0 bytes with its type. */
+	if (from == 0 && relay->client_tls &&
+	    msg.msg_controllen < sizeof(cbuf) &&
+	    cmsg->cmsg_level == SOL_TLS &&
+	    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
+		type = *(u8 *)CMSG_DATA(cmsg);
+	if (n == 0 && type == TLS_CT_APPLICATION_DATA) {
 		d->eof = true;
 		return TLSGW_CLOSE_UNSPEC;
 	}
 	if (from == 0 && relay->client_tls) {
 		d->records++;
-		if (msg.msg_controllen < sizeof(cbuf) &&
-		    cmsg->cmsg_level == SOL_TLS &&
-		    cmsg->cmsg_type == TLS_GET_RECORD_TYPE)
-			type = *(u8 *)CMSG_DATA(cmsg);
 		if (type != TLS_CT_APPLICATION_DATA)
 			return tlsgw_relay_control(relay, type, n);
 	}
