@@ -378,8 +378,11 @@ static enum tlsgw_close_reason tlsgw_relay_recv_err(struct tlsgw_relay *relay,
 /*
  * Before a TLS error resets the client, RFC 8446 6.2 wants a fatal alert
  * to say why. kTLS RX left its error in sk_err, where kTLS TX would refuse
- * to send anything: it has been reported (to us), so clear it. Best
- * effort: when the socket has no room the reset goes without it.
+ * to send anything: it has been reported (to us), so clear it. The reset
+ * that follows drops whatever TCP still holds, so Nagle must not keep the
+ * small alert back behind unacknowledged data (tlsgwd's session tickets,
+ * say): TCP_NODELAY pushes it out with what is queued. Best effort: when
+ * the socket has no room the reset goes without it.
  */
 static void tlsgw_relay_send_alert(struct tlsgw_relay *relay)
 {
@@ -387,6 +390,7 @@ static void tlsgw_relay_send_alert(struct tlsgw_relay *relay)
 	struct sock *sk = relay->side[0].sock->sk;
 
 	sock_error(sk);
+	tcp_sock_set_nodelay(sk);
 	if (tlsgw_relay_send(relay, 0, alert, sizeof(alert), TLS_CT_ALERT) ==
 	    sizeof(alert))
 		set_bit(TLSGW_RELAY_ALERTED, &relay->flags);
