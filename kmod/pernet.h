@@ -41,6 +41,7 @@ struct tlsgw_net {
 	/* SOCKS5 services (socks.c), under lock */
 	struct list_head socks;
 	unsigned int n_socks;
+	atomic_t socks_alive;		/* services allocated, listed or not */
 	/* Name resolution upcalls (socks_resolve.c), under resolve_lock */
 	struct mutex resolve_lock;
 	struct list_head resolves;	/* pending upcalls */

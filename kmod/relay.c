@@ -631,12 +631,6 @@ void tlsgw_relay_release(struct tlsgw_relay *relay)
 	}
 }
 
-/* Waits for every queued or running relay work to finish. */
-void tlsgw_relay_flush(void)
-{
-	flush_workqueue(tlsgw_relay_wq);
-}
-
 int tlsgw_relay_module_init(void)
 {
 	tlsgw_relay_wq = alloc_workqueue("tlsgw_relay", WQ_UNBOUND, 0);

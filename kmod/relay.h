@@ -89,7 +89,6 @@ void tlsgw_relay_start(struct tlsgw_relay *relay);
 void tlsgw_relay_close(struct tlsgw_relay *relay,
 		       enum tlsgw_close_reason reason);
 void tlsgw_relay_release(struct tlsgw_relay *relay);
-void tlsgw_relay_flush(void);
 
 static inline bool tlsgw_relay_dead(const struct tlsgw_relay *relay)
 {

@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -50,15 +51,24 @@ unsigned int tlsgw_socks_source_limit(void)
 	return READ_ONCE(socks_max_source_negotiations);
 }
 
+/*
+ * The last reference goes with the service's last connection, maybe in a
+ * work after the namespace began to exit: tn->socks_alive tells
+ * tlsgw_socks_net_exit() when no service (and so no connection) is left.
+ * wake_up_var() only hashes the address: tn may be gone when it runs.
+ */
 static void tlsgw_socks_free(struct kref *ref)
 {
 	struct tlsgw_socks_svc *svc = container_of(ref, struct tlsgw_socks_svc,
 						   ref);
+	struct tlsgw_net *tn = svc->tn;
 
 	tlsgw_socks_users_flush(svc);
 	tlsgw_socks_rules_flush(svc);
 	mutex_destroy(&svc->lock);
 	kfree(svc);
+	if (atomic_dec_and_test(&tn->socks_alive))
+		wake_up_var(&tn->socks_alive);
 }
 
 void tlsgw_socks_put(struct tlsgw_socks_svc *svc)
@@ -313,6 +323,7 @@ static struct tlsgw_socks_svc *tlsgw_socks_alloc(struct tlsgw_net *tn,
 	INIT_LIST_HEAD(&svc->conns);
 	INIT_DELAYED_WORK(&svc->gc, tlsgw_socks_gc);
 	INIT_DELAYED_WORK(&svc->accept, tlsgw_socks_accept);
+	atomic_inc(&tn->socks_alive);
 	return svc;
 }
 
@@ -419,7 +430,8 @@ void tlsgw_socks_net_init(struct tlsgw_net *tn)
 /*
  * Namespace exit. Kernel sockets do not pin the namespace, so everything
  * must be closed here: first the upcalls (works waiting for an answer
- * return), then the services, then whatever work is still running.
+ * return), then the services, then wait for this namespace's works that
+ * still hold them.
  */
 void tlsgw_socks_net_exit(struct tlsgw_net *tn)
 {
@@ -440,8 +452,12 @@ void tlsgw_socks_net_exit(struct tlsgw_net *tn)
 		tlsgw_socks_stop(svc);
 		tlsgw_socks_put(svc);
 	}
-	flush_workqueue(socks_wq);
-	tlsgw_relay_flush();
+	/*
+	 * Works of this namespace's connections (negotiation, relay) may
+	 * still hold the last references; other namespaces' are none of
+	 * its business.
+	 */
+	wait_var_event(&tn->socks_alive, !atomic_read(&tn->socks_alive));
 }
 
 int tlsgw_socks_module_init(void)
