@@ -169,8 +169,10 @@ static int tlsgw_put_counter(struct sk_buff *skb, int type, u64 value)
 
 static bool tlsgw_counter_skip(const struct tlsgw_counters *c, int i)
 {
-	bool stls = i >= TLSGW_CTR_STARTTLS_FLOWS_ACTIVE &&
-		    i <= TLSGW_CTR_STARTTLS_BLOCKED;
+	bool stls = (i >= TLSGW_CTR_STARTTLS_FLOWS_ACTIVE &&
+		     i <= TLSGW_CTR_STARTTLS_BLOCKED) ||
+		    (i >= TLSGW_CTR_STARTTLS_FLOWS_LOST &&
+		     i <= TLSGW_CTR_STARTTLS_UNTRACKED);
 
 	if (i == TLSGW_CTR_NAMESPACES)
 		return !c->namespaces;

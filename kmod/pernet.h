@@ -22,9 +22,11 @@
  * need no lock.
  *
  * STARTTLS: lock also guards stls_policies (the netfilter hooks read it
- * under RCU), n_stls_policies and stls_hooks (whether this namespace's
- * netfilter hooks are registered: exactly while a policy exists). The
- * flow table has its own lock (starttls_flow.h).
+ * under RCU), n_stls_policies, n_stls_fail_closed (the fail-closed ones;
+ * the hooks read it with READ_ONCE() to skip the untracked check) and
+ * stls_hooks (whether this namespace's netfilter hooks are registered:
+ * exactly while a policy exists). The flow table has its own lock
+ * (starttls_flow.h).
  */
 struct tlsgw_net {
 	struct net *net;
@@ -52,6 +54,7 @@ struct tlsgw_net {
 	/* STARTTLS policies and flows (starttls_*.c), see above */
 	struct list_head stls_policies;
 	unsigned int n_stls_policies;
+	unsigned int n_stls_fail_closed;
 	bool stls_hooks;
 	struct tlsgw_stls_table stls;
 };

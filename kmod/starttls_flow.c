@@ -27,8 +27,9 @@ MODULE_PARM_DESC(starttls_idle_timeout,
 
 /* How long a closed flow stays to absorb retransmissions and late RSTs. */
 #define TLSGW_STLS_LINGER	(5 * HZ)
-/* How long a SYN may wait for its SYN-ACK. */
+/* How long a SYN may wait for its SYN-ACK; under pressure, not as long. */
 #define TLSGW_STLS_SYN_TIMEOUT	(30 * HZ)
+#define TLSGW_STLS_SYN_TIMEOUT_FULL	(5 * HZ)
 #define TLSGW_STLS_GC_INTERVAL	HZ
 
 static struct kmem_cache *tlsgw_stls_cache __read_mostly;
@@ -89,30 +90,74 @@ static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
 				   struct tlsgw_stls_flow *f);
 
 /*
+ * A full table takes a new SYN only in place of a flow that never got its
+ * SYN-ACK, the oldest (spoofed SYNs fill the table with those;
+ * established flows are never evicted). t->syns lists the flows that
+ * began with a SYN, oldest first; one that got its SYN-ACK since leaves
+ * the list when it reaches the head, so each flow is looked at once. The
+ * evicted connection is counted as not tracked. Returns whether there is
+ * room now. Caller holds t->lock.
+ */
+static bool tlsgw_stls_make_room(struct tlsgw_net *tn)
+{
+	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_flow *f;
+
+	lockdep_assert_held(&t->lock);
+	if (t->n_flows < READ_ONCE(starttls_max_flows))
+		return true;
+	if (t->n_flows > READ_ONCE(starttls_max_flows))
+		return false;	/* the limit was lowered */
+	while ((f = list_first_entry_or_null(&t->syns, struct tlsgw_stls_flow,
+					     syn_node))) {
+		list_del_init(&f->syn_node);
+		if (READ_ONCE(f->state) != TLSGW_FLOW_SYN_SENT)
+			continue;
+		tlsgw_stls_count(tn, f->pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
+		tlsgw_stls_flow_unhash(t, f);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Creates a flow for k (with syns->s2c_isn valid if s2c: established) and
  * hashes it, in place of old if old is set and still hashed. Under RCU.
+ * Returns 0; -ENOSPC if the table is full or memory short (counted as
+ * dropped); -EEXIST if another CPU added or replaced the flow first;
+ * -ENOENT if pol is being deleted.
  */
-static struct tlsgw_stls_flow *
-tlsgw_stls_flow_add(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
-		    const struct tlsgw_stls_syns *syns, bool s2c,
-		    struct tlsgw_stls_policy *pol, struct tlsgw_stls_flow *old)
+static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
+			       const struct tlsgw_stls_key *k,
+			       const struct tlsgw_stls_syns *syns, bool s2c,
+			       struct tlsgw_stls_policy *pol,
+			       struct tlsgw_stls_flow *old)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
 	unsigned int h = tlsgw_stls_hash(k);
 	struct tlsgw_stls_flow *f, *dup;
 	enum stp_dir dir;
+	bool room;
 
-	/* A full table (a SYN flood) costs no allocation per SYN. */
+	/* A full table without SYN-only flows costs no allocation per SYN. */
 	if (!old && READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
-		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return NULL;
+		spin_lock_bh(&t->lock);
+		room = tlsgw_stls_make_room(tn);
+		spin_unlock_bh(&t->lock);
+		if (!room) {
+			tlsgw_stls_count(tn, pol,
+					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
+			return -ENOSPC;
+		}
 	}
 	f = kmem_cache_zalloc(tlsgw_stls_cache, GFP_ATOMIC);
 	if (!f) {
 		tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-		return NULL;
+		return -ENOSPC;
 	}
 	f->key = *k;
+	INIT_LIST_HEAD(&f->syn_node);
+	INIT_LIST_HEAD(&f->ooo_q);
 	f->created = jiffies;
 	f->last_seen = f->created;
 	spin_lock_init(&f->lock);
@@ -137,46 +182,52 @@ tlsgw_stls_flow_add(struct tlsgw_net *tn, const struct tlsgw_stls_key *k,
 		/* Replaced already by another CPU: that one won. */
 		if (old->unhashed || t->dying)
 			goto out_free;
-		tlsgw_stls_flow_unhash(t, old);
 	} else {
 		/* A SYN retransmitted, or the same SYN seen on another CPU. */
 		dup = tlsgw_stls_flow_lookup(tn, k, &dir);
 		if (dup)
 			goto out_free;
-		if (t->dying || t->n_flows >= READ_ONCE(starttls_max_flows)) {
+		if (t->dying || !tlsgw_stls_make_room(tn)) {
 			spin_unlock_bh(&t->lock);
 			kmem_cache_free(tlsgw_stls_cache, f);
 			tlsgw_stls_count(tn, pol,
 					 TLSGW_CTR_STARTTLS_FLOWS_DROPPED);
-			return NULL;
+			return -ENOSPC;
 		}
 	}
 	/*
 	 * pol was found under RCU: a concurrent delete may have dropped its
 	 * last reference. Such a policy no longer polices new flows.
 	 */
-	if (!refcount_inc_not_zero(&pol->ref))
-		goto out_free;
+	if (!refcount_inc_not_zero(&pol->ref)) {
+		spin_unlock_bh(&t->lock);
+		kmem_cache_free(tlsgw_stls_cache, f);
+		return -ENOENT;
+	}
+	if (old)
+		tlsgw_stls_flow_unhash(t, old);
 	f->pol = pol;
 	f->id = atomic64_inc_return(&t->next_id);
 	hlist_add_head_rcu(&f->node, &t->buckets[h]);
+	if (!s2c)
+		list_add_tail(&f->syn_node, &t->syns);
 	WRITE_ONCE(t->n_flows, t->n_flows + 1);
 	spin_unlock_bh(&t->lock);
 
 	tlsgw_stls_count(tn, pol, TLSGW_CTR_STARTTLS_FLOWS_TRACKED);
 	queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
-	return f;
+	return 0;
 
 out_free:
 	spin_unlock_bh(&t->lock);
 	kmem_cache_free(tlsgw_stls_cache, f);
-	return NULL;
+	return -EEXIST;
 }
 
-struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
-					       const struct tlsgw_stls_key *k,
-					       const struct tlsgw_stls_syns *syns,
-					       struct tlsgw_stls_policy *pol)
+int tlsgw_stls_flow_create(struct tlsgw_net *tn,
+			   const struct tlsgw_stls_key *k,
+			   const struct tlsgw_stls_syns *syns,
+			   struct tlsgw_stls_policy *pol)
 {
 	return tlsgw_stls_flow_add(tn, k, syns, false, pol, NULL);
 }
@@ -191,10 +242,9 @@ void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 	/* The policies may have changed since the old connection began. */
 	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
 				      ntohs(k->sport));
-	if (pol) {
-		tlsgw_stls_flow_add(tn, k, syns, true, pol, old);
+	if (pol && !tlsgw_stls_flow_add(tn, k, syns, true, pol, old))
 		return;
-	}
+	/* Not followed (or replaced by another CPU): old goes all the same. */
 	spin_lock_bh(&t->lock);
 	if (!old->unhashed)
 		tlsgw_stls_flow_unhash(t, old);
@@ -210,21 +260,46 @@ static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
 	kmem_cache_free(tlsgw_stls_cache, f);
 }
 
-/* Caller holds t->lock. */
+void tlsgw_stls_ooo_free(struct tlsgw_stls_table *t,
+			 struct tlsgw_stls_flow *f)
+{
+	struct tlsgw_stls_chunk *c, *tmp;
+
+	lockdep_assert_held(&f->lock);
+	list_for_each_entry_safe(c, tmp, &f->ooo_q, node) {
+		list_del(&c->node);
+		kfree(c);
+	}
+	atomic_sub(f->ooo_bytes, &t->ooo_bytes);
+	f->ooo_bytes = 0;
+	f->ooo_n = 0;
+}
+
+/*
+ * Caller holds t->lock. Readers that find f under RCU see unhashed under
+ * f->lock and leave it alone, so its chunks can go now.
+ */
 static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
 				   struct tlsgw_stls_flow *f)
 {
 	lockdep_assert_held(&t->lock);
 	spin_lock(&f->lock);
 	f->unhashed = true;
+	tlsgw_stls_ooo_free(t, f);
 	spin_unlock(&f->lock);
 	hlist_del_rcu(&f->node);
+	list_del_init(&f->syn_node);
 	WRITE_ONCE(t->n_flows, t->n_flows - 1);
 	call_rcu(&f->rcu, tlsgw_stls_flow_free_rcu);
 }
 
-static bool tlsgw_stls_flow_expired(struct tlsgw_stls_flow *f,
-				    unsigned long now)
+/*
+ * Whether the collector forgets f now: 0 no, 1 yes (its connection ended
+ * or never began), 2 yes while it may still be open (idle: a fall-back,
+ * counted). syn_timeout is shorter while the table is nearly full.
+ */
+static int tlsgw_stls_flow_expired(struct tlsgw_stls_flow *f,
+				   unsigned long now, unsigned long syn_timeout)
 {
 	unsigned long idle = READ_ONCE(starttls_idle_timeout) * HZ;
 	unsigned long last;
@@ -239,9 +314,9 @@ static bool tlsgw_stls_flow_expired(struct tlsgw_stls_flow *f,
 	case TLSGW_FLOW_BLOCKED:
 		return time_after(now, last + TLSGW_STLS_LINGER);
 	case TLSGW_FLOW_SYN_SENT:
-		return time_after(now, last + TLSGW_STLS_SYN_TIMEOUT);
+		return time_after(now, last + syn_timeout);
 	default:
-		return idle && time_after(now, last + idle);
+		return idle && time_after(now, last + idle) ? 2 : 0;
 	}
 }
 
@@ -249,17 +324,26 @@ static void tlsgw_stls_gc(struct work_struct *work)
 {
 	struct tlsgw_stls_table *t = container_of(to_delayed_work(work),
 						  struct tlsgw_stls_table, gc);
+	struct tlsgw_net *tn = container_of(t, struct tlsgw_net, stls);
+	unsigned long syn_timeout = TLSGW_STLS_SYN_TIMEOUT;
 	unsigned long now = jiffies;
 	struct tlsgw_stls_flow *f;
 	struct hlist_node *tmp;
 	bool more;
-	int i;
+	int i, why;
 
+	if (READ_ONCE(t->n_flows) > READ_ONCE(starttls_max_flows) / 4 * 3)
+		syn_timeout = TLSGW_STLS_SYN_TIMEOUT_FULL;
 	for (i = 0; i < TLSGW_STLS_BUCKETS; i++) {
 		spin_lock_bh(&t->lock);
-		hlist_for_each_entry_safe(f, tmp, &t->buckets[i], node)
-			if (tlsgw_stls_flow_expired(f, now))
+		hlist_for_each_entry_safe(f, tmp, &t->buckets[i], node) {
+			why = tlsgw_stls_flow_expired(f, now, syn_timeout);
+			if (why == 2)
+				tlsgw_stls_count(tn, f->pol,
+						 TLSGW_CTR_STARTTLS_FLOWS_EXPIRED);
+			if (why)
 				tlsgw_stls_flow_unhash(t, f);
+		}
 		spin_unlock_bh(&t->lock);
 	}
 	spin_lock_bh(&t->lock);
@@ -293,6 +377,7 @@ void tlsgw_stls_table_init(struct tlsgw_net *tn)
 	int i;
 
 	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->syns);
 	for (i = 0; i < TLSGW_STLS_BUCKETS; i++)
 		INIT_HLIST_HEAD(&t->buckets[i]);
 	INIT_DELAYED_WORK(&t->gc, tlsgw_stls_gc);

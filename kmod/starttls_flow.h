@@ -12,6 +12,21 @@
 struct tlsgw_net;
 struct tlsgw_stls_policy;
 
+/*
+ * A copy of a segment that came beyond a hole and was let through (the
+ * receiver keeps it and acknowledges it selectively, so a loss costs a
+ * fast retransmission, not a timeout): parsed once the hole is filled.
+ * On flow->ooo_q, sorted by seq, none overlapping; flow->lock.
+ */
+struct tlsgw_stls_chunk {
+	struct list_head node;
+	u32 seq;
+	u16 len;
+	u8 dir;				/* enum stp_dir */
+	bool fin;
+	u8 data[];
+};
+
 /* Both ends of a TCP connection as the client's SYN had them. */
 struct tlsgw_stls_key {
 	struct in6_addr client, server;	/* IPv4 in the first 4 bytes */
@@ -41,6 +56,7 @@ struct tlsgw_stls_key {
  */
 struct tlsgw_stls_flow {
 	struct hlist_node node;
+	struct list_head syn_node;	/* on table->syns (table->lock) */
 	struct rcu_head rcu;
 	struct tlsgw_stls_key key;
 	u64 id;
@@ -53,8 +69,13 @@ struct tlsgw_stls_flow {
 	u8 state;			/* enum tlsgw_starttls_state */
 	u8 fin;				/* bit per direction that sent FIN */
 	u8 seq_valid;			/* bit per direction whose ISN we know */
-	bool lost;			/* could not follow: no more parsing */
+	bool lost;			/* could not follow: no more parsing
+					 * (reset if pol fails closed)
+					 */
 	u8 ooo;				/* out-of-order segments dropped */
+	u8 ooo_n;			/* chunks on ooo_q */
+	u16 ooo_bytes;			/* their bytes */
+	struct list_head ooo_q;		/* struct tlsgw_stls_chunk */
 	bool pending;			/* pending_isn is set */
 	u32 pending_isn;		/* a new SYN on this 4-tuple */
 	u32 next_seq[2];		/* next in-order byte, per enum stp_dir */
@@ -70,19 +91,27 @@ struct tlsgw_stls_flow {
 
 /*
  * The flows of one namespace. n_flows is bounded by the module parameter
- * starttls_max_flows; when full, new flows are not followed (counted as
+ * starttls_max_flows; when full, a new SYN evicts the oldest flow that
+ * never got its SYN-ACK, or is not followed (both counted as
  * STARTTLS_FLOWS_DROPPED). The collector (gc, every second while there
- * are flows) removes flows that closed a few seconds ago or idled for
- * starttls_idle_timeout seconds.
+ * are flows) removes flows that closed a few seconds ago, SYNs that got
+ * no SYN-ACK (in 30 s, 5 s when the table is over 3/4 full) and flows
+ * that idled for starttls_idle_timeout seconds (STARTTLS_FLOWS_EXPIRED).
  */
 struct tlsgw_stls_table {
-	spinlock_t lock;		/* buckets, n_flows, dying (BH-safe) */
+	spinlock_t lock;		/* buckets, syns, n_flows, dying (BH) */
 	struct hlist_head buckets[TLSGW_STLS_BUCKETS];
+	struct list_head syns;		/* flows begun by a SYN, oldest first */
 	unsigned int n_flows;
 	bool dying;			/* no new flows */
 	atomic64_t next_id;
+	atomic_t ooo_bytes;		/* of all flows' chunks */
 	struct delayed_work gc;
 };
+
+/* Frees f's chunks. Caller holds f->lock. */
+void tlsgw_stls_ooo_free(struct tlsgw_stls_table *t,
+			 struct tlsgw_stls_flow *f);
 
 void tlsgw_stls_table_init(struct tlsgw_net *tn);
 /* No new flows, stop the collector, free every flow. Process context. */
@@ -111,13 +140,14 @@ struct tlsgw_stls_syns {
  * Under RCU: creates and hashes a flow for the SYN described by k and
  * syns (isn, wscale and win; the s2c_ fields unused); takes a reference
  * on pol. Counts the flow as tracked, or as dropped if the table is full
- * or memory is short. Returns the new flow (valid until the caller leaves
- * its RCU section) or NULL.
+ * (after trying to evict a SYN-only flow) or memory is short. Returns 0,
+ * -ENOSPC when dropped, -EEXIST if the flow exists (a retransmitted SYN)
+ * or -ENOENT if pol is being deleted.
  */
-struct tlsgw_stls_flow *tlsgw_stls_flow_create(struct tlsgw_net *tn,
-					       const struct tlsgw_stls_key *k,
-					       const struct tlsgw_stls_syns *syns,
-					       struct tlsgw_stls_policy *pol);
+int tlsgw_stls_flow_create(struct tlsgw_net *tn,
+			   const struct tlsgw_stls_key *k,
+			   const struct tlsgw_stls_syns *syns,
+			   struct tlsgw_stls_policy *pol);
 
 /*
  * Under RCU, without old->lock: the server acknowledged a new SYN on

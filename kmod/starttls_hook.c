@@ -12,9 +12,13 @@
  *
  * In-order payload only: a flow is followed from the client's SYN; the
  * SYN and the SYN-ACK give each direction's next expected sequence number.
- * A segment that starts beyond it (out of order) is dropped while the
- * flow is parsed: the receiver would otherwise keep it and it would never
- * come by again; the sender retransmits it after the hole is filled.
+ * Data in the client's SYN (TCP Fast Open) is its first bytes. IP
+ * fragments are reassembled before the hooks (see
+ * tlsgw_stls_hooks_register()).
+ * A segment that starts beyond it (out of order) passes with a copy kept
+ * for when the hole is filled (tlsgw_stls_out_of_order()), or, if it
+ * cannot be kept, is dropped: the receiver would keep it and it would
+ * never come by again; the sender retransmits it after the hole.
  * A segment that starts before it (retransmission, or repacketized
  * overlap) has its already-seen bytes trimmed and only its new bytes are
  * parsed. So the parser sees every
@@ -22,9 +26,7 @@
  * Once TLS started, SMTP, POP3 and IMAP flows are no longer parsed (only
  * FIN/RST tracked). FTP flows are: the parser walks the TLS records of the
  * control connection to see it go back to cleartext (RFC 4217 CCC), so
- * in-order tracking, and the dropping of out-of-order segments, go on for
- * the control connection's whole life. That costs a retransmission per
- * reordered segment, which a low-volume control channel can afford (the
+ * in-order tracking goes on for the control connection's whole life (the
  * data connections are separate flows, on other ports, never tracked).
  *
  * Enforcement (a finding that the flow's policy blocks): the segment that
@@ -36,6 +38,12 @@
  * The flow then stays BLOCKED for a few seconds, dropping whatever else
  * either side sends, so no retransmission of the offending bytes gets
  * through.
+ *
+ * Fall-backs: a connection the policy selects but no flow follows (table
+ * full, given up on after TLSGW_STLS_OOO_MAX segments beyond a hole,
+ * forgotten while idle, opened before the policy) passes, or, if the
+ * policy fails closed, is dropped (its SYN) or reset (anything else).
+ * The uapi header has the details.
  */
 
 #include <linux/ip.h>
@@ -47,7 +55,9 @@
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/tcp.h>
 
@@ -62,6 +72,18 @@
 
 /* Out-of-order segments dropped in a row before a flow is given up. */
 #define TLSGW_STLS_OOO_MAX	64
+/* Segments beyond a hole a flow keeps a copy of (see tlsgw_stls_keep()). */
+#define TLSGW_STLS_OOO_CHUNKS	16
+
+static unsigned int starttls_ooo_bytes = 16384;
+module_param(starttls_ooo_bytes, uint, 0644);
+MODULE_PARM_DESC(starttls_ooo_bytes,
+		 "bytes beyond a hole a STARTTLS flow copies and lets through (default 16384, at most 65535; 0: drops them)");
+
+static unsigned int starttls_ooo_total = 4 << 20;
+module_param(starttls_ooo_total, uint, 0644);
+MODULE_PARM_DESC(starttls_ooo_total,
+		 "bytes beyond holes all STARTTLS flows of a namespace may copy (default 4194304)");
 
 /* Parsed once per packet. */
 struct tlsgw_stls_pkt {
@@ -248,14 +270,21 @@ static int tlsgw_stls_make_rst(struct sk_buff *skb, u8 pf,
 	return 0;
 }
 
-static unsigned int tlsgw_stls_block(struct sk_buff *skb,
-				     const struct nf_hook_state *state,
-				     const struct tlsgw_stls_pkt *p, u32 seq)
+/* The segment's sender gets a RST, as from the REJECT target. */
+static void tlsgw_stls_reset_sender(struct sk_buff *skb,
+				    const struct nf_hook_state *state)
 {
 	if (state->pf == NFPROTO_IPV4)
 		nf_send_reset(state->net, state->sk, skb, state->hook);
 	else
 		nf_send_reset6(state->net, state->sk, skb, state->hook);
+}
+
+static unsigned int tlsgw_stls_block(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct tlsgw_stls_pkt *p, u32 seq)
+{
+	tlsgw_stls_reset_sender(skb, state);
 	return tlsgw_stls_make_rst(skb, state->pf, p, seq) ? NF_DROP
 							    : NF_ACCEPT;
 }
@@ -264,7 +293,15 @@ static unsigned int tlsgw_stls_block(struct sk_buff *skb,
 struct tlsgw_stls_report {
 	unsigned int events;
 	unsigned int blocking;		/* the finding(s) that blocked */
-	u32 rst_seq;			/* with blocking: for the receiver */
+	bool lost;			/* the flow was given up on */
+	bool reset;			/* blocked without a finding: lost
+					 * and failing closed, or a kept
+					 * chunk that a retransmission
+					 * contradicts
+					 */
+	u32 rst_seq;			/* with blocking, reset: for the
+					 * receiver
+					 */
 	bool replace;			/* a new connection on this 4-tuple */
 	struct tlsgw_stls_syns syns;	/* with replace: its SYN and SYN-ACK */
 };
@@ -301,22 +338,85 @@ static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
 }
 
 /*
- * Data beyond a hole. A receiver would keep it and never see it again,
- * so while the flow is parsed it is dropped: the sender retransmits it
- * after the hole. Pure ACKs pass (their sequence number is the sender's
- * next, beyond a hole we made). A flow that keeps sending beyond the
- * hole (we missed its bytes: asymmetric routing) is given up on.
+ * Keeps a copy of a segment beyond a hole, if it fits (TLSGW_STLS_OOO_CHUNKS
+ * and starttls_ooo_bytes per flow, starttls_ooo_total per namespace) and
+ * overlaps no other kept one of its direction. Caller holds f->lock.
  */
-static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_flow *f,
-					    const struct tlsgw_stls_pkt *p)
+static bool tlsgw_stls_keep(struct tlsgw_stls_table *t,
+			    struct tlsgw_stls_flow *f, enum stp_dir dir,
+			    struct sk_buff *skb, const struct tlsgw_stls_pkt *p)
+{
+	u32 end = p->seq + p->len + p->fin, c_end;
+	unsigned int max = min(READ_ONCE(starttls_ooo_bytes), 65535u);
+	struct tlsgw_stls_chunk *c;
+
+	lockdep_assert_held(&f->lock);
+	if (f->ooo_n >= TLSGW_STLS_OOO_CHUNKS || f->ooo_bytes + p->len > max)
+		return false;
+	list_for_each_entry(c, &f->ooo_q, node) {
+		c_end = c->seq + c->len + c->fin;
+		if (c->dir == dir && (s32)(p->seq - c_end) < 0 &&
+		    (s32)(c->seq - end) < 0)
+			return false;
+	}
+	if (atomic_add_return(p->len, &t->ooo_bytes) >
+	    READ_ONCE(starttls_ooo_total))
+		goto out_budget;
+	c = kmalloc(struct_size(c, data, p->len), GFP_ATOMIC | __GFP_NOWARN);
+	if (!c)
+		goto out_budget;
+	if (skb_copy_bits(skb, p->off, c->data, p->len)) {
+		kfree(c);
+		goto out_budget;
+	}
+	c->seq = p->seq;
+	c->len = p->len;
+	c->dir = dir;
+	c->fin = p->fin;
+	list_add_tail(&c->node, &f->ooo_q);
+	f->ooo_n++;
+	f->ooo_bytes += p->len;
+	return true;
+
+out_budget:
+	atomic_sub(p->len, &t->ooo_bytes);
+	return false;
+}
+
+/*
+ * Data beyond a hole. A copy of it is kept, and it passes: the receiver
+ * keeps it too and acknowledges it selectively, so the sender resends
+ * only the hole; the copy is parsed once the hole is filled, and a
+ * finding in it blocks the segment that fills the hole, so the receiver
+ * never hands the kept bytes on. What cannot be kept is dropped: the
+ * sender retransmits it after the hole. Pure ACKs pass (their sequence
+ * number is the sender's next, beyond a hole we made). A flow that keeps
+ * sending beyond the hole (we missed its bytes: asymmetric routing) is
+ * given up on: it passes unparsed, or, if its policy fails closed, is
+ * reset. Caller holds f->lock.
+ */
+static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_table *t,
+					    struct tlsgw_stls_flow *f,
+					    enum stp_dir dir,
+					    struct sk_buff *skb,
+					    const struct tlsgw_stls_pkt *p,
+					    struct tlsgw_stls_report *r)
 {
 	if (stp_opaque(&f->stp) || f->lost || (!p->len && !p->fin))
 		return NF_ACCEPT;
-	if (++f->ooo > TLSGW_STLS_OOO_MAX) {
-		f->lost = true;
+	if (tlsgw_stls_keep(t, f, dir, skb, p))
 		return NF_ACCEPT;
+	if (++f->ooo <= TLSGW_STLS_OOO_MAX)
+		return NF_DROP;
+	f->lost = true;
+	r->lost = true;
+	tlsgw_stls_ooo_free(t, f);
+	if (f->pol->fail_closed) {
+		f->state = TLSGW_FLOW_BLOCKED;
+		r->reset = true;
+		r->rst_seq = f->next_seq[dir];
 	}
-	return NF_DROP;
+	return NF_ACCEPT;
 }
 
 /*
@@ -368,7 +468,9 @@ static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
  * the server's SYN-ACK for it has the caller replace the flow. The old
  * flow goes on until then: a spoofed SYN changes nothing, and a server
  * that still has the old connection answers with a (challenge) ACK, not
- * a SYN-ACK. Caller holds f->lock.
+ * a SYN-ACK. Such a new SYN's own data (TCP Fast Open) is not followed:
+ * its SYN-ACK, acknowledging the data, replaces nothing. Caller holds
+ * f->lock.
  */
 static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 			   const struct tlsgw_stls_pkt *p,
@@ -384,7 +486,9 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 	}
 	if (dir != STP_S2C || !p->ack)
 		return;
-	if (f->state == TLSGW_FLOW_SYN_SENT && p->ack_seq == f->isn + 1) {
+	/* With TCP Fast Open, the SYN-ACK may acknowledge the SYN's data. */
+	if (f->state == TLSGW_FLOW_SYN_SENT &&
+	    p->ack_seq - (f->isn + 1) <= f->next_seq[STP_C2S] - (f->isn + 1)) {
 		f->next_seq[STP_S2C] = p->seq + 1;
 		f->seq_valid |= BIT(STP_S2C);
 		f->wscale[STP_S2C] = p->wscale;
@@ -403,8 +507,90 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 	}
 }
 
+/* dir's FIN was seen, in order. Caller holds f->lock. */
+static void tlsgw_stls_fin(struct tlsgw_stls_flow *f, enum stp_dir dir)
+{
+	f->fin |= BIT(dir);
+	f->state = f->fin == 3 ? TLSGW_FLOW_CLOSED : TLSGW_FLOW_CLOSING;
+}
+
+/* Whether the first len bytes of c are those of p at c->seq. */
+static bool tlsgw_stls_same(const struct tlsgw_stls_chunk *c,
+			    struct sk_buff *skb,
+			    const struct tlsgw_stls_pkt *p, unsigned int len)
+{
+	unsigned int off = p->off + (c->seq - (p->seq + p->syn)), done, n;
+	const u8 *data;
+	u8 buf[256];
+
+	for (done = 0; done < len; done += n) {
+		n = min_t(unsigned int, len - done, sizeof(buf));
+		data = skb_header_pointer(skb, off + done, n, buf);
+		if (!data || memcmp(data, c->data + done, n))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * After p (whose new bytes ended at next_seq[dir]) filled a hole: parses
+ * the kept chunks now in order, until a finding in block. Bytes a chunk
+ * shares with p must be the same in both: the receiver keeps one of the
+ * two versions, and we cannot know which; if they differ, *differ is set
+ * and the caller resets the flow. Caller holds f->lock.
+ */
+static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
+				     struct tlsgw_stls_flow *f,
+				     enum stp_dir dir, struct sk_buff *skb,
+				     const struct tlsgw_stls_pkt *p,
+				     unsigned int block, bool *differ)
+{
+	struct tlsgw_stls_chunk *c, *next_c;
+	unsigned int events = 0, skip, i, n;
+	struct stp_result res;
+	bool again = true;
+	s32 rel;
+
+	while (again && !(events & block)) {
+		again = false;
+		list_for_each_entry_safe(c, next_c, &f->ooo_q, node) {
+			rel = (s32)(c->seq - f->next_seq[dir]);
+			if (c->dir != dir || rel > 0)
+				continue;
+			skip = -rel;
+			if (skip && !tlsgw_stls_same(c, skb, p,
+						     min_t(unsigned int, skip,
+							   c->len))) {
+				*differ = true;
+				return events;
+			}
+			for (i = skip; i < c->len && !stp_opaque(&f->stp);
+			     i += n) {
+				n = min_t(unsigned int, c->len - i, 256);
+				stp_feed(&f->stp, dir, c->data + i, n, &res);
+				events |= res.events;
+				if (res.events & block)
+					break;
+			}
+			if (skip < c->len)
+				f->next_seq[dir] += c->len - skip;
+			if (c->fin && skip <= c->len)
+				tlsgw_stls_fin(f, dir);
+			list_del(&c->node);
+			f->ooo_n--;
+			f->ooo_bytes -= c->len;
+			atomic_sub(c->len, &t->ooo_bytes);
+			kfree(c);
+			again = true;
+			break;
+		}
+	}
+	return events;
+}
+
 /* A packet of a known flow. Caller holds f->lock. */
-static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
+static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
+					   struct tlsgw_stls_flow *f,
 					   enum stp_dir dir,
 					   struct sk_buff *skb,
 					   const struct nf_hook_state *state,
@@ -413,6 +599,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 {
 	unsigned int block = tlsgw_stls_block_mask(f->pol->mode);
 	u32 next = f->next_seq[dir];
+	bool differ = false;
 	unsigned int skip;
 	s32 rel;
 
@@ -429,34 +616,103 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_flow *f,
 		tlsgw_stls_window(f, dir, p);
 	if (p->syn) {
 		tlsgw_stls_syn(f, dir, p, r);
-		return NF_ACCEPT;
+		/* TCP Fast Open: the client's SYN has data, from isn + 1 on. */
+		if (dir != STP_C2S || p->ack || !p->len || p->seq != f->isn)
+			return NF_ACCEPT;
 	}
 	if (!(f->seq_valid & BIT(dir)) || f->state == TLSGW_FLOW_CLOSED)
 		return NF_ACCEPT;
 
-	rel = (s32)(p->seq - next);
+	rel = (s32)(p->seq + p->syn - next);
 	if (rel > 0)
-		return tlsgw_stls_out_of_order(f, p);
+		return tlsgw_stls_out_of_order(t, f, dir, skb, p, r);
 	f->ooo = 0;
-	if (p->fin && rel + (s32)p->len >= 0) {
-		f->fin |= BIT(dir);
-		f->state = f->fin == 3 ? TLSGW_FLOW_CLOSED : TLSGW_FLOW_CLOSING;
-	}
+	if (p->fin && rel + (s32)p->len >= 0)
+		tlsgw_stls_fin(f, dir);
 	if (rel + (s32)p->len <= 0)	/* nothing new */
 		return NF_ACCEPT;
 	skip = -rel;
 	f->next_seq[dir] = next + (p->len - skip);
-	if (stp_opaque(&f->stp) || f->lost)
+	if (stp_opaque(&f->stp) || f->lost) {
+		tlsgw_stls_ooo_free(t, f);
 		return NF_ACCEPT;
+	}
 
 	r->events = tlsgw_stls_feed(f, dir, skb, p, skip, block);
+	if (!(r->events & block) && f->ooo_n)
+		r->events |= tlsgw_stls_drain(t, f, dir, skb, p, block,
+					      &differ);
 	f->findings |= r->events;
 	r->blocking = r->events & block;
-	if (!r->blocking)
+	if (!r->blocking && !differ)
 		return NF_ACCEPT;
 	f->state = TLSGW_FLOW_BLOCKED;
+	r->reset = differ && !r->blocking;
 	r->rst_seq = next;
+	tlsgw_stls_ooo_free(t, f);
 	return NF_ACCEPT;	/* the caller resets, without f->lock */
+}
+
+/*
+ * A packet without a flow. A client's SYN that a policy selects starts
+ * one; if none can be made (table full) and the policy fails closed, the
+ * SYN is dropped: the client retries it. Any other packet to or from a
+ * fail-closed policy's ports belongs to a connection nobody follows (it
+ * began before the policy, was not given a flow, or idled out): it is
+ * dropped and its sender reset. RSTs always pass. Under RCU.
+ */
+static unsigned int tlsgw_stls_no_flow(struct tlsgw_net *tn,
+				       struct sk_buff *skb,
+				       const struct nf_hook_state *state,
+				       const struct tlsgw_stls_pkt *p)
+{
+	const struct tlsgw_stls_key *k = &p->key;
+	struct tlsgw_stls_syns syns = {};
+	struct tlsgw_stls_policy *pol;
+
+	if (p->rst)
+		return NF_ACCEPT;
+	if (p->syn && !p->ack) {
+		pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
+					      ntohs(k->sport));
+		if (!pol)
+			return NF_ACCEPT;
+		syns.isn = p->seq;
+		syns.wscale = p->wscale;
+		syns.win = p->window;
+		if (tlsgw_stls_flow_create(tn, k, &syns, pol) == -ENOSPC &&
+		    pol->fail_closed)
+			return NF_DROP;
+		return NF_ACCEPT;
+	}
+	if (!READ_ONCE(tn->n_stls_fail_closed))
+		return NF_ACCEPT;
+	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
+				      ntohs(k->sport));
+	if (!pol)	/* from the server's side */
+		pol = tlsgw_stls_policy_match(tn, k->family, &k->client,
+					      ntohs(k->cport));
+	if (!pol || !pol->fail_closed)
+		return NF_ACCEPT;
+	tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_UNTRACKED, 1);
+	tlsgw_count(pol->ctr, TLSGW_CTR_STARTTLS_UNTRACKED, 1);
+	tlsgw_stls_reset_sender(skb, state);
+	return NF_DROP;
+}
+
+/* Counts a flow given up on, and a flow reset without a finding. */
+static void tlsgw_stls_count_lost(struct tlsgw_net *tn,
+				  struct tlsgw_stls_flow *f,
+				  const struct tlsgw_stls_report *r)
+{
+	if (r->lost) {
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_FLOWS_LOST, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_FLOWS_LOST, 1);
+	}
+	if (r->reset) {
+		tlsgw_count(tn->ctr, TLSGW_CTR_STARTTLS_BLOCKED, 1);
+		tlsgw_count(f->pol->ctr, TLSGW_CTR_STARTTLS_BLOCKED, 1);
+	}
 }
 
 static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
@@ -464,8 +720,6 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 {
 	struct tlsgw_net *tn = tlsgw_net(state->net);
 	struct tlsgw_stls_report r = {};
-	struct tlsgw_stls_syns syns = {};
-	struct tlsgw_stls_policy *pol;
 	struct tlsgw_stls_flow *f;
 	struct tlsgw_stls_pkt p;
 	unsigned int verdict;
@@ -480,30 +734,29 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	/* The netfilter core runs hooks inside rcu_read_lock(). */
 	f = tlsgw_stls_flow_lookup(tn, &p.key, &dir);
 	if (!f) {
-		if (!p.syn || p.ack || p.rst)
+		verdict = tlsgw_stls_no_flow(tn, skb, state, &p);
+		if (verdict != NF_ACCEPT || !p.syn || !p.len)
+			return verdict;
+		/* TCP Fast Open: the new flow parses the SYN's data. */
+		f = tlsgw_stls_flow_lookup(tn, &p.key, &dir);
+		if (!f)
 			return NF_ACCEPT;
-		pol = tlsgw_stls_policy_match(tn, p.key.family, &p.key.server,
-					      ntohs(p.key.sport));
-		if (!pol)
-			return NF_ACCEPT;
-		syns.isn = p.seq;
-		syns.wscale = p.wscale;
-		syns.win = p.window;
-		tlsgw_stls_flow_create(tn, &p.key, &syns, pol);
-		return NF_ACCEPT;
 	}
 
 	spin_lock_bh(&f->lock);
 	verdict = f->unhashed ? NF_ACCEPT
-			      : tlsgw_stls_flow_packet(f, dir, skb, state, &p,
+			      : tlsgw_stls_flow_packet(&tn->stls, f, dir, skb,
+						       state, &p,
 						       &r);
 	spin_unlock_bh(&f->lock);
 	/*
 	 * Outside f->lock: the RST nf_send_reset() sends goes through our
 	 * LOCAL_OUT hook, and the same flow, at once.
 	 */
-	if (r.blocking)
+	if (r.blocking || r.reset)
 		verdict = tlsgw_stls_block(skb, state, &p, r.rst_seq);
+	if (r.lost || r.reset)
+		tlsgw_stls_count_lost(tn, f, &r);
 	if (r.replace)
 		tlsgw_stls_flow_replace(tn, f, &r.syns);
 	if (r.events)
@@ -529,14 +782,39 @@ static const struct nf_hook_ops tlsgw_stls_ops[] = {
 	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_FILTER + 1),
 };
 
+/*
+ * With the hooks, the namespace reassembles IP fragments before them
+ * (nf_defrag, as conntrack does; it holds fragments until the datagram
+ * is whole and drops what never completes), so that no segment passes
+ * unparsed in pieces.
+ */
 int tlsgw_stls_hooks_register(struct net *net)
 {
-	return nf_register_net_hooks(net, tlsgw_stls_ops,
-				     ARRAY_SIZE(tlsgw_stls_ops));
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		goto out_v4;
+	err = nf_register_net_hooks(net, tlsgw_stls_ops,
+				    ARRAY_SIZE(tlsgw_stls_ops));
+	if (err)
+		goto out_v6;
+	return 0;
+
+out_v6:
+	nf_defrag_ipv6_disable(net);
+out_v4:
+	nf_defrag_ipv4_disable(net);
+	return err;
 }
 
 /* Waits for the hooks that are running (synchronize_net()). */
 void tlsgw_stls_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, tlsgw_stls_ops, ARRAY_SIZE(tlsgw_stls_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

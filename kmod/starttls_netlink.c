@@ -38,6 +38,7 @@ static const struct nla_policy tlsgw_stls_nl_policy[TLSGW_STLS_A_MAX + 1] = {
 	TLSGW_REPLY_ONLY(TLSGW_STLS_A_AGE_MS),
 	TLSGW_REPLY_ONLY(TLSGW_STLS_A_IDLE_MS),
 	TLSGW_REPLY_ONLY(TLSGW_STLS_A_BLOCKED),
+	[TLSGW_STLS_A_FAIL_CLOSED] = { .type = NLA_FLAG },
 };
 
 const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1] = {
@@ -124,6 +125,12 @@ int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	conf.proto = nla_get_u32(tb[TLSGW_STLS_A_PROTO]);
 	conf.mode = nla_get_u32(tb[TLSGW_STLS_A_MODE]);
+	conf.fail_closed = nla_get_flag(tb[TLSGW_STLS_A_FAIL_CLOSED]);
+	if (conf.fail_closed && conf.mode == TLSGW_STARTTLS_MONITOR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[TLSGW_STLS_A_FAIL_CLOSED],
+				    "fail-closed needs a mode that resets flows, not monitor");
+		return -EINVAL;
+	}
 	err = tlsgw_stls_ports(info, tb[TLSGW_STLS_A_PORTS], &conf);
 	if (!err)
 		err = tlsgw_stls_dst(info, tb, &conf);
@@ -191,6 +198,8 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
 		    pol->n_ranges * sizeof(pol->ranges[0]), pol->ranges) ||
 	    tlsgw_put_stls_dst(skb, pol) ||
 	    nla_put_u32(skb, TLSGW_STLS_A_MODE, pol->mode) ||
+	    (pol->fail_closed &&
+	     nla_put_flag(skb, TLSGW_STLS_A_FAIL_CLOSED)) ||
 	    tlsgw_put_counters(skb, TLSGW_STLS_A_COUNTERS, &c)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

@@ -58,6 +58,7 @@ int tlsgw_stls_policy_add(struct tlsgw_net *tn,
 	pol->mode = conf->mode;
 	pol->dst_family = conf->dst_family;
 	pol->dst_plen = conf->dst_plen;
+	pol->fail_closed = conf->fail_closed;
 	pol->dst = conf->dst;
 	pol->n_ranges = conf->n_ranges;
 	memcpy(pol->ranges, conf->ranges,
@@ -75,6 +76,8 @@ int tlsgw_stls_policy_add(struct tlsgw_net *tn,
 	}
 	list_add_tail_rcu(&pol->node, &tn->stls_policies);
 	tn->n_stls_policies++;
+	if (pol->fail_closed)
+		WRITE_ONCE(tn->n_stls_fail_closed, tn->n_stls_fail_closed + 1);
 out:
 	mutex_unlock(&tn->lock);
 	return err;
@@ -84,8 +87,11 @@ out:
 static void tlsgw_stls_policy_unlink(struct tlsgw_net *tn,
 				     struct tlsgw_stls_policy *pol)
 {
+	lockdep_assert_held(&tn->lock);
 	list_del_rcu(&pol->node);
 	tn->n_stls_policies--;
+	if (pol->fail_closed)
+		WRITE_ONCE(tn->n_stls_fail_closed, tn->n_stls_fail_closed - 1);
 	if (!tn->n_stls_policies && tn->stls_hooks) {
 		tlsgw_stls_hooks_unregister(tn->net);
 		tn->stls_hooks = false;

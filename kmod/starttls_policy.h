@@ -32,6 +32,7 @@ struct tlsgw_stls_policy {
 	u8 mode;			/* enum tlsgw_starttls_mode */
 	u8 dst_family;			/* 0: any destination */
 	u8 dst_plen;
+	bool fail_closed;		/* untracked flows are not passed */
 	struct in6_addr dst;		/* IPv4 in the first 4 bytes */
 	unsigned int n_ranges;
 	struct tlsgw_port_range ranges[TLSGW_STARTTLS_RANGES_MAX];
@@ -41,6 +42,7 @@ struct tlsgw_stls_policy {
 struct tlsgw_stls_policy_conf {
 	const char *name;
 	u8 proto, mode, dst_family, dst_plen;
+	bool fail_closed;
 	struct in6_addr dst;
 	unsigned int n_ranges;
 	const struct tlsgw_port_range *ranges;

@@ -336,14 +336,23 @@
  *
  * Netfilter hooks (IPv4 and IPv6; forwarded, incoming and outgoing
  * traffic) follow the TCP connections that a policy selects, from the
- * client's SYN on, parse the cleartext SMTP, POP3, IMAP or FTP dialogue
- * in sequence order (retransmitted bytes are parsed once; segments
- * beyond a hole are dropped while a flow is parsed, so that the sender
- * retransmits them in order), report what they see and enforce the
+ * client's SYN on (data in the SYN, TCP Fast Open, included; IP fragments
+ * are reassembled first, as conntrack does, while the namespace has a
+ * policy), parse the cleartext SMTP, POP3, IMAP or FTP dialogue
+ * in sequence order (retransmitted bytes are parsed once; a segment
+ * beyond a hole is copied and passes, so the receiver acknowledges it
+ * selectively and the sender resends only the hole; the copy is parsed
+ * when the hole is filled, and a finding in it blocks the segment that
+ * fills the hole, which the receiver needs before it hands the copied
+ * bytes on; a segment filling a hole with other bytes than a copy has
+ * for the same sequence numbers resets the flow; what does not fit in
+ * starttls_ooo_bytes per flow, 16 segments per flow or
+ * starttls_ooo_total per namespace is dropped, and the sender resends it
+ * after the hole), report what they see and enforce the
  * policy. SMTP, POP3 and IMAP flows are no longer parsed once TLS has
  * started. An FTP control connection is: its TLS records are followed in
- * both directions (and out-of-order segments dropped for its whole life)
- * so that its return to cleartext is seen. TLSGW_FINDING_CCC is reported
+ * both directions (in sequence order, for its whole life) so that its
+ * return to cleartext is seen. TLSGW_FINDING_CCC is reported
  * at the first byte after TLS that cannot start a TLS record (RFC 4217:
  * CCC and its 200 reply go inside TLS, then close_notify), or at the 200
  * reply to a CCC sent in cleartext; the flow is then in TLSGW_PHASE_CCC
@@ -357,6 +366,25 @@
  * the next sequence number the gateway expects (RFC 5961 style; before
  * the SYN-ACK, a server RST must acknowledge the SYN): other RSTs pass,
  * and the flow stays tracked.
+ *
+ * Fall-backs. A connection a policy selects may go unfollowed: the
+ * flow table is full (STARTTLS_FLOWS_DROPPED; to make room, a new SYN
+ * first evicts the oldest flow of its hash bucket that never got a
+ * SYN-ACK, and while the table is over three quarters full such flows
+ * are forgotten after 5 s instead of 30), the flow was given up after
+ * 64 out-of-order segments in a row (STARTTLS_FLOWS_LOST: the gateway
+ * misses one direction's bytes, e.g. asymmetric routing), it idled past
+ * starttls_idle_timeout (STARTTLS_FLOWS_EXPIRED), or it began before
+ * the policy. By default (fail-open) such a connection passes unparsed.
+ * With TLSGW_STLS_A_FAIL_CLOSED it does not: a SYN that gets no flow is
+ * dropped (the client retries it), a lost flow is reset as a blocked
+ * one is, and any other packet of a connection to (or from) the
+ * policy's ports that has no flow is dropped and its sender reset
+ * (STARTTLS_UNTRACKED). So adding a fail-closed policy resets the
+ * connections to its ports that were open before, and a connection that
+ * idles longer than starttls_idle_timeout (IMAP IDLE may idle 29
+ * minutes) is reset when it speaks again: raise the timeout to match.
+ * Counters count every fall-back whatever the policy says.
  *
  * Policies are tried in the order they were added; the first whose port
  * set (and destination prefix, if any) matches a new connection's server
@@ -383,6 +411,10 @@
  *	  TLSGW_STLS_A_DST_PREFIX_LEN	u8, with DST_ADDR: its prefix length
  *					(-ERANGE past the address's bits)
  *	  TLSGW_STLS_A_MODE		u32, enum tlsgw_starttls_mode, required
+ *	  TLSGW_STLS_A_FAIL_CLOSED	flag, optional: connections this
+ *					policy cannot follow are not passed
+ *					(see "Fall-backs" below); -EINVAL
+ *					with MONITOR
  *	-EEXIST if the name is taken (policies are not changed in place:
  *	delete and add), -ENOSPC past TLSGW_STARTTLS_POLICIES_MAX.
  *
@@ -393,7 +425,7 @@
  *
  * TLSGW_CMD_STARTTLS_POLICY_GET (doit with TLSGW_STLS_A_NAME, or dump)
  *	Returns TLSGW_A_STARTTLS with NAME, PROTO, PORTS, DST_ADDR and
- *	DST_PREFIX_LEN (if set), MODE and
+ *	DST_PREFIX_LEN (if set), MODE, FAIL_CLOSED (if set) and
  *	  TLSGW_STLS_A_COUNTERS		nest of enum tlsgw_counter: the
  *					STARTTLS_* counters of this policy
  *
@@ -430,11 +462,17 @@
  * datagram buffer, and one more datagram while its DOMAINNAME is looked
  * up (one lookup at a time per association: other DOMAINNAME datagrams
  * are dropped meanwhile, counted UDP_DROPPED).
+ * starttls_ooo_bytes (default 16384, at most 65535; 0: every segment
+ * beyond a hole is dropped) bounds the copies of segments beyond a hole
+ * each STARTTLS flow keeps, starttls_ooo_total (default 4 MiB) those of
+ * a whole namespace.
  * starttls_max_flows (default 16384) bounds the STARTTLS flows each
- * namespace follows: past it new connections pass untracked and are
- * counted in STARTTLS_FLOWS_DROPPED. Closed flows are forgotten 5 s after
- * their FINs or RST, idle ones after starttls_idle_timeout (default 600)
- * seconds, connections whose SYN-ACK never came after 30 s.
+ * namespace follows: past it new connections go unfollowed (counted in
+ * STARTTLS_FLOWS_DROPPED; passed, or refused by a fail-closed policy).
+ * Closed flows are forgotten 5 s after their FINs or RST, idle ones
+ * after starttls_idle_timeout (default 600) seconds, connections whose
+ * SYN-ACK never came after 30 s (5 s while the table is over three
+ * quarters full).
  *
  * Dumps
  * -----
@@ -636,7 +674,9 @@ enum tlsgw_counter {
 	/* STARTTLS flows (per namespace and per policy) */
 	TLSGW_CTR_STARTTLS_FLOWS_ACTIVE,	/* gauge: tracked flows */
 	TLSGW_CTR_STARTTLS_FLOWS_TRACKED,	/* flows that began tracking */
-	TLSGW_CTR_STARTTLS_FLOWS_DROPPED,	/* not tracked: table full */
+	TLSGW_CTR_STARTTLS_FLOWS_DROPPED,	/* not tracked: table full (or
+						 * a SYN-only flow evicted)
+						 */
 	TLSGW_CTR_STARTTLS_OFFERED,	/* one per enum tlsgw_starttls_finding */
 	TLSGW_CTR_STARTTLS_NOT_OFFERED,
 	TLSGW_CTR_STARTTLS_STRIPPED,
@@ -656,6 +696,12 @@ enum tlsgw_counter {
 					 * TLS_ERROR close: bad_record_mac,
 					 * record_overflow, decode_error,
 					 * unexpected_message
+					 */
+	/* STARTTLS fall-backs (per namespace and per policy) */
+	TLSGW_CTR_STARTTLS_FLOWS_LOST,	/* given up: too long out of order */
+	TLSGW_CTR_STARTTLS_FLOWS_EXPIRED,	/* forgotten while idle */
+	TLSGW_CTR_STARTTLS_UNTRACKED,	/* packets of untracked connections
+					 * reset by a FAIL_CLOSED policy
 					 */
 
 	__TLSGW_CTR_MAX
@@ -827,6 +873,7 @@ enum tlsgw_starttls_attr {
 	TLSGW_STLS_A_IDLE_MS,		/* u64; reply */
 	TLSGW_STLS_A_BLOCKED,		/* flag; reply and events */
 	TLSGW_STLS_A_PAD,
+	TLSGW_STLS_A_FAIL_CLOSED,	/* flag */
 
 	__TLSGW_STLS_A_MAX
 };
