@@ -55,6 +55,9 @@ static const char *const counter_names[] = {
 	[TLSGW_CTR_STARTTLS_PRETLS_CMD] = "starttls_pretls_cmd",
 	[TLSGW_CTR_STARTTLS_BLOCKED] = "starttls_blocked",
 	[TLSGW_CTR_ALERTS_SENT] = "alerts_sent",
+	[TLSGW_CTR_STARTTLS_FLOWS_LOST] = "starttls_flows_lost",
+	[TLSGW_CTR_STARTTLS_FLOWS_EXPIRED] = "starttls_flows_expired",
+	[TLSGW_CTR_STARTTLS_UNTRACKED] = "starttls_untracked",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "starttls" object: tlsgwctl starttls policy [list | show NAME |
- * add NAME proto P ports LIST [dst PREFIX] mode M | del NAME] and
+ * add NAME proto P ports LIST [dst PREFIX] mode M [fail open|closed] |
+ * del NAME] and
  * tlsgwctl starttls flows.
  */
 #include "starttls.h"
@@ -146,6 +147,7 @@ static void policy_text(FILE *out, const struct stls_obj *o)
 	if (dst_text(&o->pol, d, sizeof(d)))
 		fprintf(out, " dst %s", d);
 	fprintf(out, " mode %s", stls_mode_name(o->pol.mode, buf, sizeof(buf)));
+	fprintf(out, " fail %s", o->pol.fail_closed ? "closed" : "open");
 	for (i = 0; i < o->n_counters; i++)
 		fprintf(out, " %s %" PRIu64,
 			info_counter_name(o->counters[i].type, buf,
@@ -180,6 +182,8 @@ static void policy_json(struct json *j, const struct stls_obj *o)
 		json_null(j);
 	json_key(j, "mode");
 	json_string(j, stls_mode_name(o->pol.mode, buf, sizeof(buf)));
+	json_key(j, "fail");
+	json_string(j, o->pol.fail_closed ? "closed" : "open");
 	json_key(j, "counters");
 	info_counters_json(j, o->counters, o->n_counters);
 	json_object_close(j);
@@ -470,7 +474,8 @@ static int cmd_flows(const struct cli_opts *opts, int argc, char **argv)
 static const struct cli_cmd starttls_cmds[] = {
 	{ "policy", "[list | show NAME | del NAME | add NAME proto "
 	  "smtp|pop3|imap|ftp ports P[,P|,A-B...] [dst PREFIX] mode "
-	  "monitor|block-cleartext-auth|require-tls|block-injection]",
+	  "monitor|block-cleartext-auth|require-tls|block-injection "
+	  "[fail open|closed]]",
 	  "manage STARTTLS policies (default: list them with counters)",
 	  cmd_policy },
 	{ "flows", "", "list the flows the kernel follows", cmd_flows },

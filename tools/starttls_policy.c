@@ -181,6 +181,14 @@ int stls_policy_set(struct stls_policy *p, const char *key, const char *val,
 				       "monitor, block-cleartext-auth, "
 				       "require-tls or block-injection", val);
 		p->has_mode = true;
+	} else if (!strcmp(key, "fail")) {
+		if (!strcmp(val, "open"))
+			p->fail_closed = false;
+		else if (!strcmp(val, "closed"))
+			p->fail_closed = true;
+		else
+			return fmt_err(err, size, "unknown fail '%s': open or "
+				       "closed", val);
 	} else {
 		return 1;
 	}
@@ -198,6 +206,9 @@ int stls_policy_put(struct nl_msg *msg, const struct stls_policy *p)
 	     nla_put(msg, TLSGW_STLS_A_PORTS,
 		     (int)(p->n_ranges * sizeof(p->ranges[0])), p->ranges) ||
 	     nla_put_u32(msg, TLSGW_STLS_A_MODE, p->mode)))
+		return -1;
+	if (p->proto && p->fail_closed &&
+	    nla_put_flag(msg, TLSGW_STLS_A_FAIL_CLOSED))
 		return -1;
 	if (p->dst_family &&
 	    (nla_put(msg, TLSGW_STLS_A_DST_ADDR,
@@ -243,6 +254,7 @@ static int parse_attrs(struct nlattr **tb, struct stls_policy *p)
 			return -1;
 		p->has_mode = true;
 	}
+	p->fail_closed = tb[TLSGW_STLS_A_FAIL_CLOSED] != NULL;
 	return 0;
 }
 
@@ -280,6 +292,7 @@ bool stls_policy_equal(const struct stls_policy *a,
 {
 	return a->proto == b->proto && a->mode == b->mode &&
 	       a->has_mode == b->has_mode && a->n_ranges == b->n_ranges &&
+	       a->fail_closed == b->fail_closed &&
 	       !memcmp(a->ranges, b->ranges,
 		       a->n_ranges * sizeof(a->ranges[0])) &&
 	       a->dst_family == b->dst_family &&

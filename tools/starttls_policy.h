@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * STARTTLS policy words shared by tlsgwctl ("starttls policy add NAME
- * proto P ports LIST [dst PREFIX] mode M") and tlsgwd ("[starttls NAME]"
- * sections with the keys proto, ports, dst and mode): the protocol and
+ * proto P ports LIST [dst PREFIX] mode M [fail open|closed]") and tlsgwd
+ * ("[starttls NAME]" sections with the keys proto, ports, dst, mode and
+ * fail): the protocol and
  * mode names, the port list, the destination prefix, and the policy as a
  * TLSGW_A_STARTTLS nest in both directions. One source so that both
  * programs accept the same text and send the same request.
@@ -14,6 +15,8 @@
  *             full length)
  *   MODE   := monitor | block-cleartext-auth | require-tls |
  *             block-injection
+ *   FAIL   := open | closed      (default open; closed needs a MODE
+ *             that resets: the kernel refuses it with monitor)
  */
 #ifndef TLSGW_STARTTLS_POLICY_H
 #define TLSGW_STARTTLS_POLICY_H
@@ -33,6 +36,7 @@ struct stls_policy {
 	uint32_t proto;			/* enum tlsgw_starttls_proto, 0: none */
 	uint32_t mode;			/* enum tlsgw_starttls_mode */
 	bool has_mode;
+	bool fail_closed;		/* fail closed; default: open */
 	unsigned int n_ranges;
 	struct tlsgw_port_range ranges[TLSGW_STARTTLS_RANGES_MAX];
 	int dst_family;			/* 0: none; AF_INET or AF_INET6 */
@@ -48,17 +52,18 @@ const char *stls_proto_name(uint32_t v, char *buf, size_t size);
 const char *stls_mode_name(uint32_t v, char *buf, size_t size);
 
 /*
- * Sets one word of a policy: key "proto", "ports", "dst" or "mode" to
- * val (ports are appended to those p has). Returns 0; -1 with a message
- * for the user in err (no newline, no program name) if val is invalid;
- * 1 if key is none of those.
+ * Sets one word of a policy: key "proto", "ports", "dst", "mode" or
+ * "fail" to val (ports are appended to those p has). Returns 0; -1 with
+ * a message for the user in err (no newline, no program name) if val is
+ * invalid; 1 if key is none of those.
  */
 int stls_policy_set(struct stls_policy *p, const char *key, const char *val,
 		    char *err, size_t size);
 
 /*
  * Adds TLSGW_A_STARTTLS with p's name and, if p->proto is set, the
- * protocol, ports, mode and destination (what POLICY_NEW takes).
+ * protocol, ports, mode, fail-closed flag and destination (what
+ * POLICY_NEW takes).
  * 0 or -1.
  */
 int stls_policy_put(struct nl_msg *msg, const struct stls_policy *p);
@@ -76,7 +81,7 @@ int stls_policy_parse(const struct nlattr *nest,
 /* A u32 attribute of exactly 4 bytes into v; 0 or -1. */
 int stls_get_u32(const struct nlattr *a, uint32_t *v);
 
-/* Same protocol, ports (in order), destination and mode; names aside. */
+/* Same protocol, ports (in order), destination, mode and fail; names aside. */
 bool stls_policy_equal(const struct stls_policy *a,
 		       const struct stls_policy *b);
 

@@ -422,6 +422,7 @@ static void test_starttls(void)
 		"dst = 2001:db8:2::/64\n"
 		"ports = 21\n"
 		"proto = ftp\n"
+		"fail = closed\n"
 		"[starttls imap]\n"
 		"proto = imap\n"
 		"ports = 143\n"
@@ -452,15 +453,18 @@ static void test_starttls(void)
 	       t->mode == TLSGW_STARTTLS_REQUIRE_TLS &&
 	       t->dst_family == AF_INET6 && t->dst_plen == 64 &&
 	       !memcmp(t->dst, v6, 16) && t->n_ranges == 1 &&
-	       t->ranges[0].lo == 21, "keys in any order; IPv6 prefix");
+	       t->ranges[0].lo == 21 && t->fail_closed,
+	       "keys in any order; IPv6 prefix; fail closed");
 	t = &c.starttls[2].pol;
 	tap_ok(t->dst_family == AF_INET && t->dst_plen == 32 &&
 	       !memcmp(t->dst, v4, 4) && t->mode == TLSGW_STARTTLS_MONITOR &&
-	       t->has_mode, "a bare IPv4 address is a /32; mode monitor");
+	       t->has_mode && !t->fail_closed,
+	       "a bare IPv4 address is a /32; mode monitor; fail open");
 	conf_free(&c);
 
 	bad("[starttls p]\nproto = smtps\nports = 9-1\ndst = 300.1.2.3/8\n"
-	    "mode = block\ncolour = blue\nproto = smtp\nproto = pop3\n",
+	    "mode = block\ncolour = blue\nproto = smtp\nproto = pop3\n"
+	    "fail = shut\n",
 	    "t.conf:2: unknown protocol 'smtps': smtp, pop3, imap or ftp\n"
 	    "t.conf:3: invalid port range '9-1': the first port is above the "
 	    "last\n"
@@ -470,7 +474,8 @@ static void test_starttls(void)
 	    "require-tls or block-injection\n"
 	    "t.conf:6: unknown key 'colour' in [starttls p]\n"
 	    "t.conf:7: 'proto' given twice in this section\n"
-	    "t.conf:8: 'proto' given twice in this section\n",
+	    "t.conf:8: 'proto' given twice in this section\n"
+	    "t.conf:9: unknown fail 'shut': open or closed\n",
 	    "bad starttls values, each on its line, none reported missing");
 	bad("[starttls p]\nproto = smtp\nports = 0\nmode = monitor\n"
 	    "[starttls q]\nproto = smtp\nports = 25,65536\nmode = monitor\n"

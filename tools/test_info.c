@@ -148,7 +148,10 @@ static void test_names(void)
 	       "  starttls_ccc 130\n"
 	       "  starttls_pretls_cmd 131\n"
 	       "  starttls_blocked 132\n"
-	       "  alerts_sent 133\n",
+	       "  alerts_sent 133\n"
+	       "  starttls_flows_lost 134\n"
+	       "  starttls_flows_expired 135\n"
+	       "  starttls_untracked 136\n",
 	       "every counter and feature named, padding skipped");
 	tap_is(printed_fn(full_reply(), false, false, stats_print),
 	       "requests 101\nnamespaces 102\nsessions_active 103\n"
@@ -174,7 +177,10 @@ static void test_names(void)
 	       "starttls_ccc 130\n"
 	       "starttls_pretls_cmd 131\n"
 	       "starttls_blocked 132\n"
-	       "alerts_sent 133\n", "stats: text");
+	       "alerts_sent 133\n"
+	       "starttls_flows_lost 134\n"
+	       "starttls_flows_expired 135\n"
+	       "starttls_untracked 136\n", "stats: text");
 	tap_is(printed_fn(full_reply(), true, false, stats_print),
 	       "{\"requests\":101,\"namespaces\":102,"
 	       "\"sessions_active\":103,\"sessions_opened\":104,"
@@ -201,7 +207,10 @@ static void test_names(void)
 	       "\"starttls_ccc\":130,"
 	       "\"starttls_pretls_cmd\":131,"
 	       "\"starttls_blocked\":132,"
-	       "\"alerts_sent\":133}\n", "stats: JSON object");
+	       "\"alerts_sent\":133,"
+	       "\"starttls_flows_lost\":134,"
+	       "\"starttls_flows_expired\":135,"
+	       "\"starttls_untracked\":136}\n", "stats: JSON object");
 	tap_is(printed_fn(good_reply(false), true, true, stats_print),
 	       "{\n  \"requests\": 3,\n  \"namespaces\": 1\n}\n",
 	       "stats: pretty JSON");

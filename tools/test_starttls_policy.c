@@ -14,7 +14,7 @@
 #include "starttls_policy.h"
 #include "tap.h"
 
-#define PLAN 21
+#define PLAN 26
 
 /* stls_policy_set(): "rc N" or "err MESSAGE". */
 static const char *set(struct stls_policy *p, const char *key,
@@ -59,6 +59,11 @@ static void test_set(void)
 	tap_is(set(&p, "dst", "example.com/8"),
 	       "err invalid prefix 'example.com/8': an IPv4 or IPv6 address, "
 	       "optionally /LENGTH", "a name is no prefix");
+	tap_ok(!p.fail_closed, "fail open by default");
+	tap_is(set(&p, "fail", "closed"), "rc 0", "fail closed");
+	tap_is(set(&p, "fail", "shut"),
+	       "err unknown fail 'shut': open or closed", "fail: open or closed");
+	tap_ok(p.fail_closed, "a bad value changes nothing");
 	tap_is(set(&p, "port", "25"), "rc 1", "unknown key: 1");
 	tap_is(set(&p, "proto", "SMTP"),
 	       "err unknown protocol 'SMTP': smtp, pop3, imap or ftp",
@@ -103,6 +108,10 @@ static void test_nest(void)
 	stls_policy_set(&p, "mode", "monitor", err, sizeof(err));
 	tap_ok(round_trip(&p, &q, &st) == 0 && !strcmp(q.name, "mail") &&
 	       stls_policy_equal(&p, &q), "policy nest round trip");
+	p.fail_closed = true;
+	tap_ok(round_trip(&p, &q, &st) == 0 && q.fail_closed &&
+	       stls_policy_equal(&p, &q), "fail closed goes both ways");
+	p.fail_closed = false;
 
 	q = p;
 	q.ranges[0].hi = 26;

@@ -65,6 +65,8 @@
  *   dst = PREFIX                 optional: IPv4[/LEN] or IPv6[/LEN]
  *   mode = monitor|block-cleartext-auth|require-tls|block-injection
  *                                required
+ *   fail = open|closed           optional (default open): what happens to
+ *                                connections the kernel cannot follow
  *
  * Only what kTLS can take over is ever negotiated: AES-128-GCM,
  * AES-256-GCM and CHACHA20-POLY1305. Both cipher lists are filtered down
@@ -700,9 +702,12 @@ static void socks_key(struct parser *p, const char *key, const char *val)
 }
 
 /* The keys of [starttls], in the order of their bits in keys. */
-static const char *const starttls_keys[] = { "proto", "ports", "dst", "mode" };
-#define STARTTLS_NKEYS	4U
-#define STARTTLS_DST	2U	/* the optional one */
+static const char *const starttls_keys[] = {
+	"proto", "ports", "dst", "mode", "fail"
+};
+#define STARTTLS_NKEYS	5U
+#define STARTTLS_DST	2U	/* optional */
+#define STARTTLS_FAIL	4U	/* optional */
 
 static void starttls_key(struct parser *p, const char *key, const char *val)
 {
@@ -835,7 +840,8 @@ static void check_starttls(struct parser *p, const struct conf_starttls *t)
 	unsigned int i;
 
 	for (i = 0; i < STARTTLS_NKEYS; i++)
-		if (i != STARTTLS_DST && !(t->keys & (1U << i)))
+		if (i != STARTTLS_DST && i != STARTTLS_FAIL &&
+		    !(t->keys & (1U << i)))
 			perr(p, t->line, "starttls '%s' has no '%s'",
 			     t->pol.name, starttls_keys[i]);
 }
