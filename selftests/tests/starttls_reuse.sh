@@ -63,6 +63,7 @@ check "the old flow is still listed" [ -n "$old_id" ]
 	skip "ss -K left the server's connection: this kernel lacks CONFIG_INET_DIAG_DESTROY"
 
 mark cleartext-auth true
+tracked=$(ctr starttls_flows_tracked)
 check "second connection from port 40000: AUTH in cleartext is reset" \
 	client_result reset "$SRV4" 25 smtp auth --sport=40000
 check "blocked and reported" wait_event cleartext-auth true
@@ -72,7 +73,11 @@ import json, sys
 print(" ".join(str(f["id"]) for f in json.load(sys.stdin)
                if f["client"].endswith(":40000")))')
 echo "    flow ids for port 40000: before $old_id, now $new_id"
-check "the old flow was replaced" sh -c "[ -n '$new_id' ] && [ '$new_id' != '$old_id' ]"
+# The new flow may be forgotten already (5 s after its reset, and the
+# guest may be slow): the counter says it was made.
+check "the old flow is gone" [ "$new_id" != "$old_id" ]
+check "a new flow followed the second connection" \
+	[ "$(ctr starttls_flows_tracked)" -gt "$tracked" ]
 
 # And once more, after a connection that ended normally.
 check "third connection from port 40000: a plain dialogue works" \

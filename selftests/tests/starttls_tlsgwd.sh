@@ -25,7 +25,7 @@ MAIL="[starttls mail]"
 POP="[starttls pop]"
 write_conf "$MAIL" "proto = smtp" "ports = 25,587" "dst = 198.51.100.0/24" \
 	"mode = monitor" \
-	"$POP" "proto = pop3" "ports = 110" "mode = require-tls"
+	"$POP" "proto = pop3" "ports = 110" "mode = require-tls" "fail = closed"
 out=$(tlsgwd -t -c "$T/tlsgwd.conf" 2>&1)
 check "tlsgwd -t accepts a file of two [starttls] sections ($out)" \
 	[ "$out" = "$T/tlsgwd.conf: ok, 0 service(s), 0 socks, 2 starttls" ]
@@ -71,23 +71,23 @@ check "tlsgwd added mail and pop, after the hand-made policy" \
 	wait_policies "$HAND$MAIL1$POP1"
 show mail
 check "show -j mail: smtp, 25 and 587, 198.51.100.0/24, monitor ($got)" \
-	[ "$got" = '{"name":"mail","proto":"smtp","ports":[[25,25],[587,587]],"dst":"198.51.100.0/24","mode":"monitor"' ]
+	[ "$got" = '{"name":"mail","proto":"smtp","ports":[[25,25],[587,587]],"dst":"198.51.100.0/24","mode":"monitor","fail":"open"' ]
 show pop
-check "show -j pop: pop3, 110, no dst, require-tls ($got)" \
-	[ "$got" = '{"name":"pop","proto":"pop3","ports":[[110,110]],"dst":null,"mode":"require-tls"' ]
+check "show -j pop: pop3, 110, no dst, require-tls, fail closed ($got)" \
+	[ "$got" = '{"name":"pop","proto":"pop3","ports":[[110,110]],"dst":null,"mode":"require-tls","fail":"closed"' ]
 
 # mail's mode and ports change: deleted and added again, so it goes last;
 # pop is unchanged and stays before it.
 write_conf "$MAIL" "proto = smtp" "ports = 25,2525-2526" \
 	"dst = 198.51.100.0/24" "mode = block-cleartext-auth" \
-	"$POP" "proto = pop3" "ports = 110" "mode = require-tls"
+	"$POP" "proto = pop3" "ports = 110" "mode = require-tls" "fail = closed"
 kill -HUP "$tlsgwd_pid"
 MAIL2="mail proto smtp ports 25,2525-2526 dst 198.51.100.0/24 mode block-cleartext-auth;"
 check "after SIGHUP: mail re-created last, pop and hand left in place" \
 	wait_policies "$HAND$POP1$MAIL2"
 show mail
 check "show -j mail: the new ports and mode ($got)" \
-	[ "$got" = '{"name":"mail","proto":"smtp","ports":[[25,25],[2525,2526]],"dst":"198.51.100.0/24","mode":"block-cleartext-auth"' ]
+	[ "$got" = '{"name":"mail","proto":"smtp","ports":[[25,25],[2525,2526]],"dst":"198.51.100.0/24","mode":"block-cleartext-auth","fail":"open"' ]
 
 # pop's section goes: its policy goes; hand stays.
 write_conf "$MAIL" "proto = smtp" "ports = 25,2525-2526" \
@@ -97,7 +97,7 @@ check "after SIGHUP without [starttls pop]: pop is deleted" \
 	wait_policies "$HAND$MAIL2"
 show hand
 check "show -j hand: the hand-made policy is untouched ($got)" \
-	[ "$got" = '{"name":"hand","proto":"imap","ports":[[143,143]],"dst":null,"mode":"monitor"' ]
+	[ "$got" = '{"name":"hand","proto":"imap","ports":[[143,143]],"dst":null,"mode":"monitor","fail":"open"' ]
 
 # A reload with an error changes nothing.
 write_conf "$MAIL" "proto = smtp" "ports = 25" "mode = monitor" \
