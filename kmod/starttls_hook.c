@@ -351,7 +351,8 @@ static bool tlsgw_stls_keep(struct tlsgw_stls_table *t,
 	struct tlsgw_stls_chunk *c;
 
 	lockdep_assert_held(&f->lock);
-	if (f->ooo_n >= TLSGW_STLS_OOO_CHUNKS || f->ooo_bytes + p->len > max)
+	if (!max || f->ooo_n >= TLSGW_STLS_OOO_CHUNKS ||
+	    f->ooo_bytes + p->len > max)
 		return false;
 	list_for_each_entry(c, &f->ooo_q, node) {
 		c_end = c->seq + c->len + c->fin;
