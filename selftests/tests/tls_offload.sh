@@ -68,7 +68,14 @@ check "curl verifies other.test against its own certificate" fetch_other
 # byte counter grows while tlsgwd does nothing.
 gw_curl --limit-rate 400K -o "$T/16m.out" https://www.test/16m &
 cpid=$!
-sleep 3
+# Until the handshake is done and the session offloaded (a slow guest
+# takes seconds), then for the first bytes.
+i=0
+while [ "$(ctr sessions_active)" -lt 1 ] && [ $i -lt 400 ]; do
+	sleep 0.3
+	i=$((i + 1))
+done
+sleep 1
 list=$(tlsgwctl -j session list)
 tlsgwctl session list
 # Socket buffers take megabytes at once, and a slow reader drains them
