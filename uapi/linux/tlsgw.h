@@ -369,10 +369,10 @@
  *
  * Fall-backs. A connection a policy selects may go unfollowed: the
  * flow table is full (STARTTLS_FLOWS_DROPPED; to make room, a new SYN
- * first evicts the oldest flow of its hash bucket that never got a
- * SYN-ACK, and while the table is over three quarters full such flows
- * are forgotten after 5 s instead of 30), the flow was given up after
- * 64 out-of-order segments in a row (STARTTLS_FLOWS_LOST: the gateway
+ * first evicts the oldest flow that never got a SYN-ACK, and while the
+ * table is over three quarters full such flows are forgotten after 5 s
+ * instead of 30), the flow was given up after 64 segments in a row
+ * beyond a hole that could not be kept (STARTTLS_FLOWS_LOST: the gateway
  * misses one direction's bytes, e.g. asymmetric routing), it idled past
  * starttls_idle_timeout (STARTTLS_FLOWS_EXPIRED), or it began before
  * the policy. By default (fail-open) such a connection passes unparsed.
