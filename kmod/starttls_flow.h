@@ -16,7 +16,8 @@ struct tlsgw_stls_policy;
  * A copy of a segment that came beyond a hole and was let through (the
  * receiver keeps it and acknowledges it selectively, so a loss costs a
  * fast retransmission, not a timeout): parsed once the hole is filled.
- * On flow->ooo_q, sorted by seq, none overlapping; flow->lock.
+ * On flow->ooo_q in arrival order, none overlapping another of its
+ * direction; flow->lock.
  */
 struct tlsgw_stls_chunk {
 	struct list_head node;

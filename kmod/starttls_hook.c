@@ -547,7 +547,7 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 				     unsigned int block, bool *differ)
 {
 	struct tlsgw_stls_chunk *c, *next_c;
-	unsigned int events = 0, skip, i, n;
+	unsigned int events = 0, skip;
 	struct stp_result res;
 	bool again = true;
 	s32 rel;
@@ -565,16 +565,14 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 				*differ = true;
 				return events;
 			}
-			for (i = skip; i < c->len && !stp_opaque(&f->stp);
-			     i += n) {
-				n = min_t(unsigned int, c->len - i, 256);
-				stp_feed(&f->stp, dir, c->data + i, n, &res);
-				events |= res.events;
-				if (res.events & block)
-					break;
-			}
-			if (skip < c->len)
+			if (skip < c->len) {
+				if (!stp_opaque(&f->stp)) {
+					stp_feed(&f->stp, dir, c->data + skip,
+						 c->len - skip, &res);
+					events |= res.events;
+				}
 				f->next_seq[dir] += c->len - skip;
+			}
 			if (c->fin && skip <= c->len)
 				tlsgw_stls_fin(f, dir);
 			list_del(&c->node);
