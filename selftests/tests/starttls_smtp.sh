@@ -8,9 +8,9 @@
 
 # The longest test (5 minutes on the debug kernel): make check-debug
 # leaves it out to stay within CI's time. Its kernel paths (the SMTP
-# hooks, blocking, events) run there in starttls_mail, starttls_strip,
+# hooks, blocking, events) run there in starttls_fake, starttls_strip,
 # starttls_rst, starttls_flows and starttls_policy_churn.
-[ -z "${TGW_QUICK:-}" ] || skip "quick mode (make check-debug): starttls_mail and others cover its kernel paths"
+[ -z "${TGW_QUICK:-}" ] || skip "quick mode (make check-debug): starttls_fake and others cover its kernel paths"
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip "aiosmtpd (python3-aiosmtpd) is not installed"
 stls_setup
 
