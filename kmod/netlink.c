@@ -341,6 +341,7 @@ static int tlsgw_put_service(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	lockdep_assert_held(&tn->lock);
 	c.active = __tlsgw_sessions_bytes(tn, svc, &c.live_in,
 					  &c.live_out);
 

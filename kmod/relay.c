@@ -71,6 +71,7 @@ static void tlsgw_relay_kick(struct tlsgw_relay *relay)
  */
 static struct tlsgw_relay *tlsgw_relay_of(struct sock *sk)
 {
+	lockdep_assert_held(&sk->sk_callback_lock);
 	return (struct tlsgw_relay *)sk->sk_user_data;
 }
 

@@ -15,6 +15,7 @@ struct tlsgw_service *tlsgw_service_find(struct tlsgw_net *tn,
 {
 	struct tlsgw_service *svc;
 
+	lockdep_assert_held(&tn->lock);
 	list_for_each_entry(svc, &tn->services, node)
 		if (!strcmp(svc->name, name))
 			return svc;

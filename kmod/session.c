@@ -201,6 +201,7 @@ static int tlsgw_session_reserve(struct tlsgw_net *tn,
 				 struct tlsgw_service *svc,
 				 struct netlink_ext_ack *extack)
 {
+	lockdep_assert_held(&tn->lock);
 	if (tn->dying)
 		return -ENODEV;
 	if (tn->n_sessions >= READ_ONCE(max_sessions)) {
@@ -515,6 +516,7 @@ unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
 	struct tlsgw_session *s;
 	unsigned int n = 0;
 
+	lockdep_assert_held(&tn->lock);
 	*in = 0;
 	*out = 0;
 	list_for_each_entry(s, &tn->sessions, node) {
