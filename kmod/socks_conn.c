@@ -1082,6 +1082,7 @@ static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req)
 						     struct tlsgw_socks_conn,
 						     resolve);
 
+	lockdep_assert_held(&conn->svc->tn->resolve_lock);
 	tlsgw_socks_conn_kick_put(conn);	/* the lookup's reference */
 }
 

@@ -200,6 +200,7 @@ static void tlsgw_socks_live(struct tlsgw_socks_svc *svc, u64 *extra)
 {
 	struct tlsgw_socks_conn *conn;
 
+	lockdep_assert_held(&svc->lock);
 	extra[TLSGW_SOCKS_CTR_ACTIVE] = svc->n_conns;
 	list_for_each_entry(conn, &svc->conns, node) {
 		if (conn->state != TLSGW_SOCKS_RELAY)
