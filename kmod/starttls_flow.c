@@ -65,6 +65,8 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 	};
 	struct tlsgw_stls_flow *f;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow lookup outside RCU");
 	hlist_for_each_entry_rcu(f, &tn->stls.buckets[tlsgw_stls_hash(k)],
 				 node) {
 		if (tlsgw_stls_key_eq(&f->key, k)) {
@@ -139,6 +141,8 @@ static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
 	enum stp_dir dir;
 	bool room;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow add outside RCU");
 	/* A full table without SYN-only flows costs no allocation per SYN. */
 	if (!old && READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
 		spin_lock_bh(&t->lock);
@@ -239,6 +243,8 @@ void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 	struct tlsgw_stls_table *t = &tn->stls;
 	struct tlsgw_stls_policy *pol;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow replace outside RCU");
 	/* The policies may have changed since the old connection began. */
 	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
 				      ntohs(k->sport));

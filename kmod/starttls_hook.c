@@ -218,6 +218,7 @@ static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
 	u8 buf[256];
 	const u8 *data;
 
+	lockdep_assert_held(&f->lock);
 	for (done = skip; done < p->len; done += n) {
 		n = min_t(unsigned int, p->len - done, sizeof(buf));
 		data = skb_header_pointer(skb, p->off + done, n, buf);
@@ -403,6 +404,7 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_table *t,
 					    const struct tlsgw_stls_pkt *p,
 					    struct tlsgw_stls_report *r)
 {
+	lockdep_assert_held(&f->lock);
 	if (stp_opaque(&f->stp) || f->lost || (!p->len && !p->fin))
 		return NF_ACCEPT;
 	if (tlsgw_stls_keep(t, f, dir, skb, p))
@@ -430,6 +432,7 @@ static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
 {
 	u32 win = p->window;
 
+	lockdep_assert_held(&f->lock);
 	if (f->wscale[STP_C2S] >= 0 && f->wscale[STP_S2C] >= 0)
 		win <<= f->wscale[dir];
 	if (win > f->max_win[dir])
@@ -454,6 +457,7 @@ static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
 {
 	u32 win;
 
+	lockdep_assert_held(&f->lock);
 	if (!(f->seq_valid & BIT(dir)))
 		return dir == STP_S2C && p->ack &&
 		       p->ack_seq - (f->isn + 1) <=
@@ -477,6 +481,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 			   const struct tlsgw_stls_pkt *p,
 			   struct tlsgw_stls_report *r)
 {
+	lockdep_assert_held(&f->lock);
 	if (dir == STP_C2S && !p->ack) {
 		if (p->seq != f->isn) {
 			f->pending = true;
@@ -511,6 +516,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 /* dir's FIN was seen, in order. Caller holds f->lock. */
 static void tlsgw_stls_fin(struct tlsgw_stls_flow *f, enum stp_dir dir)
 {
+	lockdep_assert_held(&f->lock);
 	f->fin |= BIT(dir);
 	f->state = f->fin == 3 ? TLSGW_FLOW_CLOSED : TLSGW_FLOW_CLOSING;
 }
@@ -552,6 +558,7 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 	bool again = true;
 	s32 rel;
 
+	lockdep_assert_held(&f->lock);
 	while (again && !(events & block)) {
 		again = false;
 		list_for_each_entry_safe(c, next_c, &f->ooo_q, node) {
@@ -602,6 +609,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
 	unsigned int skip;
 	s32 rel;
 
+	lockdep_assert_held(&f->lock);
 	f->last_seen = jiffies;
 	/* Our own RSTs (nf_send_reset() comes back through LOCAL_OUT) pass. */
 	if (f->state == TLSGW_FLOW_BLOCKED)
@@ -669,6 +677,8 @@ static unsigned int tlsgw_stls_no_flow(struct tlsgw_net *tn,
 	struct tlsgw_stls_syns syns = {};
 	struct tlsgw_stls_policy *pol;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: no_flow outside RCU");
 	if (p->rst)
 		return NF_ACCEPT;
 	if (p->syn && !p->ack) {
@@ -791,6 +801,7 @@ int tlsgw_stls_hooks_register(struct net *net)
 {
 	int err;
 
+	lockdep_assert_held(&tlsgw_net(net)->lock);
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
 		return err;
@@ -813,6 +824,7 @@ out_v4:
 /* Waits for the hooks that are running (synchronize_net()). */
 void tlsgw_stls_hooks_unregister(struct net *net)
 {
+	lockdep_assert_held(&tlsgw_net(net)->lock);
 	nf_unregister_net_hooks(net, tlsgw_stls_ops, ARRAY_SIZE(tlsgw_stls_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);

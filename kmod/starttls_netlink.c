@@ -185,6 +185,7 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	lockdep_assert_held(&tn->lock);
 	c.stls_active = tlsgw_stls_flow_count(tn, pol);
 	hdr = tlsgw_genl_put(skb, portid, seq, flags,
 			     TLSGW_CMD_STARTTLS_POLICY_GET);
@@ -289,6 +290,8 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow dump outside RCU");
 	spin_lock_bh(&f->lock);
 	fi.state = f->state;
 	fi.phase = stp_phase(&f->stp);

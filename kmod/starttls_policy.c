@@ -17,6 +17,7 @@ struct tlsgw_stls_policy *tlsgw_stls_policy_find(struct tlsgw_net *tn,
 {
 	struct tlsgw_stls_policy *pol;
 
+	lockdep_assert_held(&tn->lock);
 	list_for_each_entry(pol, &tn->stls_policies, node)
 		if (!strcmp(pol->name, name))
 			return pol;
@@ -153,6 +154,8 @@ struct tlsgw_stls_policy *tlsgw_stls_policy_match(struct tlsgw_net *tn,
 	struct tlsgw_stls_policy *pol;
 	unsigned int i;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: policy match outside RCU");
 	list_for_each_entry_rcu(pol, &tn->stls_policies, node) {
 		if (pol->dst_family && (pol->dst_family != family ||
 					!tlsgw_stls_prefix_match(pol, daddr)))
