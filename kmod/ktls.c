@@ -11,11 +11,19 @@
 
 #include "ktls.h"
 
+/**
+ * struct tlsgw_cipher - a cipher kTLS supports, and its sizes
+ * @id: TLS_CIPHER_*
+ * @key_len: key size
+ * @salt_len: implicit part of the nonce
+ * @iv_len: size of kTLS's iv field
+ * @info_len: size of kTLS's struct tls12_crypto_info_* for it
+ */
 struct tlsgw_cipher {
 	u16 id;
 	int key_len;
-	int salt_len;		/* implicit part of the nonce */
-	int iv_len;		/* kTLS's iv field */
+	int salt_len;
+	int iv_len;
 	size_t info_len;
 };
 
