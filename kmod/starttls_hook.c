@@ -85,15 +85,29 @@ module_param(starttls_ooo_total, uint, 0644);
 MODULE_PARM_DESC(starttls_ooo_total,
 		 "bytes beyond holes all STARTTLS flows of a namespace may copy (default 4194304)");
 
-/* Parsed once per packet. */
+/**
+ * struct tlsgw_stls_pkt - what the hook parses once per packet
+ * @key: the connection, oriented like the packet
+ * @thoff: offset of the TCP header
+ * @off: offset of the payload
+ * @len: payload bytes
+ * @seq: the sequence number
+ * @ack_seq: the acknowledgment number
+ * @window: the window as sent: not scaled
+ * @wscale: SYN: window scale option, -1: none
+ * @syn: the SYN flag
+ * @ack: the ACK flag
+ * @fin: the FIN flag
+ * @rst: the RST flag
+ */
 struct tlsgw_stls_pkt {
-	struct tlsgw_stls_key key;	/* oriented like the packet */
-	unsigned int thoff;		/* TCP header */
-	unsigned int off;		/* payload */
-	unsigned int len;		/* payload bytes */
+	struct tlsgw_stls_key key;
+	unsigned int thoff;
+	unsigned int off;
+	unsigned int len;
 	u32 seq, ack_seq;
-	u16 window;			/* as sent: not scaled */
-	s8 wscale;			/* SYN: window scale option, -1: none */
+	u16 window;
+	s8 wscale;
 	bool syn, ack, fin, rst;
 };
 
@@ -290,21 +304,28 @@ static unsigned int tlsgw_stls_block(struct sk_buff *skb,
 							    : NF_ACCEPT;
 }
 
-/* What the hook reports once it has let go of the flow. */
+/**
+ * struct tlsgw_stls_report - what the hook reports once it let go of a flow
+ * @events: the parser's events (STP_EV_*) of this packet
+ * @blocking: the finding(s) that blocked
+ * @lost: the flow was given up on
+ * @reset: blocked without a finding: lost and failing closed, or a kept
+ *	chunk that a retransmission contradicts
+ * @rst_seq: with @blocking or @reset: the sequence number for the
+ *	receiver's RST
+ * @replace: a new connection on this 4-tuple
+ * @syns: with @replace: its SYN and SYN-ACK
+ *
+ * Filled under flow->lock, acted on after it is released.
+ */
 struct tlsgw_stls_report {
 	unsigned int events;
-	unsigned int blocking;		/* the finding(s) that blocked */
-	bool lost;			/* the flow was given up on */
-	bool reset;			/* blocked without a finding: lost
-					 * and failing closed, or a kept
-					 * chunk that a retransmission
-					 * contradicts
-					 */
-	u32 rst_seq;			/* with blocking, reset: for the
-					 * receiver
-					 */
-	bool replace;			/* a new connection on this 4-tuple */
-	struct tlsgw_stls_syns syns;	/* with replace: its SYN and SYN-ACK */
+	unsigned int blocking;
+	bool lost;
+	bool reset;
+	u32 rst_seq;
+	bool replace;
+	struct tlsgw_stls_syns syns;
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,

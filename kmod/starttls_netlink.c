@@ -274,7 +274,13 @@ static int tlsgw_put_stls_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put(skb, type, sizeof(sin), &sin);
 }
 
-/* A snapshot of a flow taken under its lock. */
+/**
+ * struct tlsgw_stls_flow_info - a snapshot of a flow taken under its lock
+ * @state: enum tlsgw_starttls_state
+ * @phase: the parser's phase
+ * @findings: 1 << enum tlsgw_starttls_finding
+ * @last_seen: jiffies of the flow's last packet
+ */
 struct tlsgw_stls_flow_info {
 	u8 state, phase;
 	u32 findings;

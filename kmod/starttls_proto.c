@@ -54,10 +54,16 @@
 /* Longest partial capability token carried over a buffer refill. */
 #define CAP_TOKEN_MAX	32
 
+/**
+ * struct stp_ctx - one stp_feed() call's context
+ * @res: where the findings go
+ * @off: first byte of the current line, or 0
+ * @blocked: @res->block_off is set
+ */
 struct stp_ctx {
 	struct stp_result *res;
-	stp_size_t off;		/* first byte of the current line, or 0 */
-	int blocked;		/* res->block_off is set */
+	stp_size_t off;
+	int blocked;
 };
 
 static void report(struct stp_ctx *c, unsigned int ev)
