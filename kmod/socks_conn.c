@@ -974,11 +974,19 @@ static int tlsgw_socks_auth(struct tlsgw_socks_conn *conn)
 	return 3 + ulen + plen;
 }
 
-/* A parsed request: one address, or a name to resolve. */
+/**
+ * struct tlsgw_socks_request - a parsed request
+ * @cmd: enum tlsgw_socks_cmd
+ * @port: the destination port, host order
+ * @name: the name to resolve, "" unless DOMAINNAME
+ * @addr: the destination address, unless DOMAINNAME
+ *
+ * One address, or a name to resolve.
+ */
 struct tlsgw_socks_request {
 	u8 cmd;
-	u16 port;			/* host order */
-	char name[TLSGW_SOCKS_NAME_MAX + 1];	/* "" unless DOMAINNAME */
+	u16 port;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
 	struct sockaddr_storage addr;
 };
 

@@ -47,10 +47,16 @@ MODULE_PARM_DESC(socks_kernel_dns, "resolve SOCKS5 names with the kernel's dns_r
 
 static struct workqueue_struct *tlsgw_dns_wq;
 
-/* A lookup by dns_query() for request id of namespace net. */
+/**
+ * struct tlsgw_dns_lookup - a lookup by dns_query()
+ * @work: runs the lookup
+ * @net: the request's namespace; a reference is held
+ * @id: the request's id
+ * @name: the name to look up
+ */
 struct tlsgw_dns_lookup {
 	struct work_struct work;
-	struct net *net;		/* reference held */
+	struct net *net;
 	u64 id;
 	char name[TLSGW_SOCKS_NAME_MAX + 1];
 };

@@ -33,14 +33,26 @@
 #define TLSGW_UDP_MAX		65535
 #define TLSGW_UDP_BUDGET	64
 
+/**
+ * struct tlsgw_socks_udp - a UDP association's relay state
+ * @sock: the relay's UDP socket
+ * @data_ready: @sock's stock sk_data_ready, while hooked
+ * @client: the client's address; port 0 until the first datagram
+ * @n_peers: destinations in @peers
+ * @next_peer: the slot of @peers the next destination takes (a ring)
+ * @peers: destinations answers may come from
+ * @buf: headroom + the largest datagram
+ * @held: payload waiting for its name
+ * @held_len: length of @held
+ */
 struct tlsgw_socks_udp {
 	struct socket *sock;
 	void (*data_ready)(struct sock *sk);
-	struct sockaddr_storage client;	/* port 0 until the first datagram */
+	struct sockaddr_storage client;
 	unsigned int n_peers, next_peer;
 	struct sockaddr_storage peers[TLSGW_UDP_PEERS];
-	u8 *buf;			/* headroom + the largest datagram */
-	u8 *held;			/* payload waiting for its name */
+	u8 *buf;
+	u8 *held;
 	size_t held_len;
 };
 
