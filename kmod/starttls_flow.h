@@ -163,22 +163,14 @@ struct tlsgw_stls_table {
 	struct delayed_work gc;
 };
 
-/* Frees f's chunks. Caller holds f->lock. */
 void tlsgw_stls_ooo_free(struct tlsgw_stls_table *t,
 			 struct tlsgw_stls_flow *f);
 
 void tlsgw_stls_table_init(struct tlsgw_net *tn);
-/* No new flows, stop the collector, free every flow. Process context. */
 void tlsgw_stls_table_shutdown(struct tlsgw_net *tn);
-/* Free every flow (hooks already unregistered). Process context. */
 void tlsgw_stls_table_flush(struct tlsgw_net *tn);
-/* Allow new flows again after a flush. */
 void tlsgw_stls_table_revive(struct tlsgw_net *tn);
 
-/*
- * Under RCU: the flow a packet from (saddr, sport) to (daddr, dport)
- * belongs to, and its direction in *dir.
- */
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir);
@@ -198,25 +190,11 @@ struct tlsgw_stls_syns {
 	u16 win, s2c_win;
 };
 
-/*
- * Under RCU: creates and hashes a flow for the SYN described by k and
- * syns (isn, wscale and win; the s2c_ fields unused); takes a reference
- * on pol. Counts the flow as tracked, or as dropped if the table is full
- * (after trying to evict a SYN-only flow) or memory is short. Returns 0,
- * -ENOSPC when dropped, -EEXIST if the flow exists (a retransmitted SYN)
- * or -ENOENT if pol is being deleted.
- */
 int tlsgw_stls_flow_create(struct tlsgw_net *tn,
 			   const struct tlsgw_stls_key *k,
 			   const struct tlsgw_stls_syns *syns,
 			   struct tlsgw_stls_policy *pol);
 
-/*
- * Under RCU, without old->lock: the server acknowledged a new SYN on
- * old's 4-tuple with a SYN-ACK (both in syns). old leaves the table; if a
- * policy matches the new connection, an established flow for it takes
- * its place.
- */
 void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 			     const struct tlsgw_stls_syns *syns);
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,

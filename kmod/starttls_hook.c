@@ -812,11 +812,14 @@ static const struct nf_hook_ops tlsgw_stls_ops[] = {
 	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_FILTER + 1),
 };
 
-/*
- * With the hooks, the namespace reassembles IP fragments before them
- * (nf_defrag, as conntrack does; it holds fragments until the datagram
- * is whole and drops what never completes), so that no segment passes
- * unparsed in pieces.
+/**
+ * tlsgw_stls_hooks_register() - registers a namespace's netfilter hooks
+ * @net: the namespace
+ *
+ * Enables IPv4 and IPv6 defragmentation for the namespace, then the hooks.
+ *
+ * Context: process context; caller holds the namespace's tn->lock.
+ * Return: 0 or a negative errno (nothing is left registered then).
  */
 int tlsgw_stls_hooks_register(struct net *net)
 {
@@ -842,7 +845,12 @@ out_v4:
 	return err;
 }
 
-/* Waits for the hooks that are running (synchronize_net()). */
+/**
+ * tlsgw_stls_hooks_unregister() - undoes tlsgw_stls_hooks_register()
+ * @net: the namespace
+ *
+ * Context: process context; caller holds the namespace's tn->lock.
+ */
 void tlsgw_stls_hooks_unregister(struct net *net)
 {
 	lockdep_assert_held(&tlsgw_net(net)->lock);

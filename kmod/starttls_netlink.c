@@ -102,6 +102,14 @@ static const int tlsgw_stls_new_required[] = {
 	TLSGW_STLS_A_MODE,
 };
 
+/**
+ * tlsgw_stls_policy_new_doit() - STARTTLS_POLICY_NEW: adds a policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -152,6 +160,14 @@ static int tlsgw_stls_name(struct genl_info *info, const char **name)
 	return 0;
 }
 
+/**
+ * tlsgw_stls_policy_del_doit() - STARTTLS_POLICY_DEL: deletes a policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -210,6 +226,14 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
+/**
+ * tlsgw_stls_policy_get_doit() - STARTTLS_POLICY_GET of one policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request); takes tn->lock.
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -239,7 +263,14 @@ int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: how many policies were dumped. */
+/**
+ * tlsgw_stls_policy_dumpit() - STARTTLS_POLICY_GET dump: every policy
+ * @skb: the reply buffer
+ * @cb: the dump's state; cb->args[0]: how many policies were dumped
+ *
+ * Context: process context; takes tn->lock.
+ * Return: the length of @skb; 0 when done.
+ */
 int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
@@ -336,10 +367,17 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
-/*
- * cb->args[0]: the bucket, cb->args[1]: flows of it already dumped. A
- * flow added to or removed from a bucket between two reply buffers may
+/**
+ * tlsgw_stls_flow_dumpit() - STARTTLS_FLOW_GET dump: every tracked flow
+ * @skb: the reply buffer
+ * @cb: the dump's state; cb->args[0]: the bucket, cb->args[1]: flows of it
+ *	already dumped
+ *
+ * A flow added to or removed from a bucket between two reply buffers may
  * shift the others: one may be missed, or (rarely) reported twice.
+ *
+ * Context: process context; walks the table under rcu_read_lock().
+ * Return: the length of @skb; 0 when done.
  */
 int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {

@@ -82,12 +82,10 @@ int tlsgw_stls_policy_add(struct tlsgw_net *tn,
 			  struct netlink_ext_ack *extack);
 int tlsgw_stls_policy_del(struct tlsgw_net *tn, const char *name,
 			  struct netlink_ext_ack *extack);
-/* Caller holds tn->lock. */
 struct tlsgw_stls_policy *tlsgw_stls_policy_find(struct tlsgw_net *tn,
 						 const char *name);
 void tlsgw_stls_policies_flush(struct tlsgw_net *tn);
 
-/* Under RCU: the first policy for a new flow to (family, daddr, dport). */
 struct tlsgw_stls_policy *tlsgw_stls_policy_match(struct tlsgw_net *tn,
 						  u8 family,
 						  const void *daddr,

@@ -173,28 +173,9 @@ struct stp_flow {
 
 void stp_init(struct stp_flow *f, enum stp_proto proto);
 
-/*
- * Feed @len in-order payload bytes of direction @dir. Returns the findings
- * in @res (cleared first). Once the phase is STP_PH_TLS, SMTP, POP3 and
- * IMAP flows are opaque and further calls report nothing. FTP flows are
- * followed record by record in both directions (5-byte TLS record
- * headers, bodies skipped) until a direction holds, at a record boundary,
- * a byte that cannot start a record: the control connection is back in
- * cleartext (RFC 4217 CCC). The first direction to show it reports
- * STP_EV_CCC (block_off: that byte), the phase becomes STP_PH_CCC, and
- * from that byte on the direction is parsed as cleartext FTP again (so
- * USER and PASS give CLEAR_AUTH); the other direction follows when it
- * shows cleartext too. A record header broken off in the middle stops
- * the following of that direction (nothing more is reported from it).
- */
 void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	      stp_size_t len, struct stp_result *res);
 
-/*
- * True when further bytes can give no finding: an SMTP, POP3 or IMAP flow
- * in TLS, or an FTP flow in TLS that lost track of the records in both
- * directions. The caller may stop feeding the flow then.
- */
 int stp_opaque(const struct stp_flow *f);
 
 static inline enum stp_phase stp_phase(const struct stp_flow *f)
