@@ -11,11 +11,19 @@
 
 #include "ktls.h"
 
+/**
+ * struct tlsgw_cipher - a cipher kTLS supports, and its sizes
+ * @id: TLS_CIPHER_*
+ * @key_len: key size
+ * @salt_len: implicit part of the nonce
+ * @iv_len: size of kTLS's iv field
+ * @info_len: size of kTLS's struct tls12_crypto_info_* for it
+ */
 struct tlsgw_cipher {
 	u16 id;
 	int key_len;
-	int salt_len;		/* implicit part of the nonce */
-	int iv_len;		/* kTLS's iv field */
+	int salt_len;
+	int iv_len;
 	size_t info_len;
 };
 
@@ -70,6 +78,14 @@ static int tlsgw_ktls_check_dir(const struct tlsgw_ktls_params *p,
 	return 0;
 }
 
+/**
+ * tlsgw_ktls_validate() - checks traffic keys before anything is changed
+ * @p: the version, the cipher and both directions' keys
+ * @extack: for the reason of a refusal
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL with a message in @extack.
+ */
 int tlsgw_ktls_validate(const struct tlsgw_ktls_params *p,
 			struct netlink_ext_ack *extack)
 {
@@ -98,6 +114,15 @@ static int tlsgw_setsockopt(struct socket *sock, int level, int name,
 				     KERNEL_SOCKPTR((void *)val), len);
 }
 
+/**
+ * tlsgw_ktls_attach() - attaches the tls ULP to a TCP socket
+ * @sock: the socket
+ * @extack: for the reason of a failure
+ *
+ * Context: process context; takes the socket lock (through setsockopt).
+ * Return: 0, -ENOPROTOOPT if kTLS is not available, or another negative
+ * errno of setsockopt(TCP_ULP).
+ */
 int tlsgw_ktls_attach(struct socket *sock, struct netlink_ext_ack *extack)
 {
 	int err;
@@ -162,6 +187,16 @@ static void tlsgw_ktls_fill(union tls_crypto_context *info,
 	}
 }
 
+/**
+ * tlsgw_ktls_install() - installs one direction's keys in kTLS
+ * @sock: a socket tlsgw_ktls_attach() attached
+ * @p: keys that tlsgw_ktls_validate() accepted
+ * @tx: the TX keys (else the RX keys)
+ * @extack: for the reason of a failure
+ *
+ * Context: process context; takes the socket lock (through setsockopt).
+ * Return: 0 or the negative errno of setsockopt(SOL_TLS).
+ */
 int tlsgw_ktls_install(struct socket *sock, const struct tlsgw_ktls_params *p,
 		       bool tx, struct netlink_ext_ack *extack)
 {

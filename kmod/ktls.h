@@ -5,7 +5,14 @@
 #include <linux/net.h>
 #include <linux/netlink.h>
 
-/* One direction's traffic keys as TLS derives them (see the uapi). */
+/**
+ * struct tlsgw_ktls_dir - one direction's traffic keys as TLS derives them
+ * @key: the key
+ * @iv: the IV (as the uapi describes it)
+ * @key_len: length of @key
+ * @iv_len: length of @iv
+ * @seq: the next record's sequence number
+ */
 struct tlsgw_ktls_dir {
 	const u8 *key;
 	const u8 *iv;
@@ -14,6 +21,13 @@ struct tlsgw_ktls_dir {
 	u64 seq;
 };
 
+/**
+ * struct tlsgw_ktls_params - what kTLS needs for one connection
+ * @version: TLS version (TLS_1_2_VERSION or TLS_1_3_VERSION)
+ * @cipher: TLS_CIPHER_*
+ * @tx: the keys of what we send
+ * @rx: the keys of what we receive
+ */
 struct tlsgw_ktls_params {
 	u16 version;
 	u16 cipher;

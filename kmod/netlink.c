@@ -112,6 +112,13 @@ static const struct nla_policy tlsgw_offload_policy[TLSGW_A_MAX + 1] = {
 
 /* Helpers ----------------------------------------------------------------- */
 
+/**
+ * tlsgw_request_net() - a request's namespace state; counts the request
+ * @info: the request
+ *
+ * Context: a netlink request.
+ * Return: the struct tlsgw_net of the request's namespace.
+ */
 struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_net(genl_info_net(info));
@@ -120,7 +127,17 @@ struct tlsgw_net *tlsgw_request_net(struct genl_info *info)
 	return tn;
 }
 
-/* Parses the nest named by attr into tb; it must be present. */
+/**
+ * tlsgw_parse_nest() - parses the nest named by @attr into @tb
+ * @info: the request
+ * @attr: the nest's attribute type; it must be present
+ * @maxtype: the nest's highest attribute type
+ * @policy: the nest's policy
+ * @tb: the parsed attributes, by type
+ *
+ * Context: a netlink request.
+ * Return: 0 or a negative errno (with a message in the request's extack).
+ */
 int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
 		     const struct nla_policy *policy, struct nlattr **tb)
 {
@@ -130,6 +147,16 @@ int tlsgw_parse_nest(struct genl_info *info, int attr, int maxtype,
 				info->extack);
 }
 
+/**
+ * tlsgw_require() - requires an attribute of a parsed nest
+ * @info: the request, whose extack names a missing attribute
+ * @nest: the nest
+ * @tb: its parsed attributes
+ * @type: the required attribute type
+ *
+ * Context: a netlink request.
+ * Return: true if @tb holds @type.
+ */
 bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 		   struct nlattr **tb, int type)
 {
@@ -140,7 +167,18 @@ bool tlsgw_require(struct genl_info *info, struct nlattr *nest,
 	return false;
 }
 
-/* Parses the nest named by attr into tb and requires its attribute req. */
+/**
+ * tlsgw_parse_nest_req() - tlsgw_parse_nest(), then tlsgw_require() of @req
+ * @info: the request
+ * @attr: the nest's attribute type; it must be present
+ * @maxtype: the nest's highest attribute type
+ * @policy: the nest's policy
+ * @tb: the parsed attributes, by type
+ * @req: the attribute type the nest must hold
+ *
+ * Context: a netlink request.
+ * Return: 0 or a negative errno (with a message in the request's extack).
+ */
 int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
 			 const struct nla_policy *policy, struct nlattr **tb,
 			 int req)
@@ -152,6 +190,14 @@ int tlsgw_parse_nest_req(struct genl_info *info, int attr, int maxtype,
 	return tlsgw_require(info, info->attrs[attr], tb, req) ? 0 : -EINVAL;
 }
 
+/**
+ * tlsgw_name_valid() - whether a name is a valid object name
+ * @name: the name
+ *
+ * Context: any.
+ * Return: true if @name is not empty and only has letters, digits, "_",
+ * "." and "-".
+ */
 bool tlsgw_name_valid(const char *name)
 {
 	if (!*name)
@@ -204,6 +250,17 @@ static u64 tlsgw_counter_value(const struct tlsgw_counters *c, int i)
 	return v;
 }
 
+/**
+ * tlsgw_put_counters() - puts a counters nest
+ * @skb: the message
+ * @attr: the nest's attribute type
+ * @c: the counters and what to report beyond them
+ *
+ * With @c->reset, each stored counter is read and zeroed at once.
+ *
+ * Context: any.
+ * Return: 0 or -EMSGSIZE.
+ */
 int tlsgw_put_counters(struct sk_buff *skb, int attr,
 		       const struct tlsgw_counters *c)
 {
@@ -341,6 +398,7 @@ static int tlsgw_put_service(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	lockdep_assert_held(&tn->lock);
 	c.active = __tlsgw_sessions_bytes(tn, svc, &c.live_in,
 					  &c.live_out);
 
@@ -423,6 +481,13 @@ static int tlsgw_put_addr(struct sk_buff *skb, int type,
 	return 0;
 }
 
+/**
+ * tlsgw_ms_since() - milliseconds since a time in jiffies
+ * @then: the time, jiffies
+ *
+ * Context: any.
+ * Return: the milliseconds since @then.
+ */
 u64 tlsgw_ms_since(unsigned long then)
 {
 	return jiffies_to_msecs(jiffies - then);
@@ -703,6 +768,17 @@ static bool tlsgw_event_wanted(struct net *net)
 	       genl_has_listeners(&tlsgw_genl_family, net, 0);
 }
 
+/**
+ * tlsgw_genl_session_event() - multicasts a session event
+ * @s: the session
+ * @type: TLSGW_EVENT_SESSION_*
+ * @reason: enum tlsgw_close_reason, 0: none
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: process context; takes tlsgw_genl_sem for reading.
+ */
 void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 			      enum tlsgw_close_reason reason)
 {
@@ -730,6 +806,16 @@ out:
 	up_read(&tlsgw_genl_sem);
 }
 
+/**
+ * tlsgw_genl_socks_event() - multicasts a SOCKS_DENIED event
+ * @svc: the service
+ * @cmd: the denied request's command
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: process context; takes tlsgw_genl_sem for reading.
+ */
 void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd)
 {
 	struct net *net = svc->tn->net;
@@ -759,7 +845,17 @@ out:
 	up_read(&tlsgw_genl_sem);
 }
 
-/* From netfilter hooks: atomic context. */
+/**
+ * tlsgw_genl_stls_event() - multicasts a STARTTLS finding
+ * @net: the flow's namespace
+ * @ev: the finding
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: from netfilter hooks: atomic context (allocates with
+ * GFP_ATOMIC, inside rcu_read_lock()).
+ */
 void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev)
 {
 	struct sk_buff *msg;
@@ -792,7 +888,17 @@ out:
 	rcu_read_unlock();
 }
 
-/* The upcall: unicast to the daemon's socket only. */
+/**
+ * tlsgw_genl_resolve_send() - the resolver upcall
+ * @net: the request's namespace
+ * @portid: the daemon's socket, the only one it is unicast to
+ * @id: the request's id
+ * @name: the name to resolve
+ *
+ * Context: process context; takes tlsgw_genl_sem for reading.
+ * Return: 0, -ENODEV once the family is being unregistered, -ENOMEM, or
+ * the error of genlmsg_unicast() (-ECONNREFUSED: the socket is gone).
+ */
 int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
 			    const char *name)
 {
@@ -826,6 +932,17 @@ out:
 	return err;
 }
 
+/**
+ * tlsgw_genl_put() - genlmsg_put() for a message of the tlsgw family
+ * @skb: the message
+ * @portid: the destination port id
+ * @seq: the sequence number
+ * @flags: netlink message flags
+ * @cmd: the command
+ *
+ * Context: any.
+ * Return: the user header, or NULL if @skb has no room.
+ */
 void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		     u8 cmd)
 {
@@ -901,6 +1018,12 @@ static struct genl_family tlsgw_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tlsgw_genl_mcgrps),
 };
 
+/**
+ * tlsgw_genl_init() - registers the generic netlink family
+ *
+ * Context: module init.
+ * Return: 0 or the error of genl_register_family().
+ */
 int __init tlsgw_genl_init(void)
 {
 	int err = genl_register_family(&tlsgw_genl_family);
@@ -909,7 +1032,13 @@ int __init tlsgw_genl_init(void)
 	return err;
 }
 
-/* Sessions ended by the unload that follows send no events. */
+/**
+ * tlsgw_genl_exit() - unregisters the generic netlink family
+ *
+ * Context: module exit, process context. Sessions ended by the unload
+ * that follows send no events: events stop first (under tlsgw_genl_sem,
+ * and an RCU grace period for STARTTLS events in flight).
+ */
 void tlsgw_genl_exit(void)
 {
 	down_write(&tlsgw_genl_sem);

@@ -11,13 +11,22 @@ struct tlsgw_net;
 struct tlsgw_session;
 struct tlsgw_socks_svc;
 
-/* A STARTTLS finding, as the hooks report it (no addresses, no data). */
+/**
+ * struct tlsgw_stls_event - a STARTTLS finding, as the hooks report it
+ * @policy: name of the flow's policy
+ * @flow_id: the flow's id
+ * @proto: enum tlsgw_starttls_proto
+ * @finding: enum tlsgw_starttls_finding
+ * @blocked: the flow was reset for it
+ *
+ * No addresses, no data.
+ */
 struct tlsgw_stls_event {
 	const char *policy;
 	u64 flow_id;
-	u8 proto;			/* enum tlsgw_starttls_proto */
-	u8 finding;			/* enum tlsgw_starttls_finding */
-	bool blocked;			/* the flow was reset for it */
+	u8 proto;
+	u8 finding;
+	bool blocked;
 };
 
 int tlsgw_genl_init(void);
@@ -45,15 +54,28 @@ void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		     u8 cmd);
 u64 tlsgw_ms_since(unsigned long then);
 
-/* What a counters nest reports beyond the stored counters. */
+/**
+ * struct tlsgw_counters - what a counters nest reports
+ * @ctr: the stored counters
+ * @active: live sessions
+ * @live_in: bytes relayed in by live sessions
+ * @live_out: bytes relayed out by live sessions
+ * @stls_active: tracked STARTTLS flows
+ * @service: only the per-session counters
+ * @starttls: only the STARTTLS counters
+ * @namespaces: the host-wide gauge too
+ * @reset: each stored counter is read and zeroed at once
+ *
+ * The stored counters and what is reported beyond them.
+ */
 struct tlsgw_counters {
 	atomic64_t *ctr;
-	unsigned int active;		/* live sessions */
-	u64 live_in, live_out;		/* bytes of live sessions */
-	unsigned int stls_active;	/* tracked STARTTLS flows */
-	bool service;			/* only the per-session counters */
-	bool starttls;			/* only the STARTTLS counters */
-	bool namespaces;		/* the host-wide gauge */
+	unsigned int active;
+	u64 live_in, live_out;
+	unsigned int stls_active;
+	bool service;
+	bool starttls;
+	bool namespaces;
 	bool reset;
 };
 

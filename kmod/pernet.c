@@ -14,12 +14,24 @@
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);
 
+/**
+ * tlsgw_net() - the per namespace state of tlsgw
+ * @net: the namespace
+ *
+ * Context: any; @net must be alive.
+ * Return: @net's struct tlsgw_net.
+ */
 struct tlsgw_net *tlsgw_net(const struct net *net)
 {
 	return net_generic(net, tlsgw_net_id);
 }
 
-/* Number of namespaces the module currently serves. */
+/**
+ * tlsgw_net_count() - number of namespaces the module currently serves
+ *
+ * Context: any.
+ * Return: the number of namespaces.
+ */
 unsigned int tlsgw_net_count(void)
 {
 	return atomic_read(&tlsgw_nets);
@@ -66,11 +78,23 @@ static struct pernet_operations tlsgw_net_ops = {
 	.size = sizeof(struct tlsgw_net),
 };
 
+/**
+ * tlsgw_pernet_init() - registers the per namespace operations
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
 int tlsgw_pernet_init(void)
 {
 	return register_pernet_subsys(&tlsgw_net_ops);
 }
 
+/**
+ * tlsgw_pernet_exit() - unregisters the per namespace operations
+ *
+ * Context: module exit, process context. Every namespace's exit hook
+ * runs before it returns.
+ */
 void tlsgw_pernet_exit(void)
 {
 	unregister_pernet_subsys(&tlsgw_net_ops);

@@ -11,47 +11,70 @@
 
 #include "starttls_flow.h"
 
-/*
- * Per network namespace state. Created by the pernet init hook before the
- * namespace is visible to any netlink request and freed by the core after
- * the exit hook, which ends every session of the namespace first.
+/**
+ * struct tlsgw_net - per network namespace state
+ * @net: the namespace
+ * @lock: see Locking
+ * @services: struct tlsgw_service list; under @lock
+ * @n_services: length of @services; under @lock
+ * @sessions: struct tlsgw_session list, in increasing id order; under @lock
+ * @n_sessions: length of @sessions; under @lock
+ * @sessions_alive: sessions allocated, listed or not (atomic)
+ * @next_session_id: id of the next session; under @lock
+ * @dying: no new sessions; under @lock
+ * @gc: the idle collector (idle timeouts)
+ * @ctr: the namespace's counters (atomic)
+ * @socks: SOCKS5 services (socks.c); under @lock
+ * @n_socks: length of @socks; under @lock
+ * @socks_alive: SOCKS5 services allocated, listed or not (atomic)
+ * @resolve_lock: guards the name resolution upcalls (socks_resolve.c):
+ *	@resolves, @n_resolves, @next_resolve_id, @resolver_portid and
+ *	@resolve_dying
+ * @resolves: pending upcalls; under @resolve_lock
+ * @n_resolves: length of @resolves; under @resolve_lock
+ * @next_resolve_id: id of the next upcall; under @resolve_lock
+ * @resolver_portid: netlink port id of the registered resolver, 0: none;
+ *	under @resolve_lock
+ * @resolve_dying: no new upcalls; under @resolve_lock
+ * @stls_policies: STARTTLS policies (starttls_policy.c); written under
+ *	@lock, read by the netfilter hooks under RCU
+ * @n_stls_policies: length of @stls_policies; under @lock
+ * @n_stls_fail_closed: fail-closed policies of @stls_policies; written
+ *	under @lock, read by the hooks with READ_ONCE() to skip the
+ *	untracked check
+ * @stls_hooks: whether this namespace's netfilter hooks are registered
+ *	(exactly while a policy exists); under @lock
+ * @stls: the STARTTLS flow table, with its own lock (starttls_flow.h)
  *
- * lock (a mutex: it is taken in netlink requests, the relay workqueue and
- * the idle collector, all process context) guards the service and session
- * lists, their counts, next_session_id and dying. Counters are atomic and
- * need no lock.
+ * Lifetime: created by the pernet init hook before the namespace is
+ * visible to any netlink request and freed by the core after the exit
+ * hook, which ends every session of the namespace first.
  *
- * STARTTLS: lock also guards stls_policies (the netfilter hooks read it
- * under RCU), n_stls_policies, n_stls_fail_closed (the fail-closed ones;
- * the hooks read it with READ_ONCE() to skip the untracked check) and
- * stls_hooks (whether this namespace's netfilter hooks are registered:
- * exactly while a policy exists). The flow table has its own lock
- * (starttls_flow.h).
+ * Locking: @lock is a mutex (it is taken in netlink requests, the relay
+ * workqueue and the idle collector, all process context) and guards the
+ * members marked so above. Counters are atomic and need no lock.
  */
 struct tlsgw_net {
 	struct net *net;
-	struct mutex lock;		/* see above */
+	struct mutex lock;		/* see Locking */
 	struct list_head services;
 	unsigned int n_services;
-	struct list_head sessions;	/* in increasing id order */
+	struct list_head sessions;
 	unsigned int n_sessions;
-	atomic_t sessions_alive;	/* allocated, listed or not */
+	atomic_t sessions_alive;
 	u64 next_session_id;
-	bool dying;			/* no new sessions */
-	struct delayed_work gc;		/* idle timeouts */
+	bool dying;
+	struct delayed_work gc;
 	atomic64_t ctr[__TLSGW_CTR_MAX];
-	/* SOCKS5 services (socks.c), under lock */
 	struct list_head socks;
 	unsigned int n_socks;
-	atomic_t socks_alive;		/* services allocated, listed or not */
-	/* Name resolution upcalls (socks_resolve.c), under resolve_lock */
-	struct mutex resolve_lock;
-	struct list_head resolves;	/* pending upcalls */
+	atomic_t socks_alive;
+	struct mutex resolve_lock;	/* see its member doc */
+	struct list_head resolves;
 	unsigned int n_resolves;
 	u64 next_resolve_id;
-	u32 resolver_portid;		/* 0: no daemon registered */
+	u32 resolver_portid;
 	bool resolve_dying;
-	/* STARTTLS policies and flows (starttls_*.c), see above */
 	struct list_head stls_policies;
 	unsigned int n_stls_policies;
 	unsigned int n_stls_fail_closed;

@@ -52,6 +52,12 @@ static unsigned int relay_buffer = 16384;
 module_param(relay_buffer, uint, 0644);
 MODULE_PARM_DESC(relay_buffer, "bytes buffered per session and direction (4096 to 4194304)");
 
+/**
+ * tlsgw_relay_bufsize() - the relay buffer size of new sessions
+ *
+ * Context: any.
+ * Return: the relay_buffer module parameter, clamped to [4096, 4 MiB].
+ */
 size_t tlsgw_relay_bufsize(void)
 {
 	return clamp_t(size_t, READ_ONCE(relay_buffer), 4096, 4 << 20);
@@ -71,6 +77,7 @@ static void tlsgw_relay_kick(struct tlsgw_relay *relay)
  */
 static struct tlsgw_relay *tlsgw_relay_of(struct sock *sk)
 {
+	lockdep_assert_held(&sk->sk_callback_lock);
 	return (struct tlsgw_relay *)sk->sk_user_data;
 }
 
@@ -131,9 +138,16 @@ static void tlsgw_relay_error_report(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-/*
- * Claims the socket: sk_user_data is the claim, taken atomically, so one
- * socket cannot join two relays (or another kernel user's callbacks).
+/**
+ * tlsgw_relay_hook_socket() - claims one side's socket for the relay
+ * @relay: the relay
+ * @i: the side, 0: client, 1: backend
+ *
+ * sk_user_data is the claim, taken atomically under sk_callback_lock, so
+ * one socket cannot join two relays (or another kernel user's callbacks).
+ *
+ * Context: process context; takes the socket's sk_callback_lock.
+ * Return: 0, or -EBUSY if the socket is claimed already.
  */
 int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 {
@@ -211,7 +225,15 @@ static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/* Undoes tlsgw_relay_hook_socket() on both sockets; for failed setups. */
+/**
+ * tlsgw_relay_unhook() - undoes tlsgw_relay_hook_socket() on both sockets
+ * @relay: the relay
+ *
+ * For failed setups, and tlsgw_relay_close(). Afterwards no callback of
+ * ours can reach the relay.
+ *
+ * Context: process context; takes the sockets' sk_callback_lock.
+ */
 void tlsgw_relay_unhook(struct tlsgw_relay *relay)
 {
 	int i;
@@ -535,6 +557,19 @@ out:
 	relay->ops->put(relay);
 }
 
+/**
+ * tlsgw_relay_init() - initializes a relay between two sockets
+ * @relay: the relay, embedded in its owner
+ * @ops: the owner's operations
+ * @client: the client's socket (side 0)
+ * @backend: the backend's socket (side 1)
+ * @bufsize: each direction's buffer size
+ * @initial: plaintext from the client, relayed to the backend first
+ * @initial_len: length of @initial
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
 int tlsgw_relay_init(struct tlsgw_relay *relay,
 		     const struct tlsgw_relay_ops *ops, struct socket *client,
 		     struct socket *backend, size_t bufsize,
@@ -563,6 +598,12 @@ int tlsgw_relay_init(struct tlsgw_relay *relay,
 	return 0;
 }
 
+/**
+ * tlsgw_relay_start() - starts relaying: queues the first work
+ * @relay: a hooked relay
+ *
+ * Context: any.
+ */
 void tlsgw_relay_start(struct tlsgw_relay *relay)
 {
 	WRITE_ONCE(relay->last_active, jiffies);
@@ -583,9 +624,17 @@ static bool tlsgw_relay_abortive(enum tlsgw_close_reason reason)
 	}
 }
 
-/*
- * Ends the relay, once: graceful reasons send close_notify and FIN,
- * abortive ones make the final close send RST. Process context.
+/**
+ * tlsgw_relay_close() - ends the relay, once
+ * @relay: the relay
+ * @reason: why
+ *
+ * Graceful reasons send close_notify and FIN, abortive ones make the
+ * final close send RST. Calls ops->closed() exactly once, for the first
+ * caller; may run concurrently with the work, which stops at its next
+ * check of the DEAD bit.
+ *
+ * Context: process context.
  */
 void tlsgw_relay_close(struct tlsgw_relay *relay,
 		       enum tlsgw_close_reason reason)
@@ -611,10 +660,14 @@ void tlsgw_relay_close(struct tlsgw_relay *relay,
 	relay->ops->closed(relay, reason);
 }
 
-/*
- * Frees buffers and drops the sockets: the relay is closed. Sockets from
- * userspace are released through their file; the kernel's own (SOCKS5)
- * have none.
+/**
+ * tlsgw_relay_release() - frees the buffers and drops the sockets
+ * @relay: the relay, closed (or never started)
+ *
+ * Sockets from userspace are released through their file; the kernel's own
+ * (SOCKS5) have none.
+ *
+ * Context: process context.
  */
 void tlsgw_relay_release(struct tlsgw_relay *relay)
 {
@@ -631,12 +684,25 @@ void tlsgw_relay_release(struct tlsgw_relay *relay)
 	}
 }
 
+/**
+ * tlsgw_relay_module_init() - allocates the relay workqueue
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
 int tlsgw_relay_module_init(void)
 {
 	tlsgw_relay_wq = alloc_workqueue("tlsgw_relay", WQ_UNBOUND, 0);
 	return tlsgw_relay_wq ? 0 : -ENOMEM;
 }
 
+/**
+ * tlsgw_relay_module_exit() - destroys the relay workqueue
+ *
+ * Context: module exit, process context. Waits for every queued work and
+ * for socket callbacks of ours still on their way out (an RCU grace
+ * period).
+ */
 void tlsgw_relay_module_exit(void)
 {
 	destroy_workqueue(tlsgw_relay_wq);

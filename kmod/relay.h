@@ -31,26 +31,52 @@
 
 struct tlsgw_relay;
 
+/**
+ * struct tlsgw_relay_ops - what the owner of a relay provides
+ * @get: takes a reference on the owner
+ * @put: drops a reference on the owner
+ * @closed: called once, in process context, when the relay has ended
+ */
 struct tlsgw_relay_ops {
 	void (*get)(struct tlsgw_relay *relay);
 	void (*put)(struct tlsgw_relay *relay);
-	/* Called once, in process context, when the relay has ended. */
 	void (*closed)(struct tlsgw_relay *relay,
 		       enum tlsgw_close_reason reason);
 };
 
-/* One direction: read from side "from", write to the other side. */
+/**
+ * struct tlsgw_relay_dir - one direction of a relay
+ * @buf: bytes read and not yet written
+ * @size: capacity of @buf
+ * @head: start of the bytes of @buf not yet written, [@head, @tail)
+ * @tail: end of the bytes of @buf not yet written
+ * @eof: the reading side finished
+ * @shut: end propagated to the writing side
+ * @bytes: plaintext relayed; read locklessly by dumps
+ * @records: TLS records (client side only); read locklessly by dumps
+ *
+ * Reads from one side, writes to the other. Only the relay work touches
+ * it (see struct tlsgw_relay).
+ */
 struct tlsgw_relay_dir {
 	u8 *buf;
-	size_t size;		/* capacity of buf */
-	size_t head;		/* bytes of buf not yet written: [head, tail) */
+	size_t size;
+	size_t head;
 	size_t tail;
-	bool eof;		/* the reading side finished */
-	bool shut;		/* end propagated to the writing side */
-	u64 bytes;		/* plaintext relayed */
-	u64 records;		/* TLS records (client side only) */
+	bool eof;
+	bool shut;
+	u64 bytes;
+	u64 records;
 };
 
+/**
+ * struct tlsgw_relay_hook - one side's socket and its stock callbacks
+ * @sock: the socket
+ * @data_ready: the socket's sk_data_ready before the relay hooked it
+ * @write_space: the socket's sk_write_space before the relay hooked it
+ * @state_change: the socket's sk_state_change before the relay hooked it
+ * @error_report: the socket's sk_error_report before the relay hooked it
+ */
 struct tlsgw_relay_hook {
 	struct socket *sock;
 	void (*data_ready)(struct sock *sk);
@@ -64,14 +90,31 @@ enum {
 	TLSGW_RELAY_ALERTED,	/* a fatal alert went to the client */
 };
 
+/**
+ * struct tlsgw_relay - a relay between two connected TCP sockets
+ * @ops: the owner's operations
+ * @side: the sockets, 0: client, 1: backend
+ * @dir: the directions, dir[i] reads side[i]
+ * @client_tls: the client socket carries kTLS RX
+ * @alert: fatal alert owed to the client, 0: none
+ * @flags: TLSGW_RELAY_* bits (atomic bit operations)
+ * @last_active: jiffies of the last relayed data; written with
+ *	WRITE_ONCE(), read locklessly by the idle collector
+ * @work: the relay work
+ *
+ * Embedded in its owner; lifetime and locking are described at the top
+ * of this file: only the work touches the buffers and the direction
+ * state, the counters are read locklessly, and close may run concurrently
+ * with the work (@flags' DEAD bit stops it).
+ */
 struct tlsgw_relay {
 	const struct tlsgw_relay_ops *ops;
-	struct tlsgw_relay_hook side[2];	/* 0: client, 1: backend */
-	struct tlsgw_relay_dir dir[2];		/* dir[i] reads side[i] */
+	struct tlsgw_relay_hook side[2];
+	struct tlsgw_relay_dir dir[2];
 	bool client_tls;
-	u8 alert;		/* fatal alert owed to the client, 0: none */
+	u8 alert;
 	unsigned long flags;
-	unsigned long last_active;		/* jiffies */
+	unsigned long last_active;
 	struct work_struct work;
 };
 

@@ -9,12 +9,20 @@
 #include "service.h"
 #include "session.h"
 
-/* Caller holds tn->lock. */
+/**
+ * tlsgw_service_find() - looks a service up by name
+ * @tn: the namespace
+ * @name: the service's name
+ *
+ * Context: caller holds @tn->lock.
+ * Return: the service (no reference taken), or NULL.
+ */
 struct tlsgw_service *tlsgw_service_find(struct tlsgw_net *tn,
 					 const char *name)
 {
 	struct tlsgw_service *svc;
 
+	lockdep_assert_held(&tn->lock);
 	list_for_each_entry(svc, &tn->services, node)
 		if (!strcmp(svc->name, name))
 			return svc;
@@ -42,7 +50,21 @@ static struct tlsgw_service *tlsgw_service_new(struct tlsgw_net *tn,
 	return svc;
 }
 
-/* An existing service changes only with replace; a missing one is made only with create. */
+/**
+ * tlsgw_service_set() - creates or changes a service
+ * @tn: the namespace
+ * @c: the name and the settings given
+ * @create: a missing service is made
+ * @replace: an existing service is changed
+ * @extack: for the reason of a refusal
+ *
+ * An existing service changes only with @replace; a missing one is made
+ * only with @create.
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0, -EEXIST, -ENOENT, or -ENOSPC (too many services) or -ENOMEM
+ * when creating.
+ */
 int tlsgw_service_set(struct tlsgw_net *tn, const struct tlsgw_service_conf *c,
 		      bool create, bool replace, struct netlink_ext_ack *extack)
 {
@@ -82,11 +104,28 @@ static void tlsgw_service_free(struct kref *ref)
 	kfree(container_of(ref, struct tlsgw_service, ref));
 }
 
+/**
+ * tlsgw_service_put() - drops a reference on a service
+ * @svc: the service
+ *
+ * Frees it with the last reference.
+ *
+ * Context: any.
+ */
 void tlsgw_service_put(struct tlsgw_service *svc)
 {
 	kref_put(&svc->ref, tlsgw_service_free);
 }
 
+/**
+ * tlsgw_service_del() - deletes a service and closes its sessions
+ * @tn: the namespace
+ * @name: the service's name
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0 or -ENOENT.
+ */
 int tlsgw_service_del(struct tlsgw_net *tn, const char *name,
 		      struct netlink_ext_ack *extack)
 {
@@ -108,7 +147,14 @@ int tlsgw_service_del(struct tlsgw_net *tn, const char *name,
 	return 0;
 }
 
-/* Namespace exit: its sessions are gone already. */
+/**
+ * tlsgw_services_flush() - deletes every service of a namespace
+ * @tn: the namespace
+ *
+ * Namespace exit: its sessions are gone already.
+ *
+ * Context: process context; takes @tn->lock.
+ */
 void tlsgw_services_flush(struct tlsgw_net *tn)
 {
 	struct tlsgw_service *svc, *tmp;

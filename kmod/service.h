@@ -8,25 +8,41 @@
 
 #include "pernet.h"
 
-/*
- * A TLS-terminating service: a name that groups sessions for limits and
- * accounting. Listed in tn->services under tn->lock, which also guards
- * max_sessions and n_sessions; idle_timeout is read locklessly by the idle
- * collector. Each session holds a reference, so a deleted service lives
- * until its last session is freed.
+/**
+ * struct tlsgw_service - a TLS-terminating service
+ * @node: in tn->services; under tn->lock
+ * @ref: the list's reference and one per session
+ * @name: the service's name, constant
+ * @max_sessions: session limit, 0: none; under tn->lock
+ * @idle_timeout: seconds, 0: none; written under tn->lock with
+ *	WRITE_ONCE(), read locklessly by the idle collector
+ * @n_sessions: sessions holding a slot of the service; under tn->lock
+ * @ctr: the service's counters (atomic)
+ *
+ * A name that groups sessions for limits and accounting. Each session
+ * holds a reference, so a deleted service lives until its last session
+ * is freed.
  */
 struct tlsgw_service {
 	struct list_head node;
 	struct kref ref;
 	char name[TLSGW_NAME_MAX];
 	u32 max_sessions;
-	u32 idle_timeout;		/* seconds, 0: none */
+	u32 idle_timeout;
 	unsigned int n_sessions;
 	atomic64_t ctr[__TLSGW_CTR_MAX];
 };
 
 #define TLSGW_IDLE_TIMEOUT_DEFAULT	300
 
+/**
+ * struct tlsgw_service_conf - a request to create or change a service
+ * @name: the service's name
+ * @has_max_sessions: @max_sessions is set
+ * @max_sessions: session limit, 0: none
+ * @has_idle_timeout: @idle_timeout is set
+ * @idle_timeout: seconds, 0: none
+ */
 struct tlsgw_service_conf {
 	const char *name;
 	bool has_max_sessions;

@@ -44,6 +44,14 @@ static void tlsgw_session_free(struct tlsgw_session *s)
 	tlsgw_session_gone(tn);
 }
 
+/**
+ * tlsgw_session_put() - drops a reference on a session
+ * @s: the session
+ *
+ * The last reference frees it and releases its sockets.
+ *
+ * Context: process context.
+ */
 void tlsgw_session_put(struct tlsgw_session *s)
 {
 	if (refcount_dec_and_test(&s->ref))
@@ -201,6 +209,7 @@ static int tlsgw_session_reserve(struct tlsgw_net *tn,
 				 struct tlsgw_service *svc,
 				 struct netlink_ext_ack *extack)
 {
+	lockdep_assert_held(&tn->lock);
 	if (tn->dying)
 		return -ENODEV;
 	if (tn->n_sessions >= READ_ONCE(max_sessions)) {
@@ -376,6 +385,20 @@ static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
 	return 0;
 }
 
+/**
+ * tlsgw_session_offload() - makes a relayed session of two sockets
+ * @tn: the namespace
+ * @o: the service, the caller's socket file descriptors and the keys
+ * @id: the new session's id, on success
+ * @extack: for the reason of a failure
+ *
+ * Validates the keys, takes a slot of the service, installs kTLS on the
+ * client socket and starts the relay; on success the session owns the
+ * sockets. A failure counts as OFFLOAD_FAILED.
+ *
+ * Context: process context (a netlink request); takes @tn->lock.
+ * Return: 0 or a negative errno.
+ */
 int tlsgw_session_offload(struct tlsgw_net *tn, const struct tlsgw_offload *o,
 			  u64 *id, struct netlink_ext_ack *extack)
 {
@@ -419,6 +442,14 @@ fail:
 	return err;
 }
 
+/**
+ * tlsgw_session_get_by_id() - looks a listed session up by id
+ * @tn: the namespace
+ * @id: the session's id
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: the session with a reference the caller puts, or NULL.
+ */
 struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id)
 {
 	struct tlsgw_session *s, *found = NULL;
@@ -435,6 +466,12 @@ struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id)
 	return found;
 }
 
+/**
+ * tlsgw_session_kill() - closes a session's relay (reason KILLED)
+ * @s: the session; the caller holds a reference
+ *
+ * Context: process context.
+ */
 void tlsgw_session_kill(struct tlsgw_session *s)
 {
 	tlsgw_relay_close(&s->relay, TLSGW_CLOSE_KILLED);
@@ -473,6 +510,13 @@ static bool tlsgw_session_of_service(struct tlsgw_session *s, const void *svc)
 	return s->svc == svc;
 }
 
+/**
+ * tlsgw_sessions_close_service() - closes every session of a service
+ * @tn: the namespace
+ * @svc: the service
+ *
+ * Context: process context; takes @tn->lock, then closes outside it.
+ */
 void tlsgw_sessions_close_service(struct tlsgw_net *tn,
 				  struct tlsgw_service *svc)
 {
@@ -504,9 +548,17 @@ static void tlsgw_sessions_gc(struct work_struct *work)
 		schedule_delayed_work(&tn->gc, TLSGW_GC_INTERVAL);
 }
 
-/*
- * Live sessions (of svc, or all) and the bytes they have relayed so far;
- * the counters hold only those of closed sessions. Caller holds tn->lock.
+/**
+ * __tlsgw_sessions_bytes() - live sessions and their relayed bytes
+ * @tn: the namespace
+ * @svc: only the sessions of this service, or NULL for all
+ * @in: the bytes they relayed from the client so far
+ * @out: the bytes they relayed to the client so far
+ *
+ * The counters hold only those of closed sessions.
+ *
+ * Context: caller holds @tn->lock.
+ * Return: the number of live sessions.
  */
 unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
 				    struct tlsgw_service *svc, u64 *in,
@@ -515,6 +567,7 @@ unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
 	struct tlsgw_session *s;
 	unsigned int n = 0;
 
+	lockdep_assert_held(&tn->lock);
 	*in = 0;
 	*out = 0;
 	list_for_each_entry(s, &tn->sessions, node) {
@@ -527,6 +580,16 @@ unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
 	return n;
 }
 
+/**
+ * tlsgw_sessions_bytes() - __tlsgw_sessions_bytes() under @tn->lock
+ * @tn: the namespace
+ * @svc: only the sessions of this service, or NULL for all
+ * @in: the bytes they relayed from the client so far
+ * @out: the bytes they relayed to the client so far
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: the number of live sessions.
+ */
 unsigned int tlsgw_sessions_bytes(struct tlsgw_net *tn,
 				  struct tlsgw_service *svc, u64 *in, u64 *out)
 {
@@ -538,6 +601,12 @@ unsigned int tlsgw_sessions_bytes(struct tlsgw_net *tn,
 	return n;
 }
 
+/**
+ * tlsgw_sessions_init() - initializes a namespace's idle collector
+ * @tn: the namespace
+ *
+ * Context: namespace init.
+ */
 void tlsgw_sessions_init(struct tlsgw_net *tn)
 {
 	INIT_DELAYED_WORK(&tn->gc, tlsgw_sessions_gc);
@@ -548,13 +617,18 @@ static bool tlsgw_session_any(struct tlsgw_session *s, const void *arg)
 	return true;
 }
 
-/*
+/**
+ * tlsgw_sessions_shutdown() - ends every session of a namespace
+ * @tn: the namespace
+ *
  * Namespace exit (module unload): end every session and stop the
  * collector. A relay work may be closing a session concurrently (it won
  * the close and is on its way to tlsgw_session_closed()), or hold the
  * last reference: wait until this namespace's sessions are all freed, so
  * that nobody touches tn once this returns. Other namespaces' relays are
  * none of its business.
+ *
+ * Context: process context; sleeps.
  */
 void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 {

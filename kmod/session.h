@@ -18,27 +18,52 @@ enum {
 	TLSGW_ADDR_NUM,
 };
 
-/*
- * A relayed TLS session. Listed in tn->sessions under tn->lock from the
- * end of a successful offload until its relay closes; the list holds one
- * reference, queued relay work and callers that looked it up hold others.
- * Freed (sockets released) on the last put, in process context. All fields
- * but the list linkage are set before it is listed and constant after.
+/**
+ * struct tlsgw_session - a relayed TLS session
+ * @node: in tn->sessions; under tn->lock
+ * @reap: in the private list of the collector closing it
+ *	(tlsgw_sessions_close_matching()), linked under tn->lock
+ * @ref: see Lifetime
+ * @id: the session's id in its namespace
+ * @tn: the namespace
+ * @svc: the service; a reference is held
+ * @version: TLS version
+ * @cipher: TLS cipher
+ * @created: jiffies at creation
+ * @addr: the sockets' addresses, by TLSGW_ADDR_*
+ * @relay: the relay between the client and the backend
+ *
+ * Lifetime: listed in tn->sessions from the end of a successful offload
+ * until its relay closes; the list holds one reference, queued relay work
+ * and callers that looked it up hold others. Freed (sockets released) on
+ * the last put, in process context.
+ *
+ * Locking: all fields but the list linkage are set before it is listed
+ * and constant after.
  */
 struct tlsgw_session {
 	struct list_head node;
-	struct list_head reap;		/* private list of a collector */
+	struct list_head reap;
 	refcount_t ref;
 	u64 id;
 	struct tlsgw_net *tn;
-	struct tlsgw_service *svc;	/* reference held */
+	struct tlsgw_service *svc;
 	u16 version;
 	u16 cipher;
-	unsigned long created;		/* jiffies */
+	unsigned long created;
 	struct sockaddr_storage addr[TLSGW_ADDR_NUM];
 	struct tlsgw_relay relay;
 };
 
+/**
+ * struct tlsgw_offload - a request to relay a handshaken TLS connection
+ * @service: name of the service the session belongs to
+ * @client_fd: the client's TCP socket, a file descriptor of the caller
+ * @backend_fd: the backend's TCP socket, a file descriptor of the caller
+ * @keys: the traffic keys for the client socket's kTLS
+ * @initial: plaintext from the client, relayed to the backend first
+ * @initial_len: length of @initial
+ */
 struct tlsgw_offload {
 	const char *service;
 	int client_fd;

@@ -31,21 +31,47 @@ MODULE_PARM_DESC(socks_max_source_negotiations, "SOCKS5 connections from one add
 
 static struct workqueue_struct *socks_wq;
 
+/**
+ * tlsgw_socks_wq() - the SOCKS5 workqueue
+ *
+ * Context: any, between module init and exit.
+ * Return: the workqueue of the accept, collector and connection works.
+ */
 struct workqueue_struct *tlsgw_socks_wq(void)
 {
 	return socks_wq;
 }
 
+/**
+ * tlsgw_socks_connect_timeout() - the CONNECT timeout
+ *
+ * Context: any.
+ * Return: the socks_connect_timeout module parameter in seconds, clamped
+ * to [1, 600].
+ */
 unsigned int tlsgw_socks_connect_timeout(void)
 {
 	return clamp(READ_ONCE(socks_connect_timeout), 1U, 600U);
 }
 
+/**
+ * tlsgw_socks_bind_timeout() - the BIND timeout
+ *
+ * Context: any.
+ * Return: the socks_bind_timeout module parameter in seconds, clamped to
+ * [1, 3600].
+ */
 unsigned int tlsgw_socks_bind_timeout(void)
 {
 	return clamp(READ_ONCE(socks_bind_timeout), 1U, 3600U);
 }
 
+/**
+ * tlsgw_socks_source_limit() - negotiations a client address may have
+ *
+ * Context: any.
+ * Return: the socks_max_source_negotiations module parameter.
+ */
 unsigned int tlsgw_socks_source_limit(void)
 {
 	return READ_ONCE(socks_max_source_negotiations);
@@ -71,12 +97,31 @@ static void tlsgw_socks_free(struct kref *ref)
 		wake_up_var(&tn->socks_alive);
 }
 
+/**
+ * tlsgw_socks_put() - drops a reference on a service
+ * @svc: the service
+ *
+ * The last reference goes with the service's last connection, maybe in a
+ * work after the namespace began to exit: tn->socks_alive tells
+ * tlsgw_socks_net_exit() when no service (and so no connection) is left.
+ *
+ * Context: process context.
+ */
 void tlsgw_socks_put(struct tlsgw_socks_svc *svc)
 {
 	kref_put(&svc->ref, tlsgw_socks_free);
 }
 
-/* Counts for the service and, once authenticated, for the user. */
+/**
+ * tlsgw_socks_count() - counts for the service and the user
+ * @conn: the connection
+ * @which: TLSGW_SOCKS_CTR_*
+ * @n: how much
+ *
+ * Counts for the service and, once authenticated, for the user.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_count(struct tlsgw_socks_conn *conn, int which, u64 n)
 {
 	atomic64_add(n, &conn->svc->ctr[which]);
@@ -84,6 +129,14 @@ void tlsgw_socks_count(struct tlsgw_socks_conn *conn, int which, u64 n)
 		atomic64_add(n, &conn->user->ctr[which]);
 }
 
+/**
+ * tlsgw_socks_find() - looks a service up by name
+ * @tn: the namespace
+ * @name: the service's name
+ *
+ * Context: caller holds @tn->lock.
+ * Return: the service (no reference taken), or NULL.
+ */
 struct tlsgw_socks_svc *tlsgw_socks_find(struct tlsgw_net *tn,
 					 const char *name)
 {
@@ -96,7 +149,14 @@ struct tlsgw_socks_svc *tlsgw_socks_find(struct tlsgw_net *tn,
 	return NULL;
 }
 
-/* The service with a reference, or NULL. */
+/**
+ * tlsgw_socks_get() - looks a service up by name and takes a reference
+ * @tn: the namespace
+ * @name: the service's name
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: the service with a reference the caller puts, or NULL.
+ */
 struct tlsgw_socks_svc *tlsgw_socks_get(struct tlsgw_net *tn,
 					const char *name)
 {
@@ -204,6 +264,12 @@ static void tlsgw_socks_accept(struct work_struct *work)
 
 /* Timeouts ---------------------------------------------------------------- */
 
+/**
+ * tlsgw_socks_gc_kick() - queues the service's collector, if not queued
+ * @svc: the service
+ *
+ * Context: any.
+ */
 void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc)
 {
 	queue_delayed_work(socks_wq, &svc->gc, TLSGW_SOCKS_GC_INTERVAL);
@@ -361,6 +427,16 @@ static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
 	}
 }
 
+/**
+ * tlsgw_socks_new() - creates a service and starts listening
+ * @tn: the namespace
+ * @c: the service
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0, -ENOMEM, -EEXIST, -ENOSPC (too many services) or the error of
+ * making the listening socket.
+ */
 int tlsgw_socks_new(struct tlsgw_net *tn, const struct tlsgw_socks_conf *c,
 		    struct netlink_ext_ack *extack)
 {
@@ -400,6 +476,15 @@ unlock:
 	return err;
 }
 
+/**
+ * tlsgw_socks_del() - deletes a service and stops it
+ * @tn: the namespace
+ * @name: the service's name
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0 or -ENOENT.
+ */
 int tlsgw_socks_del(struct tlsgw_net *tn, const char *name,
 		    struct netlink_ext_ack *extack)
 {
@@ -421,17 +506,27 @@ int tlsgw_socks_del(struct tlsgw_net *tn, const char *name,
 	return 0;
 }
 
+/**
+ * tlsgw_socks_net_init() - initializes a namespace's SOCKS5 state
+ * @tn: the namespace
+ *
+ * Context: namespace init.
+ */
 void tlsgw_socks_net_init(struct tlsgw_net *tn)
 {
 	INIT_LIST_HEAD(&tn->socks);
 	tlsgw_resolve_net_init(tn);
 }
 
-/*
- * Namespace exit. Kernel sockets do not pin the namespace, so everything
- * must be closed here: first the upcalls (works waiting for an answer
- * return), then the services, then wait for this namespace's works that
- * still hold them.
+/**
+ * tlsgw_socks_net_exit() - namespace exit: ends every SOCKS5 service
+ * @tn: the namespace
+ *
+ * Kernel sockets do not pin the namespace, so everything must be closed
+ * here: first the upcalls (works waiting for an answer return), then the
+ * services, then wait for this namespace's works that still hold them.
+ *
+ * Context: process context; sleeps.
  */
 void tlsgw_socks_net_exit(struct tlsgw_net *tn)
 {
@@ -460,6 +555,12 @@ void tlsgw_socks_net_exit(struct tlsgw_net *tn)
 	wait_var_event(&tn->socks_alive, !atomic_read(&tn->socks_alive));
 }
 
+/**
+ * tlsgw_socks_module_init() - the SOCKS5 workqueue and hash
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
 int tlsgw_socks_module_init(void)
 {
 	int err;
@@ -473,6 +574,11 @@ int tlsgw_socks_module_init(void)
 	return err;
 }
 
+/**
+ * tlsgw_socks_module_exit() - undoes tlsgw_socks_module_init()
+ *
+ * Context: module exit, process context.
+ */
 void tlsgw_socks_module_exit(void)
 {
 	tlsgw_socks_auth_exit();

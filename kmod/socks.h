@@ -26,11 +26,19 @@
 #define TLSGW_SOCKS_SALT_LEN	16
 #define TLSGW_SOCKS_NAME_MAX	255	/* RFC 1929 UNAME, PASSWD, DOMAINNAME */
 
-/*
- * A RFC 1929 user: the password is kept only as SHA-256(salt || password).
- * Listed in svc->users under svc->lock; connections that authenticated as
- * the user hold a reference (for the counters), so a deleted user lives on
- * until they end. Constant once listed except the counters (atomic).
+/**
+ * struct tlsgw_socks_user - a RFC 1929 user
+ * @node: in svc->users; under svc->lock
+ * @ref: the list's reference and one per connection authenticated as it
+ * @name_len: length of @name
+ * @name: the user name
+ * @salt: the salt of @hash
+ * @hash: SHA-256(salt || password); the password itself is not kept
+ * @ctr: the user's counters (atomic)
+ *
+ * Connections that authenticated as the user hold a reference (for the
+ * counters), so a deleted user lives on until they end. Constant once
+ * listed except the counters.
  */
 struct tlsgw_socks_user {
 	struct list_head node;
@@ -42,44 +50,86 @@ struct tlsgw_socks_user {
 	atomic64_t ctr[__TLSGW_SOCKS_CTR_MAX];
 };
 
-/* An address prefix of a rule; family 0 matches anything. */
+/**
+ * struct tlsgw_socks_prefix - an address prefix of a rule
+ * @family: AF_INET or AF_INET6; 0 matches anything
+ * @plen: prefix length
+ * @addr: the address (IPv4 in the first 4 bytes)
+ */
 struct tlsgw_socks_prefix {
 	u16 family;
 	u8 plen;
 	u8 addr[16];
 };
 
-/* An allow/deny rule. In svc->rules under svc->lock; hits is atomic. */
+/**
+ * struct tlsgw_socks_rule - an allow/deny rule
+ * @node: in svc->rules; under svc->lock
+ * @action: enum tlsgw_socks_action
+ * @src: the client's prefix
+ * @dst: the destination's prefix
+ * @port_min: lowest destination port
+ * @port_max: highest destination port
+ * @commands: 1 << enum tlsgw_socks_cmd
+ * @has_user: the rule applies to @user only
+ * @user: the user name
+ * @hits: requests the rule matched (atomic)
+ */
 struct tlsgw_socks_rule {
 	struct list_head node;
-	u32 action;			/* enum tlsgw_socks_action */
+	u32 action;
 	struct tlsgw_socks_prefix src, dst;
 	u16 port_min, port_max;
-	u32 commands;			/* 1 << enum tlsgw_socks_cmd */
+	u32 commands;
 	bool has_user;
 	char user[TLSGW_SOCKS_NAME_MAX + 1];
 	atomic64_t hits;
 };
 
-/*
- * A service. Listed in tn->socks under tn->lock (which also guards
- * n_socks). svc->lock guards users, rules, conns, n_conns and dead; the
- * configuration fields are constant after creation. References: the list
- * and every connection; the accept work needs none, as the service is
- * stopped (listener unhooked, accept work cancelled) before its list
- * reference goes.
+/**
+ * struct tlsgw_socks_svc - a SOCKS5 service
+ * @node: in tn->socks; under tn->lock (which also guards tn->n_socks)
+ * @ref: see Lifetime
+ * @tn: the namespace
+ * @name: the service's name
+ * @listen: the listening address, as bound
+ * @auth: enum tlsgw_socks_auth
+ * @flags: TLSGW_SOCKS_F_*
+ * @max_sessions: connection limit, 0: none
+ * @neg_timeout: negotiation timeout, seconds
+ * @idle_timeout: idle timeout, seconds
+ * @lsock: the listening socket
+ * @lsock_data_ready: @lsock's stock data_ready, while hooked
+ * @accept: takes what the listener queued
+ * @lock: guards @users, @n_users, @rules, @n_rules, @conns, @n_conns and
+ *	@dead
+ * @users: struct tlsgw_socks_user list
+ * @n_users: length of @users
+ * @rules: struct tlsgw_socks_rule list, in order
+ * @n_rules: length of @rules
+ * @conns: struct tlsgw_socks_conn list
+ * @n_conns: length of @conns
+ * @dead: the service is stopped: no new connections
+ * @gc: negotiation and idle timeouts
+ * @ctr: the service's counters (atomic)
+ *
+ * The configuration fields are constant after creation.
+ *
+ * Lifetime: references are held by the list and every connection; the
+ * accept work needs none, as the service is stopped (listener unhooked,
+ * accept work cancelled) before its list reference goes.
  */
 struct tlsgw_socks_svc {
 	struct list_head node;
 	struct kref ref;
 	struct tlsgw_net *tn;
 	char name[TLSGW_NAME_MAX];
-	struct sockaddr_storage listen;	/* as bound */
+	struct sockaddr_storage listen;
 	u32 auth, flags, max_sessions, neg_timeout, idle_timeout;
 	struct socket *lsock;
-	void (*lsock_data_ready)(struct sock *sk);	/* while hooked */
-	struct delayed_work accept;	/* takes what the listener queued */
-	struct mutex lock;		/* see above */
+	void (*lsock_data_ready)(struct sock *sk);
+	struct delayed_work accept;
+	struct mutex lock;		/* see the member doc */
 	struct list_head users;
 	unsigned int n_users;
 	struct list_head rules;
@@ -87,7 +137,7 @@ struct tlsgw_socks_svc {
 	struct list_head conns;
 	unsigned int n_conns;
 	bool dead;
-	struct delayed_work gc;		/* negotiation and idle timeouts */
+	struct delayed_work gc;
 	atomic64_t ctr[__TLSGW_SOCKS_CTR_MAX];
 };
 
@@ -110,6 +160,11 @@ struct tlsgw_socks_udp;
 /* socks_resolve.c: the DNS upcall */
 #define TLSGW_SOCKS_ADDRS_MAX	TLSGW_RESOLVE_ADDRS_MAX
 
+/**
+ * struct tlsgw_socks_addrs - the addresses a name resolved to
+ * @n: addresses in @addr
+ * @addr: the addresses
+ */
 struct tlsgw_socks_addrs {
 	unsigned int n;
 	struct sockaddr_storage addr[TLSGW_SOCKS_ADDRS_MAX];
@@ -140,11 +195,47 @@ struct tlsgw_resolve_req {
 	void (*done)(struct tlsgw_resolve_req *req);
 };
 
-/*
- * A client connection. Listed in svc->conns under svc->lock until it
- * closes; the list holds one reference, queued work and socket callbacks
- * (through the work) others, a pending timer one, a pending resolve one.
- * state changes only in the work, under svc->lock, and DEAD is set under
+/**
+ * struct tlsgw_socks_conn - a SOCKS5 client connection
+ * @node: in svc->conns; under svc->lock
+ * @reap: in the private list of a killer
+ * @ref: see Lifetime
+ * @svc: the service; a reference is held
+ * @user: the user it authenticated as, a reference held, or NULL
+ * @client: the client's socket
+ * @peer: the backend, BIND listener or UDP socket
+ * @data_ready: @client's stock sk_data_ready, while hooked
+ * @state_change: @client's stock sk_state_change, while hooked
+ * @peer_data_ready: @peer's stock sk_data_ready (connecting socket, BIND
+ *	listener), while hooked
+ * @peer_state_change: @peer's stock sk_state_change, while hooked
+ * @peer_write_space: @peer's stock sk_write_space, while hooked
+ * @flags: TLSGW_SOCKS_DEAD, _TIMED_OUT, _RESOLVED (atomic bit operations)
+ * @started: jiffies at accept
+ * @last_active: jiffies of the last datagram (UDP associations)
+ * @state: enum tlsgw_socks_state
+ * @cmd: enum tlsgw_socks_cmd
+ * @len: bytes in @buf
+ * @buf: negotiation bytes received
+ * @client_addr: the client's address
+ * @local_addr: where it reached us
+ * @work: the connection's work
+ * @timer: resolve, connect and BIND timeouts
+ * @deadline: jiffies at which @timer fires
+ * @resolve: the name lookup
+ * @dsts: CONNECT: addresses to try
+ * @next_dst: index in @dsts of the next address to try
+ * @dial_err: error of the last address tried
+ * @dial_allowed: some address was allowed
+ * @udp: the UDP association, or NULL
+ * @relay: the relay, once the relay engine owns the sockets
+ *
+ * Lifetime: listed in svc->conns until it closes; the list holds one
+ * reference, queued work and socket callbacks (through the work) others,
+ * a pending timer one, a pending resolve one. Sockets are released on
+ * the last put (by the relay when it owns them).
+ *
+ * Locking: @state changes only in the work, under svc->lock, and DEAD is set under
  * svc->lock too, so a killer that sees state != RELAY under the lock knows
  * that the work will not hand the sockets to the relay any more. The timer
  * is armed only under svc->lock while not DEAD, and a killer deletes it
@@ -157,35 +248,34 @@ struct tlsgw_resolve_req {
  */
 struct tlsgw_socks_conn {
 	struct list_head node;
-	struct list_head reap;		/* private list of a killer */
+	struct list_head reap;
 	refcount_t ref;
-	struct tlsgw_socks_svc *svc;	/* reference held */
-	struct tlsgw_socks_user *user;	/* reference held, or NULL */
+	struct tlsgw_socks_svc *svc;
+	struct tlsgw_socks_user *user;
 	struct socket *client;
-	struct socket *peer;		/* backend, BIND listener, UDP socket */
-	void (*data_ready)(struct sock *sk);	/* client's, while hooked */
+	struct socket *peer;
+	void (*data_ready)(struct sock *sk);
 	void (*state_change)(struct sock *sk);
-	/* the peer's (connecting socket, BIND listener), while hooked */
 	void (*peer_data_ready)(struct sock *sk);
 	void (*peer_state_change)(struct sock *sk);
 	void (*peer_write_space)(struct sock *sk);
 	unsigned long flags;
-	unsigned long started;		/* jiffies */
-	unsigned long last_active;	/* jiffies, UDP associations */
-	u8 state;			/* enum tlsgw_socks_state */
-	u8 cmd;				/* enum tlsgw_socks_cmd */
-	u16 len;			/* bytes in buf */
+	unsigned long started;
+	unsigned long last_active;
+	u8 state;
+	u8 cmd;
+	u16 len;
 	u8 buf[TLSGW_SOCKS_BUF];
-	struct sockaddr_storage client_addr;	/* the client's address */
-	struct sockaddr_storage local_addr;	/* where it reached us */
+	struct sockaddr_storage client_addr;
+	struct sockaddr_storage local_addr;
 	struct work_struct work;
-	struct timer_list timer;	/* resolve, connect, BIND timeout */
-	unsigned long deadline;		/* jiffies, of the timer */
+	struct timer_list timer;
+	unsigned long deadline;
 	struct tlsgw_resolve_req resolve;
-	struct tlsgw_socks_addrs *dsts;	/* CONNECT: addresses to try */
+	struct tlsgw_socks_addrs *dsts;
 	unsigned int next_dst;
-	int dial_err;			/* of the last address tried */
-	bool dial_allowed;		/* some address was allowed */
+	int dial_err;
+	bool dial_allowed;
 	struct tlsgw_socks_udp *udp;
 	struct tlsgw_relay relay;
 };
@@ -209,6 +299,16 @@ enum {
 	SOCKS_REP_ATYP_UNSUPPORTED,
 };
 
+/**
+ * struct tlsgw_socks_conf - a request to create a SOCKS5 service
+ * @name: the service's name
+ * @listen: the address to listen on
+ * @auth: enum tlsgw_socks_auth
+ * @flags: TLSGW_SOCKS_F_*
+ * @max_sessions: connection limit, 0: none
+ * @neg_timeout: negotiation timeout, seconds
+ * @idle_timeout: idle timeout, seconds
+ */
 struct tlsgw_socks_conf {
 	const char *name;
 	struct sockaddr_storage listen;

@@ -16,12 +16,23 @@
 
 static struct crypto_shash *socks_sha256;
 
+/**
+ * tlsgw_socks_auth_init() - allocates the SHA-256 transform of passwords
+ *
+ * Context: module init.
+ * Return: 0 or the error of crypto_alloc_shash().
+ */
 int tlsgw_socks_auth_init(void)
 {
 	socks_sha256 = crypto_alloc_shash("sha256", 0, 0);
 	return PTR_ERR_OR_ZERO(socks_sha256);
 }
 
+/**
+ * tlsgw_socks_auth_exit() - frees the SHA-256 transform
+ *
+ * Context: module exit.
+ */
 void tlsgw_socks_auth_exit(void)
 {
 	crypto_free_shash(socks_sha256);
@@ -51,6 +62,14 @@ static void tlsgw_socks_user_free(struct kref *ref)
 	kfree_sensitive(user);
 }
 
+/**
+ * tlsgw_socks_user_put() - drops a reference on a user
+ * @user: the user
+ *
+ * The last reference frees it (zeroed: it holds the password's hash).
+ *
+ * Context: any.
+ */
 void tlsgw_socks_user_put(struct tlsgw_socks_user *user)
 {
 	kref_put(&user->ref, tlsgw_socks_user_free);
@@ -69,7 +88,20 @@ static struct tlsgw_socks_user *tlsgw_socks_user_find(struct tlsgw_socks_svc *sv
 	return NULL;
 }
 
-/* Adds a user, or replaces the password (and counters) of one. */
+/**
+ * tlsgw_socks_user_set() - adds a user, or replaces the password of one
+ * @svc: the service
+ * @name: the user name
+ * @password: the password
+ * @len: the password's length
+ * @extack: for the reason of a refusal
+ *
+ * A replaced user starts with new counters; connections that authenticated
+ * as the old one keep it until they end.
+ *
+ * Context: process context; takes @svc->lock.
+ * Return: 0, -ENOMEM, -ENOSPC (too many users) or an error of hashing.
+ */
 int tlsgw_socks_user_set(struct tlsgw_socks_svc *svc, const char *name,
 			 const u8 *password, size_t len,
 			 struct netlink_ext_ack *extack)
@@ -111,6 +143,15 @@ int tlsgw_socks_user_set(struct tlsgw_socks_svc *svc, const char *name,
 	return 0;
 }
 
+/**
+ * tlsgw_socks_user_del() - deletes a user
+ * @svc: the service
+ * @name: the user name
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @svc->lock.
+ * Return: 0 or -ENOENT.
+ */
 int tlsgw_socks_user_del(struct tlsgw_socks_svc *svc, const char *name,
 			 struct netlink_ext_ack *extack)
 {
@@ -131,7 +172,21 @@ int tlsgw_socks_user_del(struct tlsgw_socks_svc *svc, const char *name,
 	return 0;
 }
 
-/* The user, with a reference, if name and password match; else NULL. */
+/**
+ * tlsgw_socks_authenticate() - checks a RFC 1929 user name and password
+ * @svc: the service
+ * @name: the user name
+ * @nlen: its length
+ * @pass: the password
+ * @plen: its length
+ *
+ * An unknown user is hashed for too (with a dummy salt); a known user's
+ * failure counts as its AUTH_FAILED.
+ *
+ * Context: process context; takes @svc->lock.
+ * Return: the user, with a reference, if name and password match; else
+ * NULL.
+ */
 struct tlsgw_socks_user *tlsgw_socks_authenticate(struct tlsgw_socks_svc *svc,
 						  const u8 *name, size_t nlen,
 						  const u8 *pass, size_t plen)
@@ -160,7 +215,15 @@ struct tlsgw_socks_user *tlsgw_socks_authenticate(struct tlsgw_socks_svc *svc,
 	return NULL;
 }
 
-/* The service is being freed: nobody else can see the list. */
+/**
+ * tlsgw_socks_users_flush() - drops every user of a service
+ * @svc: the service
+ *
+ * The service is being freed: nobody else can see the list, so no lock is
+ * taken.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_users_flush(struct tlsgw_socks_svc *svc)
 {
 	struct tlsgw_socks_user *user, *tmp;

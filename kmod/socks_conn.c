@@ -32,16 +32,29 @@
 
 /* Socket callbacks -------------------------------------------------------- */
 
+/**
+ * tlsgw_socks_conn_kick() - queues the connection's work
+ * @conn: the connection; the caller holds a reference
+ *
+ * The queued work takes a reference of its own.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn)
 {
 	refcount_inc(&conn->ref);
 	tlsgw_socks_conn_kick_put(conn);
 }
 
-/*
+/**
+ * tlsgw_socks_conn_kick_put() - queues the work with the caller's reference
+ * @conn: the connection
+ *
  * Queues the work with a reference the caller holds and gives up. If the
  * work is queued already, that queued work holds a reference of its own,
  * so this put is never the last.
+ *
+ * Context: any.
  */
 void tlsgw_socks_conn_kick_put(struct tlsgw_socks_conn *conn)
 {
@@ -57,10 +70,16 @@ static void tlsgw_socks_timer(struct timer_list *t)
 	tlsgw_socks_conn_kick_put(conn);
 }
 
-/*
- * Arms the timer for seconds from now; a pending timer holds a reference.
- * Under svc->lock, and never once DEAD (the killer disarms after setting
- * it). Returns false if the connection is dead.
+/**
+ * tlsgw_socks_arm() - arms the timer for seconds from now
+ * @conn: the connection
+ * @seconds: the timeout
+ *
+ * A pending timer holds a reference. The timer is armed under svc->lock,
+ * and never once DEAD (the killer disarms after setting it).
+ *
+ * Context: process context (the connection's work); takes svc->lock.
+ * Return: false if the connection is dead.
  */
 bool tlsgw_socks_arm(struct tlsgw_socks_conn *conn, unsigned int seconds)
 {
@@ -77,23 +96,38 @@ bool tlsgw_socks_arm(struct tlsgw_socks_conn *conn, unsigned int seconds)
 	return alive;
 }
 
-/* Stops a pending timer; the caller holds a reference of its own. */
+/**
+ * tlsgw_socks_disarm() - stops a pending timer
+ * @conn: the connection; the caller holds a reference of its own
+ *
+ * Context: any.
+ */
 void tlsgw_socks_disarm(struct tlsgw_socks_conn *conn)
 {
 	if (del_timer(&conn->timer))
 		tlsgw_socks_conn_put(conn);
 }
 
-/* Whether the armed timeout has passed (the work's view). */
+/**
+ * tlsgw_socks_expired_now() - whether the armed timeout has passed
+ * @conn: the connection
+ *
+ * Context: the connection's work (its view).
+ * Return: true once the deadline is reached.
+ */
 bool tlsgw_socks_expired_now(const struct tlsgw_socks_conn *conn)
 {
 	return time_after_eq(jiffies, READ_ONCE(conn->deadline));
 }
 
-/*
- * Data or state change on the client or the UDP socket; softirq context.
+/**
+ * tlsgw_socks_data_ready() - data or state change on the client or UDP socket
+ * @sk: the socket
+ *
  * A conn found in sk_user_data under sk_callback_lock is hooked, so the
- * list still holds its reference.
+ * list still holds its reference; the callback queues the work.
+ *
+ * Context: softirq; takes @sk's sk_callback_lock for reading.
  */
 void tlsgw_socks_data_ready(struct sock *sk)
 {
@@ -213,13 +247,29 @@ static void tlsgw_socks_conn_free(struct tlsgw_socks_conn *conn)
 	kfree(conn);
 }
 
+/**
+ * tlsgw_socks_conn_put() - drops a reference on a connection
+ * @conn: the connection
+ *
+ * The last reference frees it and releases its sockets (unless the relay
+ * owns them).
+ *
+ * Context: process context for the last reference.
+ */
 void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn)
 {
 	if (refcount_dec_and_test(&conn->ref))
 		tlsgw_socks_conn_free(conn);
 }
 
-/* A socks address as the socket API has it; IPv4-mapped becomes IPv4. */
+/**
+ * tlsgw_socks_unmap() - a socks address as the socket API has it
+ * @ss: the address, changed in place
+ *
+ * An IPv4-mapped IPv6 address becomes AF_INET.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_unmap(struct sockaddr_storage *ss)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -255,9 +305,14 @@ static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
 	return n;
 }
 
-/*
- * A new client, listed and hooked, or an ERR_PTR: -ENOSPC over the
- * service's limit, -EMFILE over the per-source limit on negotiations,
+/**
+ * tlsgw_socks_conn_new() - a new client, listed and hooked
+ * @svc: the service; the connection takes a reference
+ * @client: the accepted socket; the connection owns it on success
+ *
+ * Context: process context (the accept work); takes @svc->lock.
+ * Return: the connection, or an ERR_PTR: -ENOMEM, -ENOTCONN, -ENOSPC over
+ * the service's limit, -EMFILE over the per-source limit on negotiations,
  * -ESHUTDOWN when the service is going away.
  */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
@@ -305,6 +360,14 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	return conn;
 }
 
+/**
+ * tlsgw_socks_conn_start() - starts the negotiation
+ * @conn: a connection tlsgw_socks_conn_new() made
+ *
+ * Queues the work: bytes may be waiting already.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn)
 {
 	tlsgw_socks_conn_kick(conn);	/* bytes may be waiting already */
@@ -373,10 +436,14 @@ static void tlsgw_socks_shutdown(struct tlsgw_socks_conn *conn, bool abort)
 	tlsgw_socks_unlist(conn);
 }
 
-/*
- * Ends a connection the work is done with: a graceful close, so that the
- * client reads the reply that says why. Returns false if somebody else
- * ended it first.
+/**
+ * tlsgw_socks_conn_close() - ends a connection the work is done with
+ * @conn: the connection
+ *
+ * A graceful close, so that the client reads the reply that says why.
+ *
+ * Context: the connection's work.
+ * Return: false if somebody else ended it first.
  */
 bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn)
 {
@@ -393,9 +460,15 @@ static void tlsgw_socks_abort(struct tlsgw_socks_conn *conn)
 		tlsgw_socks_shutdown(conn, true);
 }
 
-/*
- * Ends a connection from outside the work (timeouts, service deletion):
- * abortive. counter, if not 0, says why (NEG_TIMEOUTS or IDLE_CLOSED).
+/**
+ * tlsgw_socks_conn_kill() - ends a connection from outside the work
+ * @conn: the connection; the caller holds a reference
+ * @counter: if not 0, why (TLSGW_SOCKS_CTR_NEG_TIMEOUTS or _IDLE_CLOSED)
+ *
+ * Timeouts and service deletion: abortive. A relayed connection's relay is
+ * closed (IDLE or KILLED).
+ *
+ * Context: process context; takes svc->lock.
  */
 void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
 {
@@ -451,6 +524,16 @@ static size_t tlsgw_socks_put_addr(u8 *p, const struct sockaddr_storage *ss)
 	return 7;
 }
 
+/**
+ * tlsgw_socks_reply() - sends a RFC 1928 reply
+ * @conn: the connection
+ * @rep: the reply code, SOCKS_REP_*
+ * @bnd: BND.ADDR and BND.PORT, or NULL (0.0.0.0:0)
+ *
+ * Context: the connection's work; never blocks.
+ * Return: 0, -EAGAIN if the socket took only part of it, or the error of
+ * sending.
+ */
 int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
 		      const struct sockaddr_storage *bnd)
 {
@@ -460,6 +543,13 @@ int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
 				3 + tlsgw_socks_put_addr(msg + 3, bnd));
 }
 
+/**
+ * tlsgw_socks_errno_reply() - the reply code for an errno
+ * @err: a negative errno
+ *
+ * Context: any.
+ * Return: the SOCKS_REP_* code.
+ */
 u8 tlsgw_socks_errno_reply(int err)
 {
 	switch (err) {
@@ -747,7 +837,17 @@ static void tlsgw_socks_source_for(struct tlsgw_socks_conn *conn,
 	sock_release(sock);
 }
 
-/* Same address (and port, if asked); IPv4 is AF_INET on both sides. */
+/**
+ * tlsgw_socks_addr_equal() - whether two addresses are the same
+ * @a: an address
+ * @b: another
+ * @port: compare the ports too
+ *
+ * IPv4 is AF_INET on both sides (see tlsgw_socks_unmap()).
+ *
+ * Context: any.
+ * Return: true if they are.
+ */
 bool tlsgw_socks_addr_equal(const struct sockaddr_storage *a,
 			    const struct sockaddr_storage *b, bool port)
 {
@@ -974,11 +1074,19 @@ static int tlsgw_socks_auth(struct tlsgw_socks_conn *conn)
 	return 3 + ulen + plen;
 }
 
-/* A parsed request: one address, or a name to resolve. */
+/**
+ * struct tlsgw_socks_request - a parsed request
+ * @cmd: enum tlsgw_socks_cmd
+ * @port: the destination port, host order
+ * @name: the name to resolve, "" unless DOMAINNAME
+ * @addr: the destination address, unless DOMAINNAME
+ *
+ * One address, or a name to resolve.
+ */
 struct tlsgw_socks_request {
 	u8 cmd;
-	u16 port;			/* host order */
-	char name[TLSGW_SOCKS_NAME_MAX + 1];	/* "" unless DOMAINNAME */
+	u16 port;
+	char name[TLSGW_SOCKS_NAME_MAX + 1];
 	struct sockaddr_storage addr;
 };
 
@@ -1082,6 +1190,7 @@ static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req)
 						     struct tlsgw_socks_conn,
 						     resolve);
 
+	lockdep_assert_held(&conn->svc->tn->resolve_lock);
 	tlsgw_socks_conn_kick_put(conn);	/* the lookup's reference */
 }
 

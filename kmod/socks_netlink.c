@@ -112,6 +112,14 @@ static int tlsgw_socks_listen_attr(struct genl_info *info, struct nlattr *attr,
 	return -EINVAL;
 }
 
+/**
+ * tlsgw_socks_new_doit() - SOCKS_NEW: creates a SOCKS5 service
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -150,6 +158,14 @@ int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return tlsgw_socks_new(tn, &c, info->extack);
 }
 
+/**
+ * tlsgw_socks_del_doit() - SOCKS_DEL: deletes a SOCKS5 service
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -200,6 +216,7 @@ static void tlsgw_socks_live(struct tlsgw_socks_svc *svc, u64 *extra)
 {
 	struct tlsgw_socks_conn *conn;
 
+	lockdep_assert_held(&svc->lock);
 	extra[TLSGW_SOCKS_CTR_ACTIVE] = svc->n_conns;
 	list_for_each_entry(conn, &svc->conns, node) {
 		if (conn->state != TLSGW_SOCKS_RELAY)
@@ -328,6 +345,14 @@ static int tlsgw_socks_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	(NLMSG_GOODSIZE + TLSGW_SOCKS_USERS_MAX * 600 + \
 	 TLSGW_SOCKS_RULES_MAX * 400)
 
+/**
+ * tlsgw_socks_get_doit() - SOCKS_GET of one service, its users and rules
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[TLSGW_SOCKS_A_MAX + 1];
@@ -356,7 +381,14 @@ int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: how many services were dumped. */
+/**
+ * tlsgw_socks_dumpit() - SOCKS_GET dump: every service
+ * @skb: the reply buffer
+ * @cb: the dump's state; cb->args[0]: how many services were dumped
+ *
+ * Context: process context; takes tn->lock.
+ * Return: the length of @skb; 0 when done.
+ */
 int tlsgw_socks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
@@ -410,6 +442,14 @@ static int tlsgw_socks_user_req(struct genl_info *info,
 	return *svc ? 0 : -ENOENT;
 }
 
+/**
+ * tlsgw_socks_user_new_doit() - SOCKS_USER_NEW: adds or changes a user
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *utb[TLSGW_SOCKS_USER_A_MAX + 1];
@@ -436,6 +476,14 @@ int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * tlsgw_socks_user_del_doit() - SOCKS_USER_DEL: deletes a user
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *utb[TLSGW_SOCKS_USER_A_MAX + 1];
@@ -546,6 +594,14 @@ static int tlsgw_socks_rule_req(struct genl_info *info,
 	return *svc ? 0 : -ENOENT;
 }
 
+/**
+ * tlsgw_socks_rule_new_doit() - SOCKS_RULE_NEW: inserts a rule
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *rtb[TLSGW_SOCKS_RULE_A_MAX + 1];
@@ -573,6 +629,14 @@ int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/**
+ * tlsgw_socks_rule_del_doit() - SOCKS_RULE_DEL: deletes a rule
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *rtb[TLSGW_SOCKS_RULE_A_MAX + 1];
@@ -636,6 +700,14 @@ static const int tlsgw_resolve_errno[] = {
 	[TLSGW_RESOLVE_TEMPFAIL] = -EAGAIN,
 };
 
+/**
+ * tlsgw_socks_resolve_doit() - SOCKS_RESOLVE: registers the resolver, or its answer
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);

@@ -47,14 +47,27 @@ MODULE_PARM_DESC(socks_kernel_dns, "resolve SOCKS5 names with the kernel's dns_r
 
 static struct workqueue_struct *tlsgw_dns_wq;
 
-/* A lookup by dns_query() for request id of namespace net. */
+/**
+ * struct tlsgw_dns_lookup - a lookup by dns_query()
+ * @work: runs the lookup
+ * @net: the request's namespace; a reference is held
+ * @id: the request's id
+ * @name: the name to look up
+ */
 struct tlsgw_dns_lookup {
 	struct work_struct work;
-	struct net *net;		/* reference held */
+	struct net *net;
 	u64 id;
 	char name[TLSGW_SOCKS_NAME_MAX + 1];
 };
 
+/**
+ * tlsgw_resolve_timeout() - how long a name lookup may take
+ *
+ * Context: any.
+ * Return: the socks_resolve_timeout module parameter in seconds, clamped
+ * to [1, 60].
+ */
 unsigned int tlsgw_resolve_timeout(void)
 {
 	return clamp(READ_ONCE(socks_resolve_timeout), 1U, 60U);
@@ -72,13 +85,26 @@ static void tlsgw_resolve_end(struct tlsgw_net *tn,
 	req->done(req);
 }
 
+/**
+ * tlsgw_resolve_net_init() - initializes a namespace's upcall state
+ * @tn: the namespace
+ *
+ * Context: namespace init.
+ */
 void tlsgw_resolve_net_init(struct tlsgw_net *tn)
 {
 	mutex_init(&tn->resolve_lock);
 	INIT_LIST_HEAD(&tn->resolves);
 }
 
-/* Ends every pending request and refuses new lookups. */
+/**
+ * tlsgw_resolve_net_exit() - ends every pending request, refuses new ones
+ * @tn: the namespace
+ *
+ * Each pending request's done() runs with -ESHUTDOWN.
+ *
+ * Context: process context (namespace exit); takes @tn->resolve_lock.
+ */
 void tlsgw_resolve_net_exit(struct tlsgw_net *tn)
 {
 	struct tlsgw_resolve_req *req, *tmp;
@@ -90,6 +116,15 @@ void tlsgw_resolve_net_exit(struct tlsgw_net *tn)
 	mutex_unlock(&tn->resolve_lock);
 }
 
+/**
+ * tlsgw_resolve_register() - makes a socket the namespace's resolver
+ * @tn: the namespace
+ * @portid: the socket's netlink port id
+ *
+ * Forgotten when that socket is released.
+ *
+ * Context: process context; takes @tn->resolve_lock.
+ */
 void tlsgw_resolve_register(struct tlsgw_net *tn, u32 portid)
 {
 	mutex_lock(&tn->resolve_lock);
@@ -122,7 +157,13 @@ static struct notifier_block tlsgw_resolve_notifier = {
 	.notifier_call = tlsgw_resolve_release,
 };
 
-/* After the pernet state exists, before the family is registered. */
+/**
+ * tlsgw_resolve_module_init() - the lookup workqueue and the netlink notifier
+ *
+ * Context: module init, after the pernet state exists, before the family
+ * is registered.
+ * Return: 0 or a negative errno.
+ */
 int tlsgw_resolve_module_init(void)
 {
 	int err;
@@ -137,7 +178,12 @@ int tlsgw_resolve_module_init(void)
 	return err;
 }
 
-/* Before the pernet state goes: kernel lookups still complete requests. */
+/**
+ * tlsgw_resolve_module_exit() - undoes tlsgw_resolve_module_init()
+ *
+ * Context: module exit, process context, before the pernet state goes:
+ * kernel lookups still complete requests.
+ */
 void tlsgw_resolve_module_exit(void)
 {
 	netlink_unregister_notifier(&tlsgw_resolve_notifier);
@@ -359,6 +405,9 @@ bool tlsgw_resolve_cancel(struct tlsgw_net *tn, struct tlsgw_resolve_req *req)
  * @req: the request
  *
  * Once false, the answer in @req can be read (the lock orders it).
+ *
+ * Context: process context; takes @tn->resolve_lock.
+ * Return: true while @req is pending.
  */
 bool tlsgw_resolve_pending(struct tlsgw_net *tn, struct tlsgw_resolve_req *req)
 {
@@ -401,9 +450,17 @@ static void tlsgw_resolve_fill(struct tlsgw_resolve_req *req,
 	req->out->n = addrs->n;
 }
 
-/*
- * The daemon's answer, from the socket of port id portid (only the one
- * registered may answer): error is 0, -ENOENT or another errno.
+/**
+ * tlsgw_resolve_answer() - the daemon's answer to a request
+ * @tn: the namespace
+ * @portid: the answering socket; only the registered one may answer
+ * @id: the request's id
+ * @error: 0, -ENOENT or another errno
+ * @addrs: the addresses, with @error 0
+ *
+ * Context: process context (a netlink request); takes @tn->resolve_lock.
+ * Return: 0, -EPERM if @portid is not the resolver, or -ENOENT if the
+ * request is not pending any more.
  */
 int tlsgw_resolve_answer(struct tlsgw_net *tn, u32 portid, u64 id, int error,
 			 const struct tlsgw_socks_addrs *addrs)

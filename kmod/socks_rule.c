@@ -67,6 +67,17 @@ static bool tlsgw_rule_match(const struct tlsgw_socks_rule *r,
 	return port >= r->port_min && port <= r->port_max;
 }
 
+/**
+ * tlsgw_socks_allowed() - whether the rules allow a request
+ * @conn: the connection (its client address and user)
+ * @dst: the destination, or NULL (a request without one)
+ *
+ * The first matching rule decides and counts a hit; without one, the
+ * service's TLSGW_SOCKS_F_OPEN does.
+ *
+ * Context: process context; takes the service's lock.
+ * Return: true if allowed.
+ */
 bool tlsgw_socks_allowed(struct tlsgw_socks_conn *conn,
 			 const struct sockaddr_storage *dst)
 {
@@ -86,7 +97,17 @@ bool tlsgw_socks_allowed(struct tlsgw_socks_conn *conn,
 	return allow;
 }
 
-/* Inserts a copy of tmpl at index (< 0: at the end). */
+/**
+ * tlsgw_socks_rule_add() - inserts a copy of a rule
+ * @svc: the service
+ * @tmpl: the rule
+ * @index: where, < 0: at the end
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @svc->lock.
+ * Return: 0, -ENOMEM, -ENOSPC (too many rules) or -ENOENT (@index past
+ * the end).
+ */
 int tlsgw_socks_rule_add(struct tlsgw_socks_svc *svc,
 			 const struct tlsgw_socks_rule *tmpl, s64 index,
 			 struct netlink_ext_ack *extack)
@@ -125,6 +146,15 @@ int tlsgw_socks_rule_add(struct tlsgw_socks_svc *svc,
 	return err;
 }
 
+/**
+ * tlsgw_socks_rule_del() - deletes the rule at an index
+ * @svc: the service
+ * @index: the rule's index
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; takes @svc->lock.
+ * Return: 0 or -ENOENT.
+ */
 int tlsgw_socks_rule_del(struct tlsgw_socks_svc *svc, u32 index,
 			 struct netlink_ext_ack *extack)
 {
@@ -148,7 +178,15 @@ int tlsgw_socks_rule_del(struct tlsgw_socks_svc *svc, u32 index,
 	return 0;
 }
 
-/* The service is being freed: nobody else can see the list. */
+/**
+ * tlsgw_socks_rules_flush() - frees every rule of a service
+ * @svc: the service
+ *
+ * The service is being freed: nobody else can see the list, so no lock is
+ * taken.
+ *
+ * Context: any.
+ */
 void tlsgw_socks_rules_flush(struct tlsgw_socks_svc *svc)
 {
 	struct tlsgw_socks_rule *r, *tmp;

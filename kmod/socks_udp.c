@@ -33,14 +33,26 @@
 #define TLSGW_UDP_MAX		65535
 #define TLSGW_UDP_BUDGET	64
 
+/**
+ * struct tlsgw_socks_udp - a UDP association's relay state
+ * @sock: the relay's UDP socket
+ * @data_ready: @sock's stock sk_data_ready, while hooked
+ * @client: the client's address; port 0 until the first datagram
+ * @n_peers: destinations in @peers
+ * @next_peer: the slot of @peers the next destination takes (a ring)
+ * @peers: destinations answers may come from
+ * @buf: headroom + the largest datagram
+ * @held: payload waiting for its name
+ * @held_len: length of @held
+ */
 struct tlsgw_socks_udp {
 	struct socket *sock;
 	void (*data_ready)(struct sock *sk);
-	struct sockaddr_storage client;	/* port 0 until the first datagram */
+	struct sockaddr_storage client;
 	unsigned int n_peers, next_peer;
 	struct sockaddr_storage peers[TLSGW_UDP_PEERS];
-	u8 *buf;			/* headroom + the largest datagram */
-	u8 *held;			/* payload waiting for its name */
+	u8 *buf;
+	u8 *held;
 	size_t held_len;
 };
 
@@ -56,14 +68,26 @@ static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/* When the conn closes: afterwards no callback can reach it. */
+/**
+ * tlsgw_socks_udp_stop() - unhooks the UDP socket when the conn closes
+ * @conn: the connection
+ *
+ * Afterwards no callback can reach it.
+ *
+ * Context: process context; takes the socket's sk_callback_lock.
+ */
 void tlsgw_socks_udp_stop(struct tlsgw_socks_conn *conn)
 {
 	if (conn->udp && conn->udp->sock)
 		tlsgw_socks_udp_unhook(conn->udp);
 }
 
-/* Called on the last put of the conn. */
+/**
+ * tlsgw_socks_udp_free() - frees the UDP association
+ * @conn: the connection, on its last put
+ *
+ * Context: process context.
+ */
 void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn)
 {
 	struct tlsgw_socks_udp *udp = conn->udp;
@@ -176,10 +200,16 @@ static void tlsgw_socks_udp_hook(struct tlsgw_socks_conn *conn,
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/*
- * Sets the association up and answers the request. expect is DST.ADDR and
- * DST.PORT of the request: where the client will send from (port 0: not
- * known yet). The client's address is that of its TCP connection.
+/**
+ * tlsgw_socks_udp_start() - sets a UDP association up and answers the request
+ * @conn: the connection, in its work
+ * @expect: DST.ADDR and DST.PORT of the request: where the client will
+ *	send from (port 0: not known yet)
+ *
+ * The client's address is that of its TCP connection.
+ *
+ * Context: the connection's work.
+ * Return: 0 or a negative errno (the caller closes the connection).
  */
 int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
 			  const struct sockaddr_storage *expect)
@@ -486,6 +516,15 @@ static bool tlsgw_udp_control_open(struct tlsgw_socks_conn *conn)
 	}
 }
 
+/**
+ * tlsgw_socks_udp_work() - relays the datagrams that are waiting
+ * @conn: the connection, an association
+ *
+ * Closes the connection once its TCP control connection ended. Yields
+ * after a budget of datagrams.
+ *
+ * Context: the connection's work.
+ */
 void tlsgw_socks_udp_work(struct tlsgw_socks_conn *conn)
 {
 	struct tlsgw_socks_udp *udp = conn->udp;

@@ -54,7 +54,15 @@ static bool tlsgw_stls_key_eq(const struct tlsgw_stls_key *a,
 	       ipv6_addr_equal(&a->server, &b->server);
 }
 
-/* k is oriented like the packet: client = its source. */
+/**
+ * tlsgw_stls_flow_lookup() - the flow a packet belongs to
+ * @tn: the namespace
+ * @k: the packet's connection, oriented like the packet
+ * @dir: the packet's direction in the flow
+ *
+ * Context: under RCU.
+ * Return: the flow (valid until the RCU section ends), or NULL.
+ */
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
 					       enum stp_dir *dir)
@@ -65,6 +73,8 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 	};
 	struct tlsgw_stls_flow *f;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow lookup outside RCU");
 	hlist_for_each_entry_rcu(f, &tn->stls.buckets[tlsgw_stls_hash(k)],
 				 node) {
 		if (tlsgw_stls_key_eq(&f->key, k)) {
@@ -139,6 +149,8 @@ static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
 	enum stp_dir dir;
 	bool room;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow add outside RCU");
 	/* A full table without SYN-only flows costs no allocation per SYN. */
 	if (!old && READ_ONCE(t->n_flows) >= READ_ONCE(starttls_max_flows)) {
 		spin_lock_bh(&t->lock);
@@ -224,6 +236,20 @@ out_free:
 	return -EEXIST;
 }
 
+/**
+ * tlsgw_stls_flow_create() - creates and hashes a flow for a client's SYN
+ * @tn: the namespace
+ * @k: the connection
+ * @syns: the SYN's isn, wscale and win (the s2c_ fields unused)
+ * @pol: the matching policy; the flow takes a reference
+ *
+ * Counts the flow as tracked, or as dropped if the table is full (after
+ * trying to evict a SYN-only flow) or memory is short.
+ *
+ * Context: under RCU; takes the table lock.
+ * Return: 0, -ENOSPC when dropped, -EEXIST if the flow exists (a
+ * retransmitted SYN) or -ENOENT if @pol is being deleted.
+ */
 int tlsgw_stls_flow_create(struct tlsgw_net *tn,
 			   const struct tlsgw_stls_key *k,
 			   const struct tlsgw_stls_syns *syns,
@@ -232,6 +258,18 @@ int tlsgw_stls_flow_create(struct tlsgw_net *tn,
 	return tlsgw_stls_flow_add(tn, k, syns, false, pol, NULL);
 }
 
+/**
+ * tlsgw_stls_flow_replace() - a new connection on an old flow's 4-tuple
+ * @tn: the namespace
+ * @old: the flow
+ * @syns: the new connection's SYN and SYN-ACK
+ *
+ * The server acknowledged a new SYN on @old's 4-tuple with a SYN-ACK. @old
+ * leaves the table; if a policy matches the new connection, an established
+ * flow for it takes its place.
+ *
+ * Context: under RCU, without @old->lock; takes the table lock.
+ */
 void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 			     const struct tlsgw_stls_syns *syns)
 {
@@ -239,6 +277,8 @@ void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 	struct tlsgw_stls_table *t = &tn->stls;
 	struct tlsgw_stls_policy *pol;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow replace outside RCU");
 	/* The policies may have changed since the old connection began. */
 	pol = tlsgw_stls_policy_match(tn, k->family, &k->server,
 				      ntohs(k->sport));
@@ -260,6 +300,13 @@ static void tlsgw_stls_flow_free_rcu(struct rcu_head *head)
 	kmem_cache_free(tlsgw_stls_cache, f);
 }
 
+/**
+ * tlsgw_stls_ooo_free() - frees a flow's kept chunks
+ * @t: the flow's table
+ * @f: the flow
+ *
+ * Context: caller holds @f->lock.
+ */
 void tlsgw_stls_ooo_free(struct tlsgw_stls_table *t,
 			 struct tlsgw_stls_flow *f)
 {
@@ -353,6 +400,14 @@ static void tlsgw_stls_gc(struct work_struct *work)
 		queue_delayed_work(system_wq, &t->gc, TLSGW_STLS_GC_INTERVAL);
 }
 
+/**
+ * tlsgw_stls_flow_count() - tracked flows of a policy, or all
+ * @tn: the namespace
+ * @pol: the policy, or NULL for every flow
+ *
+ * Context: any that may take rcu_read_lock().
+ * Return: the number of flows.
+ */
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol)
 {
@@ -371,6 +426,12 @@ unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 	return n;
 }
 
+/**
+ * tlsgw_stls_table_init() - initializes a namespace's flow table
+ * @tn: the namespace
+ *
+ * Context: namespace init.
+ */
 void tlsgw_stls_table_init(struct tlsgw_net *tn)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
@@ -383,6 +444,15 @@ void tlsgw_stls_table_init(struct tlsgw_net *tn)
 	INIT_DELAYED_WORK(&t->gc, tlsgw_stls_gc);
 }
 
+/**
+ * tlsgw_stls_table_flush() - frees every flow
+ * @tn: the namespace
+ *
+ * No new flows, stop the collector, free every flow (the hooks are
+ * unregistered already). tlsgw_stls_table_revive() allows new ones again.
+ *
+ * Context: process context; takes the table lock.
+ */
 void tlsgw_stls_table_flush(struct tlsgw_net *tn)
 {
 	struct tlsgw_stls_table *t = &tn->stls;
@@ -401,6 +471,12 @@ void tlsgw_stls_table_flush(struct tlsgw_net *tn)
 	spin_unlock_bh(&t->lock);
 }
 
+/**
+ * tlsgw_stls_table_revive() - allows new flows again after a flush
+ * @tn: the namespace
+ *
+ * Context: any; takes the table lock.
+ */
 void tlsgw_stls_table_revive(struct tlsgw_net *tn)
 {
 	spin_lock_bh(&tn->stls.lock);
@@ -408,11 +484,23 @@ void tlsgw_stls_table_revive(struct tlsgw_net *tn)
 	spin_unlock_bh(&tn->stls.lock);
 }
 
+/**
+ * tlsgw_stls_table_shutdown() - namespace exit: tlsgw_stls_table_flush()
+ * @tn: the namespace
+ *
+ * Context: process context.
+ */
 void tlsgw_stls_table_shutdown(struct tlsgw_net *tn)
 {
 	tlsgw_stls_table_flush(tn);
 }
 
+/**
+ * tlsgw_stls_flow_module_init() - the flow cache and the hash seed
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
 int tlsgw_stls_flow_module_init(void)
 {
 	tlsgw_stls_cache = KMEM_CACHE(tlsgw_stls_flow, SLAB_ACCOUNT);
@@ -422,7 +510,12 @@ int tlsgw_stls_flow_module_init(void)
 	return 0;
 }
 
-/* After every namespace flushed its table: wait for the RCU frees. */
+/**
+ * tlsgw_stls_flow_module_exit() - destroys the flow cache
+ *
+ * Context: module exit, after every namespace flushed its table; waits for
+ * the RCU frees.
+ */
 void tlsgw_stls_flow_module_exit(void)
 {
 	rcu_barrier();

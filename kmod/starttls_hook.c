@@ -85,15 +85,29 @@ module_param(starttls_ooo_total, uint, 0644);
 MODULE_PARM_DESC(starttls_ooo_total,
 		 "bytes beyond holes all STARTTLS flows of a namespace may copy (default 4194304)");
 
-/* Parsed once per packet. */
+/**
+ * struct tlsgw_stls_pkt - what the hook parses once per packet
+ * @key: the connection, oriented like the packet
+ * @thoff: offset of the TCP header
+ * @off: offset of the payload
+ * @len: payload bytes
+ * @seq: the sequence number
+ * @ack_seq: the acknowledgment number
+ * @window: the window as sent: not scaled
+ * @wscale: SYN: window scale option, -1: none
+ * @syn: the SYN flag
+ * @ack: the ACK flag
+ * @fin: the FIN flag
+ * @rst: the RST flag
+ */
 struct tlsgw_stls_pkt {
-	struct tlsgw_stls_key key;	/* oriented like the packet */
-	unsigned int thoff;		/* TCP header */
-	unsigned int off;		/* payload */
-	unsigned int len;		/* payload bytes */
+	struct tlsgw_stls_key key;
+	unsigned int thoff;
+	unsigned int off;
+	unsigned int len;
 	u32 seq, ack_seq;
-	u16 window;			/* as sent: not scaled */
-	s8 wscale;			/* SYN: window scale option, -1: none */
+	u16 window;
+	s8 wscale;
 	bool syn, ack, fin, rst;
 };
 
@@ -218,6 +232,7 @@ static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
 	u8 buf[256];
 	const u8 *data;
 
+	lockdep_assert_held(&f->lock);
 	for (done = skip; done < p->len; done += n) {
 		n = min_t(unsigned int, p->len - done, sizeof(buf));
 		data = skb_header_pointer(skb, p->off + done, n, buf);
@@ -289,21 +304,28 @@ static unsigned int tlsgw_stls_block(struct sk_buff *skb,
 							    : NF_ACCEPT;
 }
 
-/* What the hook reports once it has let go of the flow. */
+/**
+ * struct tlsgw_stls_report - what the hook reports once it let go of a flow
+ * @events: the parser's events (STP_EV_*) of this packet
+ * @blocking: the finding(s) that blocked
+ * @lost: the flow was given up on
+ * @reset: blocked without a finding: lost and failing closed, or a kept
+ *	chunk that a retransmission contradicts
+ * @rst_seq: with @blocking or @reset: the sequence number for the
+ *	receiver's RST
+ * @replace: a new connection on this 4-tuple
+ * @syns: with @replace: its SYN and SYN-ACK
+ *
+ * Filled under flow->lock, acted on after it is released.
+ */
 struct tlsgw_stls_report {
 	unsigned int events;
-	unsigned int blocking;		/* the finding(s) that blocked */
-	bool lost;			/* the flow was given up on */
-	bool reset;			/* blocked without a finding: lost
-					 * and failing closed, or a kept
-					 * chunk that a retransmission
-					 * contradicts
-					 */
-	u32 rst_seq;			/* with blocking, reset: for the
-					 * receiver
-					 */
-	bool replace;			/* a new connection on this 4-tuple */
-	struct tlsgw_stls_syns syns;	/* with replace: its SYN and SYN-ACK */
+	unsigned int blocking;
+	bool lost;
+	bool reset;
+	u32 rst_seq;
+	bool replace;
+	struct tlsgw_stls_syns syns;
 };
 
 static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
@@ -403,6 +425,7 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_table *t,
 					    const struct tlsgw_stls_pkt *p,
 					    struct tlsgw_stls_report *r)
 {
+	lockdep_assert_held(&f->lock);
 	if (stp_opaque(&f->stp) || f->lost || (!p->len && !p->fin))
 		return NF_ACCEPT;
 	if (tlsgw_stls_keep(t, f, dir, skb, p))
@@ -430,6 +453,7 @@ static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
 {
 	u32 win = p->window;
 
+	lockdep_assert_held(&f->lock);
 	if (f->wscale[STP_C2S] >= 0 && f->wscale[STP_S2C] >= 0)
 		win <<= f->wscale[dir];
 	if (win > f->max_win[dir])
@@ -454,6 +478,7 @@ static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
 {
 	u32 win;
 
+	lockdep_assert_held(&f->lock);
 	if (!(f->seq_valid & BIT(dir)))
 		return dir == STP_S2C && p->ack &&
 		       p->ack_seq - (f->isn + 1) <=
@@ -477,6 +502,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 			   const struct tlsgw_stls_pkt *p,
 			   struct tlsgw_stls_report *r)
 {
+	lockdep_assert_held(&f->lock);
 	if (dir == STP_C2S && !p->ack) {
 		if (p->seq != f->isn) {
 			f->pending = true;
@@ -511,6 +537,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 /* dir's FIN was seen, in order. Caller holds f->lock. */
 static void tlsgw_stls_fin(struct tlsgw_stls_flow *f, enum stp_dir dir)
 {
+	lockdep_assert_held(&f->lock);
 	f->fin |= BIT(dir);
 	f->state = f->fin == 3 ? TLSGW_FLOW_CLOSED : TLSGW_FLOW_CLOSING;
 }
@@ -552,6 +579,7 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 	bool again = true;
 	s32 rel;
 
+	lockdep_assert_held(&f->lock);
 	while (again && !(events & block)) {
 		again = false;
 		list_for_each_entry_safe(c, next_c, &f->ooo_q, node) {
@@ -602,6 +630,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
 	unsigned int skip;
 	s32 rel;
 
+	lockdep_assert_held(&f->lock);
 	f->last_seen = jiffies;
 	/* Our own RSTs (nf_send_reset() comes back through LOCAL_OUT) pass. */
 	if (f->state == TLSGW_FLOW_BLOCKED)
@@ -669,6 +698,8 @@ static unsigned int tlsgw_stls_no_flow(struct tlsgw_net *tn,
 	struct tlsgw_stls_syns syns = {};
 	struct tlsgw_stls_policy *pol;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: no_flow outside RCU");
 	if (p->rst)
 		return NF_ACCEPT;
 	if (p->syn && !p->ack) {
@@ -781,16 +812,20 @@ static const struct nf_hook_ops tlsgw_stls_ops[] = {
 	TLSGW_STLS_OP(NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_FILTER + 1),
 };
 
-/*
- * With the hooks, the namespace reassembles IP fragments before them
- * (nf_defrag, as conntrack does; it holds fragments until the datagram
- * is whole and drops what never completes), so that no segment passes
- * unparsed in pieces.
+/**
+ * tlsgw_stls_hooks_register() - registers a namespace's netfilter hooks
+ * @net: the namespace
+ *
+ * Enables IPv4 and IPv6 defragmentation for the namespace, then the hooks.
+ *
+ * Context: process context; caller holds the namespace's tn->lock.
+ * Return: 0 or a negative errno (nothing is left registered then).
  */
 int tlsgw_stls_hooks_register(struct net *net)
 {
 	int err;
 
+	lockdep_assert_held(&tlsgw_net(net)->lock);
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
 		return err;
@@ -810,9 +845,15 @@ out_v4:
 	return err;
 }
 
-/* Waits for the hooks that are running (synchronize_net()). */
+/**
+ * tlsgw_stls_hooks_unregister() - undoes tlsgw_stls_hooks_register()
+ * @net: the namespace
+ *
+ * Context: process context; caller holds the namespace's tn->lock.
+ */
 void tlsgw_stls_hooks_unregister(struct net *net)
 {
+	lockdep_assert_held(&tlsgw_net(net)->lock);
 	nf_unregister_net_hooks(net, tlsgw_stls_ops, ARRAY_SIZE(tlsgw_stls_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);

@@ -4,7 +4,6 @@
 
 #include <net/net_namespace.h>
 
-/* Called with tn->lock held, in process context. */
 int tlsgw_stls_hooks_register(struct net *net);
 void tlsgw_stls_hooks_unregister(struct net *net);
 

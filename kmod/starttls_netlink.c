@@ -102,6 +102,14 @@ static const int tlsgw_stls_new_required[] = {
 	TLSGW_STLS_A_MODE,
 };
 
+/**
+ * tlsgw_stls_policy_new_doit() - STARTTLS_POLICY_NEW: adds a policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -152,6 +160,14 @@ static int tlsgw_stls_name(struct genl_info *info, const char **name)
 	return 0;
 }
 
+/**
+ * tlsgw_stls_policy_del_doit() - STARTTLS_POLICY_DEL: deletes a policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request, under the genetlink mutex).
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -185,6 +201,7 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	lockdep_assert_held(&tn->lock);
 	c.stls_active = tlsgw_stls_flow_count(tn, pol);
 	hdr = tlsgw_genl_put(skb, portid, seq, flags,
 			     TLSGW_CMD_STARTTLS_POLICY_GET);
@@ -209,6 +226,14 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
+/**
+ * tlsgw_stls_policy_get_doit() - STARTTLS_POLICY_GET of one policy
+ * @skb: the request
+ * @info: its attributes, namespace and extack
+ *
+ * Context: process context (a netlink request); takes tn->lock.
+ * Return: 0 or a negative errno (with a message in @info's extack).
+ */
 int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
@@ -238,7 +263,14 @@ int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: how many policies were dumped. */
+/**
+ * tlsgw_stls_policy_dumpit() - STARTTLS_POLICY_GET dump: every policy
+ * @skb: the reply buffer
+ * @cb: the dump's state; cb->args[0]: how many policies were dumped
+ *
+ * Context: process context; takes tn->lock.
+ * Return: the length of @skb; 0 when done.
+ */
 int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
@@ -273,7 +305,13 @@ static int tlsgw_put_stls_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put(skb, type, sizeof(sin), &sin);
 }
 
-/* A snapshot of a flow taken under its lock. */
+/**
+ * struct tlsgw_stls_flow_info - a snapshot of a flow taken under its lock
+ * @state: enum tlsgw_starttls_state
+ * @phase: the parser's phase
+ * @findings: 1 << enum tlsgw_starttls_finding
+ * @last_seen: jiffies of the flow's last packet
+ */
 struct tlsgw_stls_flow_info {
 	u8 state, phase;
 	u32 findings;
@@ -289,6 +327,8 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
 	struct nlattr *nest;
 	void *hdr;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: flow dump outside RCU");
 	spin_lock_bh(&f->lock);
 	fi.state = f->state;
 	fi.phase = stp_phase(&f->stp);
@@ -327,10 +367,17 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
-/*
- * cb->args[0]: the bucket, cb->args[1]: flows of it already dumped. A
- * flow added to or removed from a bucket between two reply buffers may
+/**
+ * tlsgw_stls_flow_dumpit() - STARTTLS_FLOW_GET dump: every tracked flow
+ * @skb: the reply buffer
+ * @cb: the dump's state; cb->args[0]: the bucket, cb->args[1]: flows of it
+ *	already dumped
+ *
+ * A flow added to or removed from a bucket between two reply buffers may
  * shift the others: one may be missed, or (rarely) reported twice.
+ *
+ * Context: process context; walks the table under rcu_read_lock().
+ * Return: the length of @skb; 0 when done.
  */
 int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {

@@ -11,24 +11,52 @@
 #include "starttls_hook.h"
 #include "starttls_policy.h"
 
-/* Caller holds tn->lock. */
+/**
+ * tlsgw_stls_policy_find() - looks a policy up by name
+ * @tn: the namespace
+ * @name: the policy's name
+ *
+ * Context: caller holds @tn->lock.
+ * Return: the policy (no reference taken), or NULL.
+ */
 struct tlsgw_stls_policy *tlsgw_stls_policy_find(struct tlsgw_net *tn,
 						 const char *name)
 {
 	struct tlsgw_stls_policy *pol;
 
+	lockdep_assert_held(&tn->lock);
 	list_for_each_entry(pol, &tn->stls_policies, node)
 		if (!strcmp(pol->name, name))
 			return pol;
 	return NULL;
 }
 
+/**
+ * tlsgw_stls_policy_put() - drops a reference on a policy
+ * @pol: the policy
+ *
+ * The last reference frees it after an RCU grace period.
+ *
+ * Context: any.
+ */
 void tlsgw_stls_policy_put(struct tlsgw_stls_policy *pol)
 {
 	if (refcount_dec_and_test(&pol->ref))
 		kfree_rcu(pol, rcu);
 }
 
+/**
+ * tlsgw_stls_policy_add() - adds a policy, after the others
+ * @tn: the namespace
+ * @conf: the policy
+ * @extack: for the reason of a refusal
+ *
+ * The first policy registers the namespace's netfilter hooks.
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0, -EEXIST, -ENOSPC (too many policies), -ENOMEM, or the error
+ * of registering the hooks.
+ */
 int tlsgw_stls_policy_add(struct tlsgw_net *tn,
 			  const struct tlsgw_stls_policy_conf *conf,
 			  struct netlink_ext_ack *extack)
@@ -100,6 +128,18 @@ static void tlsgw_stls_policy_unlink(struct tlsgw_net *tn,
 	tlsgw_stls_policy_put(pol);
 }
 
+/**
+ * tlsgw_stls_policy_del() - deletes a policy
+ * @tn: the namespace
+ * @name: the policy's name
+ * @extack: for the reason of a refusal
+ *
+ * It stops matching new flows at once; the last policy's deletion
+ * unregisters the hooks and frees every flow.
+ *
+ * Context: process context; takes @tn->lock.
+ * Return: 0 or -ENOENT.
+ */
 int tlsgw_stls_policy_del(struct tlsgw_net *tn, const char *name,
 			  struct netlink_ext_ack *extack)
 {
@@ -118,6 +158,12 @@ int tlsgw_stls_policy_del(struct tlsgw_net *tn, const char *name,
 	return err;
 }
 
+/**
+ * tlsgw_stls_policies_flush() - deletes every policy of a namespace
+ * @tn: the namespace
+ *
+ * Context: process context (namespace exit); takes @tn->lock.
+ */
 void tlsgw_stls_policies_flush(struct tlsgw_net *tn)
 {
 	struct tlsgw_stls_policy *pol, *tmp;
@@ -145,6 +191,17 @@ static bool tlsgw_stls_prefix_match(const struct tlsgw_stls_policy *pol,
 	return true;
 }
 
+/**
+ * tlsgw_stls_policy_match() - the first policy for a new flow
+ * @tn: the namespace
+ * @family: AF_INET or AF_INET6
+ * @daddr: the flow's server address
+ * @dport: the flow's server port, host order
+ *
+ * Context: under RCU.
+ * Return: the policy (valid until the RCU section ends; no reference
+ * taken), or NULL.
+ */
 struct tlsgw_stls_policy *tlsgw_stls_policy_match(struct tlsgw_net *tn,
 						  u8 family,
 						  const void *daddr,
@@ -153,6 +210,8 @@ struct tlsgw_stls_policy *tlsgw_stls_policy_match(struct tlsgw_net *tn,
 	struct tlsgw_stls_policy *pol;
 	unsigned int i;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "tlsgw: policy match outside RCU");
 	list_for_each_entry_rcu(pol, &tn->stls_policies, node) {
 		if (pol->dst_family && (pol->dst_family != family ||
 					!tlsgw_stls_prefix_match(pol, daddr)))

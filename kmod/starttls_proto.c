@@ -54,10 +54,16 @@
 /* Longest partial capability token carried over a buffer refill. */
 #define CAP_TOKEN_MAX	32
 
+/**
+ * struct stp_ctx - one stp_feed() call's context
+ * @res: where the findings go
+ * @off: first byte of the current line, or 0
+ * @blocked: @res->block_off is set
+ */
 struct stp_ctx {
 	struct stp_result *res;
-	stp_size_t off;		/* first byte of the current line, or 0 */
-	int blocked;		/* res->block_off is set */
+	stp_size_t off;
+	int blocked;
 };
 
 static void report(struct stp_ctx *c, unsigned int ev)
@@ -1058,6 +1064,13 @@ static int client_hello(struct stp_flow *f, struct stp_ctx *c, stp_u8 b,
 	return 0;
 }
 
+/**
+ * stp_init() - starts a flow's parser state
+ * @f: the state
+ * @proto: the flow's protocol
+ *
+ * Context: any.
+ */
 void stp_init(struct stp_flow *f, enum stp_proto proto)
 {
 	memset(f, 0, sizeof(*f));
@@ -1066,6 +1079,17 @@ void stp_init(struct stp_flow *f, enum stp_proto proto)
 	f->prev_phase = STP_PH_PLAIN;
 }
 
+/**
+ * stp_opaque() - whether further bytes can give no finding
+ * @f: the flow
+ *
+ * An SMTP, POP3 or IMAP flow in TLS, or an FTP flow in TLS that lost track
+ * of the records in both directions. The caller may stop feeding the flow
+ * then.
+ *
+ * Context: any; the caller serializes calls on @f.
+ * Return: nonzero when further bytes can give no finding.
+ */
 int stp_opaque(const struct stp_flow *f)
 {
 	stp_u16 lost = P_LOST(STP_C2S) | P_LOST(STP_S2C);
@@ -1074,6 +1098,28 @@ int stp_opaque(const struct stp_flow *f)
 	       (f->proto != STP_FTP || (f->pflags & lost) == lost);
 }
 
+/**
+ * stp_feed() - feeds in-order payload bytes of one direction
+ * @f: the flow
+ * @dir: the direction
+ * @data: the bytes
+ * @len: their number
+ * @res: the findings (cleared first)
+ *
+ * Once the phase is STP_PH_TLS, SMTP, POP3 and IMAP flows are opaque and
+ * further calls report nothing. FTP flows are followed record by record in
+ * both directions (5-byte TLS record headers, bodies skipped) until a
+ * direction holds, at a record boundary, a byte that cannot start a
+ * record: the control connection is back in cleartext (RFC 4217 CCC). The
+ * first direction to show it reports STP_EV_CCC (block_off: that byte),
+ * the phase becomes STP_PH_CCC, and from that byte on the direction is
+ * parsed as cleartext FTP again (so USER and PASS give CLEAR_AUTH); the
+ * other direction follows when it shows cleartext too. A record header
+ * broken off in the middle stops the following of that direction (nothing
+ * more is reported from it).
+ *
+ * Context: any; the caller serializes calls on @f.
+ */
 void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	      stp_size_t len, struct stp_result *res)
 {

@@ -81,16 +81,18 @@ enum stp_event {
 	STP_EV_PRETLS_CMD	= 1u << 12, /* not allowed before TLS */
 };
 
+/**
+ * struct stp_result - the findings of one stp_feed() call
+ * @events: enum stp_event bits
+ * @block_off: offset in the fed buffer of the first byte of the line (or
+ *	bytes) that caused CLEAR_AUTH, PRETLS_CMD, CMD_INJECTION,
+ *	RESP_INJECTION or CCC (the first cleartext byte after TLS, or the
+ *	200 line answering a cleartext CCC); the caller drops the segment
+ *	holding it when policy says block. Bytes of that line fed in
+ *	earlier calls have already passed: offset is then 0.
+ */
 struct stp_result {
-	unsigned int events;	/* enum stp_event bits */
-	/*
-	 * Offset in the fed buffer of the first byte of the line (or bytes)
-	 * that caused CLEAR_AUTH, PRETLS_CMD, CMD_INJECTION, RESP_INJECTION
-	 * or CCC (the first cleartext byte after TLS, or the 200 line
-	 * answering a cleartext CCC); the caller drops the segment holding
-	 * it when policy says block. Bytes of that line fed in earlier calls have
-	 * already passed: offset is then 0.
-	 */
+	unsigned int events;
 	stp_size_t block_off;
 };
 
@@ -112,57 +114,68 @@ struct stp_result {
 #define STP_TAIL_MAX 16		/* last bytes of an overlong line kept */
 #define STP_QUEUE_MAX 16	/* pipelined commands awaiting a reply */
 
+/**
+ * struct stp_dirstate - the parser's state of one direction
+ * @len: bytes in @line
+ * @overlong: the line exceeded STP_LINE_MAX: rest skipped
+ * @flags: parser-private
+ * @line: the current line
+ * @skip: IMAP literal / SMTP BDAT bytes to skip
+ * @tail_n: bytes in @tail (at most STP_TAIL_MAX)
+ * @tail_pos: next write position in @tail (a ring)
+ * @tail: last bytes of an overlong line
+ */
 struct stp_dirstate {
-	stp_u16 len;		/* bytes in line[] */
-	stp_u8 overlong;	/* line exceeded STP_LINE_MAX: rest skipped */
-	stp_u8 flags;		/* parser-private */
+	stp_u16 len;
+	stp_u8 overlong;
+	stp_u8 flags;
 	char line[STP_LINE_MAX];
-	stp_u32 skip;		/* IMAP literal / SMTP BDAT bytes to skip */
-	stp_u8 tail_n;		/* bytes in tail[] (at most STP_TAIL_MAX) */
-	stp_u8 tail_pos;	/* next write position in tail[] (a ring) */
-	char tail[STP_TAIL_MAX];	/* last bytes of an overlong line */
+	stp_u32 skip;
+	stp_u8 tail_n;
+	stp_u8 tail_pos;
+	char tail[STP_TAIL_MAX];
 };
 
+/**
+ * struct stp_flow - the parser's state of one connection
+ * @proto: enum stp_proto
+ * @phase: enum stp_phase
+ * @state: parser-private
+ * @flags: parser-private
+ * @misc: parser-private (FTP reply code, IMAP tag)
+ * @tag: IMAP: tag of the pending STARTTLS
+ * @tag_len: its length (longer tags: first 16 kept)
+ * @prev_phase: phase to go back to when refused
+ * @hello: ClientHello header bytes seen after the go-ahead
+ * @qlen: commands awaiting a reply (at most STP_QUEUE_MAX)
+ * @pflags: parser-private
+ * @queue: their kinds, 2 bits each, oldest lowest
+ * @dir: each direction's state, by enum stp_dir
+ *
+ * No locking of its own: the caller serializes (the kernel feeds and
+ * reads it under flow->lock).
+ */
 struct stp_flow {
-	stp_u8 proto;		/* enum stp_proto */
-	stp_u8 phase;		/* enum stp_phase */
-	stp_u8 state;		/* parser-private */
-	stp_u8 flags;		/* parser-private */
-	stp_u32 misc;		/* parser-private (FTP reply code, IMAP tag) */
-	char tag[16];		/* IMAP: tag of the pending STARTTLS */
-	stp_u8 tag_len;		/* its length (longer tags: first 16 kept) */
-	stp_u8 prev_phase;	/* phase to go back to when refused */
-	stp_u8 hello;		/* ClientHello header bytes seen after go */
-	stp_u8 qlen;		/* commands awaiting a reply (<= QUEUE_MAX) */
-	stp_u16 pflags;		/* parser-private */
-	stp_u32 queue;		/* their kinds, 2 bits each, oldest lowest */
+	stp_u8 proto;
+	stp_u8 phase;
+	stp_u8 state;
+	stp_u8 flags;
+	stp_u32 misc;
+	char tag[16];
+	stp_u8 tag_len;
+	stp_u8 prev_phase;
+	stp_u8 hello;
+	stp_u8 qlen;
+	stp_u16 pflags;
+	stp_u32 queue;
 	struct stp_dirstate dir[2];
 };
 
 void stp_init(struct stp_flow *f, enum stp_proto proto);
 
-/*
- * Feed @len in-order payload bytes of direction @dir. Returns the findings
- * in @res (cleared first). Once the phase is STP_PH_TLS, SMTP, POP3 and
- * IMAP flows are opaque and further calls report nothing. FTP flows are
- * followed record by record in both directions (5-byte TLS record
- * headers, bodies skipped) until a direction holds, at a record boundary,
- * a byte that cannot start a record: the control connection is back in
- * cleartext (RFC 4217 CCC). The first direction to show it reports
- * STP_EV_CCC (block_off: that byte), the phase becomes STP_PH_CCC, and
- * from that byte on the direction is parsed as cleartext FTP again (so
- * USER and PASS give CLEAR_AUTH); the other direction follows when it
- * shows cleartext too. A record header broken off in the middle stops
- * the following of that direction (nothing more is reported from it).
- */
 void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 	      stp_size_t len, struct stp_result *res);
 
-/*
- * True when further bytes can give no finding: an SMTP, POP3 or IMAP flow
- * in TLS, or an FTP flow in TLS that lost track of the records in both
- * directions. The caller may stop feeding the flow then.
- */
 int stp_opaque(const struct stp_flow *f);
 
 static inline enum stp_phase stp_phase(const struct stp_flow *f)
