@@ -321,6 +321,7 @@ static struct tlsgw_session *tlsgw_session_new(struct tlsgw_net *tn,
 	if (!s)
 		return NULL;
 	refcount_set(&s->ref, 1);
+	INIT_LIST_HEAD(&s->reap);
 	s->tn = tn;
 	s->version = o->keys.version;
 	s->cipher = o->keys.cipher;
@@ -490,9 +491,15 @@ static void tlsgw_sessions_close_matching(struct tlsgw_net *tn,
 	struct tlsgw_session *s, *tmp;
 	LIST_HEAD(reap);
 
+	/*
+	 * Collectors run side by side (the idle collector with a service
+	 * delete or the namespace's shutdown): a session already on another
+	 * one's list is left to it, which closes it anyway. Its entry is
+	 * unlinked under the lock, so that list_empty() tells.
+	 */
 	mutex_lock(&tn->lock);
 	list_for_each_entry(s, &tn->sessions, node) {
-		if (match(s, arg)) {
+		if (match(s, arg) && list_empty(&s->reap)) {
 			refcount_inc(&s->ref);
 			list_add_tail(&s->reap, &reap);
 		}
@@ -501,6 +508,9 @@ static void tlsgw_sessions_close_matching(struct tlsgw_net *tn,
 
 	list_for_each_entry_safe(s, tmp, &reap, reap) {
 		tlsgw_relay_close(&s->relay, reason);
+		mutex_lock(&tn->lock);
+		list_del_init(&s->reap);
+		mutex_unlock(&tn->lock);
 		tlsgw_session_put(s);
 	}
 }

@@ -21,8 +21,9 @@ enum {
 /**
  * struct tlsgw_session - a relayed TLS session
  * @node: in tn->sessions; under tn->lock
- * @reap: in the private list of the collector closing it
- *	(tlsgw_sessions_close_matching()), linked under tn->lock
+ * @reap: in the private list of the one collector closing it
+ *	(tlsgw_sessions_close_matching()), or empty; linked, unlinked
+ *	and tested under tn->lock
  * @ref: see Lifetime
  * @id: the session's id in its namespace
  * @tn: the namespace

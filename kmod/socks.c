@@ -296,6 +296,20 @@ static bool tlsgw_socks_expired(struct tlsgw_socks_conn *conn,
 	return idle && time_after(now, last + idle);
 }
 
+/*
+ * The gc and tlsgw_socks_stop() can run side by side; each skips a
+ * connection on the other's list (conn->reap, tested and changed under
+ * svc->lock only). Takes it off the list and drops the list's reference.
+ */
+static void tlsgw_socks_unreap(struct tlsgw_socks_svc *svc,
+			       struct tlsgw_socks_conn *conn)
+{
+	mutex_lock(&svc->lock);
+	list_del_init(&conn->reap);
+	mutex_unlock(&svc->lock);
+	tlsgw_socks_conn_put(conn);
+}
+
 static void tlsgw_socks_gc(struct work_struct *work)
 {
 	struct tlsgw_socks_svc *svc = container_of(to_delayed_work(work),
@@ -308,7 +322,8 @@ static void tlsgw_socks_gc(struct work_struct *work)
 
 	mutex_lock(&svc->lock);
 	list_for_each_entry(conn, &svc->conns, node) {
-		if (!tlsgw_socks_expired(conn, now, &counter))
+		if (!list_empty(&conn->reap) ||
+		    !tlsgw_socks_expired(conn, now, &counter))
 			continue;
 		if (counter == TLSGW_SOCKS_CTR_NEG_TIMEOUTS)
 			set_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags);
@@ -323,7 +338,7 @@ static void tlsgw_socks_gc(struct work_struct *work)
 			  TLSGW_SOCKS_CTR_NEG_TIMEOUTS :
 			  TLSGW_SOCKS_CTR_IDLE_CLOSED;
 		tlsgw_socks_conn_kill(conn, counter);
-		tlsgw_socks_conn_put(conn);
+		tlsgw_socks_unreap(svc, conn);
 	}
 	if (more)
 		tlsgw_socks_gc_kick(svc);
@@ -412,13 +427,15 @@ static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
 
 	mutex_lock(&svc->lock);
 	list_for_each_entry(conn, &svc->conns, node) {
+		if (!list_empty(&conn->reap))
+			continue;	/* the gc's: it ends it, we wait for it */
 		refcount_inc(&conn->ref);
 		list_add_tail(&conn->reap, &reap);
 	}
 	mutex_unlock(&svc->lock);
 	list_for_each_entry_safe(conn, tmp, &reap, reap) {
 		tlsgw_socks_conn_kill(conn, 0);
-		tlsgw_socks_conn_put(conn);
+		tlsgw_socks_unreap(svc, conn);
 	}
 	cancel_delayed_work_sync(&svc->gc);
 	if (svc->lsock) {

@@ -198,7 +198,8 @@ struct tlsgw_resolve_req {
 /**
  * struct tlsgw_socks_conn - a SOCKS5 client connection
  * @node: in svc->conns; under svc->lock
- * @reap: in the private list of a killer
+ * @reap: in the private list of the one killer ending it (the gc or
+ *	tlsgw_socks_stop()), or empty; changed and tested under svc->lock
  * @ref: see Lifetime
  * @svc: the service; a reference is held
  * @user: the user it authenticated as, a reference held, or NULL

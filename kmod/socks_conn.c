@@ -326,6 +326,7 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&conn->ref, 1);
+	INIT_LIST_HEAD(&conn->reap);
 	conn->client = client;
 	conn->started = jiffies;
 	conn->last_active = jiffies;
