@@ -28,8 +28,11 @@ closed=$(socks_py halfopen "$GW4" 1081 120 20)
 check "all 120 half-open connections were closed ($closed)" [ "$closed" -eq 120 ]
 lim=$(socks_ctr h limit_rejected)
 to=$(socks_ctr h neg_timeouts)
-check "50 ended by the timeout ($to), 70 over the limit ($lim)" \
-	[ "$to" -eq 50 ] && [ "$lim" -eq 70 ]
+# Opening 120 connections can take longer than the timeout in a slow
+# guest: a slot freed by a timeout is taken again, so more than 50 may
+# time out. Each connection ended one way or the other.
+check "at least 50 ended by the timeout ($to), the rest over the limit ($lim)" \
+	sh -c '[ "$1" -ge 50 ] && [ "$2" -gt 0 ] && [ $(($1 + $2)) -eq 120 ]' - "$to" "$lim"
 check "the service works after the flood" \
 	socks_curl "socks5://$GW4:1081" "http://$SRV4:8080/f" -o /dev/null
 check "no connection left" wait_socks_ctr_zero h active
