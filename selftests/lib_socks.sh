@@ -3,6 +3,18 @@
 # The gateway (the guest's own namespace, forwarding off) runs the kernel's
 # SOCKS5 services; clients in tg-cli reach servers in tg-srv only through
 # them.
+#
+# On lib_tls.sh's topology (tls_setup; no tlsgwd unless the test starts it):
+#
+#   tg-cli 192.0.2.2, 2001:db8:1::2
+#     socks_curl (curl --proxy socks5[h]://...), socks_py (socks_client.py)
+#       |  veth; to a SOCKS5 service on GW4 or [GW6], port per test
+#   gateway (init netns) 192.0.2.1 | 198.51.100.1, 2001:db8:2::1
+#     tlsgw.ko's SOCKS5 services (tlsgwctl socks add, or tlsgwd [socks]);
+#     tlsgwd as resolver of DOMAINNAME requests, where a test starts it
+#       |  veth; the proxy connects from 198.51.100.1 / 2001:db8:2::1
+#   tg-srv 198.51.100.2, 2001:db8:2::2
+#     nginx :8080 (files from make_file), and the test's own servers
 
 # A counter of SOCKS5 service NAME (0 if absent).
 socks_ctr() {	# NAME COUNTER

@@ -3,6 +3,20 @@
 # the gateway forwards: clients in tg-cli talk to servers in tg-srv
 # through the guest's own namespace, where tlsgw's netfilter hooks run.
 #
+# On lib_tls.sh's topology, forwarding on, no nginx and no tlsgwd:
+#
+#   tg-cli 192.0.2.2, 2001:db8:1::2
+#     client (stls_client.py) and the test's own clients, to SRV4 or
+#     [SRV6] PORT directly (routed by the gateway)
+#       |  veth
+#   gateway (init netns) 192.0.2.1 | 198.51.100.1: forwards both families;
+#     tlsgw.ko's hooks follow each flow to a policed port (tlsgwctl
+#     starttls policy add); tlsgwctl -j monitor >$T/events
+#       |  veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2
+#     stls_server (stls_server.py fake | relay), greet_and_close,
+#     smtp_server (aiosmtpd on SRV4:25), and the test's own servers
+#
 # stls_setup        fresh module, topology, forwarding, a certificate
 #                   ($T/www.pem, $T/www.key) and "tlsgwctl -j monitor"
 #                   writing to $T/events

@@ -11,6 +11,35 @@
 # certificate for www.test (and any names given to make_cert), nginx on
 # tg-srv:8080 serving $T/www (PUT allowed under /upload/), and registers
 # cleanup on exit.
+#
+#  +------------------+    +--------------------------+    +------------------+
+#  | netns tg-cli     |    | init netns: the gateway  |    | netns tg-srv     |
+#  |                  |    |                          |    |                  |
+#  | eth0 ------------+veth+- tg-cli0                 |    |                  |
+#  | 192.0.2.2/24     |    | 192.0.2.1/24      = GW4  |    |                  |
+#  | 2001:db8:1::2/64 |    | 2001:db8:1::1/64  = GW6  |    |                  |
+#  |                  |    |                 tg-srv0 -+veth+------------ eth0 |
+#  |                  |    | 198.51.100.1/24          |    | 198.51.100.2/24  |
+#  |                  |    | 2001:db8:2::1/64         |    | 2001:db8:2::2/64 |
+#  | lo up            |    | net.ipv4.ip_forward=0    |    |  = SRV4, SRV6    |
+#  | default routes   |    |                          |    | lo up            |
+#  |  via the gateway |    |                          |    | default routes   |
+#  |                  |    |                          |    |  via the gateway |
+#  | curl (gw_curl) --+TLS-+-> GW4:443, [GW6]:443     |    |                  |
+#  |  www.test = GW4  |    |  tlsgwd: handshake,      |    |                  |
+#  |                  |    |  service web             |    |                  |
+#  |                  |    |  (start_tlsgwd)          |    |                  |
+#  |                  |    | tlsgw.ko: the relay -----+TCP-+-> nginx :8080    |
+#  |                  |    |  (kTLS) to $BACKEND,     |    |  (all addresses, |
+#  |                  |    |  default SRV4:8080       |    |  root $T/www)    |
+#  |                  |    | tlsgwctl                 |    |                  |
+#  +------------------+    +--------------------------+    +------------------+
+#
+# tlsgwd and tlsgwctl run in the gateway, as the test script itself does;
+# in_cli and in_srv run a command in tg-cli and tg-srv. tls_setup turns
+# IPv4 forwarding off and leaves IPv6's as it finds it (stls_setup turns
+# both on). Tests add their own servers in tg-srv and more tlsgwd services
+# in $T/extra.conf; each test's header names them.
 GW4=192.0.2.1
 GW6=2001:db8:1::1
 SRV4=198.51.100.2
