@@ -1,6 +1,9 @@
 # The events multicast group needs CAP_NET_ADMIN in the user namespace
 # that owns the network namespace, as every command does (issue 11, item
 # 8: anyone in the namespace could read every event).
+#
+# Namespaces (no links): the init netns, and a new one made by
+# unshare --user --net for the last subscriber.
 . "$(dirname "$0")/../lib.sh"
 
 load_tlsgw

@@ -1,5 +1,7 @@
 # Load and unload tlsgw 20 times, using the netlink family in between;
 # after each unload the family is gone and tools say the module is missing.
+#
+# Namespaces (no links): the init netns, lu1 (tlsgwctl info) and lu2.
 . "$(dirname "$0")/../lib.sh"
 
 unload_tlsgw

@@ -1,5 +1,7 @@
 # Malformed netlink requests each get an error (never an oops), and the
 # module keeps answering afterwards. The cases are in nl_malformed.c.
+#
+# Namespaces (no links): the init netns, and nlm, where nl_malformed runs.
 . "$(dirname "$0")/../lib.sh"
 
 load_tlsgw

@@ -1,6 +1,9 @@
 # SESSION_OFFLOAD refuses bad keys and bad sockets with clear errors and
 # no state change; a good offload works once; the relay ends the session
 # when both peers close. Cases in offload_errors.c.
+#
+# Namespaces (no links): the init netns (offload_errors and its loopback
+# connections), and oe-other (a socket from another namespace).
 . "$(dirname "$0")/../lib.sh"
 
 load_tlsgw

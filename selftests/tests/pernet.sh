@@ -1,5 +1,8 @@
 # State is per network namespace: counters do not leak across namespaces,
 # namespaces come and go with the module loaded, and the gauge follows.
+#
+# Namespaces (no links): the init netns, pn1, pn2, then churn0..churn29
+# one at a time; tlsgwctl runs in each.
 . "$(dirname "$0")/../lib.sh"
 
 load_tlsgw

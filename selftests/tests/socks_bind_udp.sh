@@ -3,6 +3,16 @@
 # removed, FRAG != 0 dropped and counted, the association ending with its
 # control connection), with a client on Python's socket module, over IPv4
 # and IPv6.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2, 2001:db8:1::2: socks_client.py udp and bind, to
+#                     GW4:1080 (s4) and [GW6]:1080 (s6)
+#     | veth
+#   gateway 192.0.2.1, 2001:db8:1::1: SOCKS5 services s4, s6 (tlsgw.ko);
+#                      BIND listens on 198.51.100.1 / 2001:db8:2::1
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: UDP echo :7777 (both families);
+#                      the BIND peer, connecting to the gateway's BND
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

@@ -2,6 +2,15 @@
 # listeners and destinations, no authentication and RFC 1929
 # username/password, a 64 MiB download and upload checked by SHA-256, and
 # the service's counters.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2, 2001:db8:1::2: curl (socks_curl), to GW4:1080 (s4),
+#                     [GW6]:1080 (s6), GW4:1081 (auth, userpass)
+#     | veth
+#   gateway 192.0.2.1, 2001:db8:1::1: SOCKS5 services s4, s6, auth
+#                      (tlsgw.ko; no tlsgwd)
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

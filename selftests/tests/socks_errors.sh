@@ -2,6 +2,14 @@
 # request gets the reply code that fits (or a close), is counted, and the
 # service keeps working. Truncated messages are cut at every byte boundary
 # and end by the negotiation timeout.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: socks_client.py raw and curl, to GW4:1080 (s),
+#                     GW4:1081 (a, userpass), GW4:1082 (slow)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 services s, a, slow (tlsgw.ko; no tlsgwd)
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

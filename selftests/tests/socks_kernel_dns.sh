@@ -6,6 +6,19 @@
 # counts resolve_failed; socks_kernel_dns=N brings back 0x01 at once.
 # Then tlsgwd runs with a [global] section only and is the resolver of
 # a service made with tlsgwctl.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: curl socks5h:// and socks_client.py raw, to
+#                     GW4:1080 (s)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 service s (tlsgw.ko); names resolved first
+#                      by the kernel's dns_resolver (request-key,
+#                      key.dns_resolver, the gateway's /etc/hosts), then
+#                      by tlsgwd ([global] only)
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: nginx :8080
+# kdfirst.test's first address, 2001:db8:2::1, is the gateway's own on
+# the server link, where nothing listens on 8080.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

@@ -2,6 +2,14 @@
 # per-service connection limit; a flood of half-open negotiations ended by
 # the negotiation timeout; the idle timeout; deleting a service and
 # unloading the module with live connections.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: socks_client.py (concurrent, halfopen, raw) and
+#                     curl, to GW4:1080 (s), :1081 (h), :1082 (i)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 services s, h, i (tlsgw.ko; no tlsgwd)
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

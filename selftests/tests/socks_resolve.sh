@@ -5,6 +5,19 @@
 # socks_resolve_timeout, reply 0x01), no daemon at all with the kernel's
 # own dns_resolver fallback off (socks_kernel_dns=N: 0x01; requests by
 # address still work), and no name in the kernel log.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: curl socks5h:// and socks_client.py raw, to
+#                     GW4:1080 (s), :1081 (r, rules), :1090 (cfg)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 services s, r (tlsgwctl) and cfg (tlsgwd
+#                      [socks cfg]); tlsgwd resolves names from the
+#                      gateway's /etc/hosts
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: nginx :8080
+# first.test and dead.test resolve (also) to the gateway's own addresses
+# on the server link, 2001:db8:2::1 and 198.51.100.1, where nothing
+# listens on 8080.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

@@ -3,6 +3,15 @@
 # next, any user, received every SOCKS5 name lookup. Now the kernel
 # forgets a registration when its socket closes, and answers come only
 # from the registered socket.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: socks_client.py raw (a DOMAINNAME request), to
+#                     GW4:1080 (s)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 service s (tlsgw.ko); genl_resolver.py,
+#                      as root, then as nobody; no tlsgwd
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080 (never reached: the name fails)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

@@ -2,6 +2,15 @@
 # on client prefix, destination prefix, port range, command and user; the
 # first match decides; denials answer 0x02, are counted per service, per
 # rule and per user, and are sent as events.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: curl and socks_client.py raw, to GW4:1080 (r),
+#                     :1081 (u, userpass), :1082 (o, open)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 services r, u, o (tlsgw.ko; no tlsgwd),
+#                      tlsgwctl -j monitor
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

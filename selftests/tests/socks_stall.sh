@@ -9,6 +9,19 @@
 # while tlsgwd sits on the lookup ends at once, and the other one pending
 # completes when the daemon answers. Everything is asserted by order of
 # events, not by time.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2 and 192.0.2.3 (added): socks_client.py hold from
+#                     .2, curl from .3, raw clients; to GW4:1080 (s),
+#                     :1081 (t), :1082 (u)
+#     | veth
+#   gateway 192.0.2.1: SOCKS5 services s, t, u (tlsgwctl); tlsgwd, the
+#                      resolver (its service cfg :1090 unused); route
+#                      203.0.113.0/24 via SRV4; hangs() connects from here
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080; ip_forward=1 and a blackhole
+#                      route for 203.0.113.0/24 (DEAD 203.0.113.1: SYNs
+#                      dropped, no answer)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

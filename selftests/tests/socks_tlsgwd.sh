@@ -4,6 +4,15 @@
 # monitor), a SIGHUP after an edit (a rule added, a user replaced; a
 # service made by hand left alone), a reload with errors keeping the old
 # state, and tlsgwd -t naming FILE:LINE of a bad [socks] section.
+#
+# Topology: lib_tls.sh's (tls_setup), used as lib_socks.sh says.
+#   tg-cli 192.0.2.2: curl and socks_client.py raw, to GW4:1080 (px)
+#     | veth
+#   gateway 192.0.2.1: tlsgwd: SOCKS5 service px :1080 ([socks px]);
+#                      hand :1081 (tlsgwctl, no traffic); tlsgwctl
+#                      -j monitor
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_socks.sh"

@@ -9,6 +9,15 @@
 # small SYN flood, to an address nobody answers) keep the table full, a
 # new connection takes the place of the oldest of them. Before, every
 # such case passed silently, and SYN-only flows kept the table full.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: cl.py, held connections and stls_rst.py, to
+#                     SRV4:25; SYNs to 198.51.100.99:25 (nobody)
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policies open, shut); the SYNs
+#            to 198.51.100.99 die in its neighbour lookup
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :25 (smtp_server)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -6,6 +6,15 @@
 # handshake, PBSZ and CCC in TLS, close_notify both ways, then cleartext
 # USER, PASS and PWD), reported under monitor (also one byte per segment)
 # and reset at the first cleartext command under require-tls.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_client.py, to SRV4 on each port below
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policies per protocol and port)
+#     | veth
+#   tg-srv 198.51.100.2: stls_server.py fake: smtp :25 :2525, pop3 :110
+#                        :1110, imap :143 :1143, ftp :21 :2021 (all
+#                        injecting), ftp :2121 :2122
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

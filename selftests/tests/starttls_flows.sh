@@ -4,6 +4,15 @@
 # once they are closed, and the module unloads cleanly with live flows.
 # Closed flows linger 5 s; connections held open make sure the table
 # fills, however slowly the guest makes the short ones.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: short and held connections, to SRV4:25 and
+#                     SRV4:587
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policies mail :25, sub :587);
+#            a loop sampling the flow count
+#     | veth
+#   tg-srv 198.51.100.2: greet_and_close :25, a holding server :587
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -4,6 +4,16 @@
 # Also: one byte per segment, a refused upgrade (a second vsftpd without
 # TLS on port 2121), stripping (a middlebox on port 2100 masks "AUTH TLS"
 # in FEAT) and require-tls.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_client.py, curl --ssl-reqd, to SRV4:21,
+#                     :2121, :2100
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy ftp)
+#     | veth
+#   tg-srv 198.51.100.2: vsftpd :21 (TLS, passive data on SRV4),
+#                        vsftpd :2121 (no TLS), stls_server.py relay
+#                        :2100 -> SRV4:21 (masks AUTH TLS, AUTH SSL)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

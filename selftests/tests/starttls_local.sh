@@ -2,6 +2,15 @@
 # then LOCAL_IN), as a server (LOCAL_IN then LOCAL_OUT), and over
 # loopback, where each packet passes LOCAL_OUT and LOCAL_IN but must be
 # parsed once: exactly one event per finding.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_client.py, to GW4:25
+#     | veth
+#   gateway 192.0.2.1 | 198.51.100.1, lo 127.0.0.1: tlsgw.ko's hooks
+#            (policy mail :25); aiosmtpd on GW4:25 and 127.0.0.1:25;
+#            stls_client.py, to SRV4:25 and 127.0.0.1:25
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :25
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

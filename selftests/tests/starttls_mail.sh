@@ -4,6 +4,17 @@
 # refused upgrades (dovecot has no TLS on its IPv6 address), stripping
 # (a middlebox masks STLS and STARTTLS), cleartext logins reported and
 # blocked, injection reported and blocked, require-tls.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2, 2001:db8:1::2: stls_client.py, openssl s_client,
+#                     curl, to SRV4:110, :143, :1110, :1143 and
+#                     [SRV6]:110, :143
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (pop3 and imap policies)
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: dovecot :110 :143 (TLS on SRV4,
+#                        none on SRV6), stls_server.py relay :1110 ->
+#                        SRV4:110, :1143 -> SRV4:143 (masking the upgrade)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -5,6 +5,14 @@
 # another policy stays, so the hooks stay registered throughout. The
 # runner fails the test on any refcount warning or KASAN report. (The
 # window is narrow: this loop did not lose it on the unfixed module.)
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: two connecting loops, to SRV4:25
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (keep :587; churn :25 added and
+#            deleted in a loop)
+#     | veth
+#   tg-srv 198.51.100.2: greet_and_close :25
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -2,6 +2,13 @@
 # segment, segments reordered and duplicated by netem on both sides,
 # still give exactly one upgrade and no false injection; a credential
 # split one byte per segment is still seen and blocked.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_client.py, to SRV4:25; netem on its eth0
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy mail :25)
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :25; netem on its eth0
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -7,6 +7,16 @@
 # its cleartext AUTH must be caught. The old code ignored the SYN and
 # judged the new connection's segments against the old sequence numbers
 # (dropped as "beyond a hole", or passed unparsed).
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: connections from port 40000 (python, then
+#                     stls_client.py), to SRV4:25; tc drops its RSTs
+#                     from port 40000 on eth0 for the first
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy mail :25)
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :25 (smtp_server); tc drops its RSTs
+#                        to port 40000 on eth0; ss -K ends the first
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -4,6 +4,14 @@
 # tracked: the cleartext AUTH that follows is still reset on a
 # block-cleartext-auth policy. The old code forgot the flow on any RST.
 # A RST at the right place still closes the flow.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_rst.py (spoofed RSTs from its eth0) and an
+#                     aborting client, to SRV4:25
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy mail :25)
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :25 (smtp_server)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

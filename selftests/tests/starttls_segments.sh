@@ -16,6 +16,14 @@
 #   the hole with other bytes than those let through for the same
 #   sequence numbers (stls_rst.py differ) is reset: the gateway cannot
 #   know which version the server keeps.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2 (tcp_fastopen 0x5): a TFO client and stls_rst.py
+#                     (frag, ooo, differ), to SRV4:25
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy mail :25)
+#     | veth
+#   tg-srv 198.51.100.2 (tcp_fastopen 0x602): aiosmtpd :25 (smtp_server)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -2,6 +2,15 @@
 # (port 25 offers STARTTLS, port 2525 does not), clients in tg-cli
 # (openssl s_client, swaks, curl, stls_client.py). Events, flows, counters,
 # and the block-cleartext-auth and block-injection policies, IPv4 and IPv6.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2, 2001:db8:1::2: openssl s_client, swaks, curl,
+#                     stls_client.py, to SRV4:25, SRV4:2525, [SRV6]:25
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policies mail, inj)
+#     | veth
+#   tg-srv 198.51.100.2, 2001:db8:2::2: aiosmtpd SRV4:25 and [SRV6]:25
+#                        (STARTTLS), SRV4:2525 (none)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -3,6 +3,14 @@
 # inspection does); the gateway between client and middlebox reports it.
 # Then require-tls: a client that upgrades anyway gets through, one that
 # sends MAIL FROM in cleartext is reset.
+#
+# Topology: lib_tls.sh's, forwarding (stls_setup, lib_starttls.sh).
+#   tg-cli 192.0.2.2: stls_client.py, to SRV4:25
+#     | veth
+#   gateway: forwards; tlsgw.ko's hooks (policy mail :25)
+#     | veth
+#   tg-srv 198.51.100.2: stls_server.py relay :25 (masks STARTTLS) ->
+#                        aiosmtpd on tg-srv's 127.0.0.1:2526
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 . "$(dirname "$0")/../lib_starttls.sh"

@@ -3,6 +3,13 @@
 # good request, sends a record with a flipped tag byte, one longer than
 # TLS allows, and one with a wrong version in its header, in TLS 1.2 and
 # 1.3. Before, the gateway reset the connection without a word.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: tls_bad_record.py, to GW4:443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8080, tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

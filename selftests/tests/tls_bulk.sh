@@ -1,5 +1,12 @@
 # 64 MiB down and 64 MiB up through the gateway, verified by SHA-256, while
 # tlsgwd sits idle: after the handshake the kernel does all the work.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: curl (gw_curl), GET /big and PUT /upload/big
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8080, tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

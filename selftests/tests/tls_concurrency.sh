@@ -1,5 +1,12 @@
 # 100 (25 under make check-debug) concurrent HTTPS clients through the gateway, each with its own
 # offloaded session, all getting intact data.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: 100 (25) curl (gw_curl) at once, GET /64k
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8080, tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

@@ -12,6 +12,7 @@
 #    get every answer (each within 600 s, however slow the guest); a kill
 #    of one busy download must reset its client and no other.
 #
+# Topology: lib_tls.sh's (tls_setup).
 #   tg-cli 192.0.2.2: tls_upload_client.py, tls_bulk_client.py (N raw
 #                     readers), the interactive client
 #     | veth

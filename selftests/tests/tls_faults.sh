@@ -3,6 +3,17 @@
 # completes, garbage instead of a ClientHello, a certificate that does not
 # match its key. Each is handled, logged and counted: no hang, no leak,
 # no oops (the runner checks the kernel log).
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: curl to GW4:443, :8443, :9443, :10443;
+#                     client_rst.py and raw sockets to GW4:443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd (handshake-timeout 3), backends on SRV4:
+#                      web :443 -> :8080, rst :8443 -> :8081,
+#                      stall :9443 -> :8082, refused :10443 -> :9
+#                      (nothing listens); tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080, rst.py :8081, stall.py :8082
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

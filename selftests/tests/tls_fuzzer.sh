@@ -7,6 +7,17 @@
 # a probe that fails and is not listed fails the test; a listed probe must
 # fail the listed way (its failure message is checked), and one that passes
 # is reported ("now passes: shrink the allowlist"), not failed.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: tlsfuzzer scripts (driver.py), to GW4:443 and
+#                     GW4:8443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd (RSA certificate): web :443 -> SRV4:8080,
+#                      echo :8443 -> SRV4:8090; tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080, echo.py :8090
+# tg-srv0 and tg-srv's eth0 get MTU 65535; netem delays tg-cli0 (the
+# gateway's side of the client link) by 100 ms for two of the scripts.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

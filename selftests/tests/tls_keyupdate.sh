@@ -2,6 +2,14 @@
 # 6.1 kTLS cannot follow the new key, so the session ends cleanly, with a
 # close_notify to the client, a counter and an event; data sent before it
 # arrived intact.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: openssl s_client -tls1_3, to GW4:443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8080, tlsgw.ko,
+#                      tlsgwctl -j monitor
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

@@ -1,6 +1,14 @@
 # Killing a session by id, and the namespace's session limit (module
 # parameter max_sessions): refused offloads are counted and the client is
 # closed, live sessions are not disturbed.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: curl (gw_curl): one slow download, then others
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8080, tlsgw.ko,
+#                      tlsgwctl session kill
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

@@ -1,5 +1,13 @@
 # Implicit-TLS mail through the gateway to cleartext backends: SMTPS (curl
 # smtps://) to aiosmtpd and POP3S (curl pop3s://) to dovecot.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: curl smtps:// to GW4:465, pop3s:// to GW4:995
+#     | veth
+#   gateway 192.0.2.1: tlsgwd: smtps :465 -> SRV4:2525,
+#                      pop3s :995 -> SRV4:110 (and web :443); tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: aiosmtpd :2525, dovecot (POP3) :110, nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

@@ -2,6 +2,15 @@
 # with each of the three ciphers, curl and openssl s_client, IPv4 and
 # IPv6, SNI choosing the certificate, and the live session as tlsgwctl
 # shows it during a transfer.
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2, 2001:db8:1::2: curl and openssl s_client, to
+#                     GW4:443 and [GW6]:443
+#     | veth
+#   gateway 192.0.2.1, 2001:db8:1::1: tlsgwd service web :443 (www.test
+#                      and other.test certificates) -> SRV4:8080, tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: nginx :8080
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

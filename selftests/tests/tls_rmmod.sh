@@ -1,6 +1,14 @@
 # rmmod with live sessions: every session is closed, clients see their
 # connections end (no hang), and nothing leaks (the runner checks the
 # kernel log).
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: 5 curl (gw_curl), to GW4:443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8090, tlsgw.ko
+#                      (removed with its 5 sessions live)
+#     | veth
+#   tg-srv 198.51.100.2: endless.py :8090 (nginx :8080 unused)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

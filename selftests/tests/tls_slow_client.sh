@@ -3,6 +3,13 @@
 # holds back part of a record. The client must get every byte and then a
 # close_notify (issue 11, item 4: a FIN sent before the held-back record
 # cut the stream, and the close_notify that failed with EAGAIN was lost).
+#
+# Topology: lib_tls.sh's (tls_setup).
+#   tg-cli 192.0.2.2: client.py (SO_RCVBUF 8 KiB, slow reader), to GW4:443
+#     | veth
+#   gateway 192.0.2.1: tlsgwd service web :443 -> SRV4:8081, tlsgw.ko
+#     | veth
+#   tg-srv 198.51.100.2: backend.py :8081 (nginx :8080 unused)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib_tls.sh"
 

@@ -1,5 +1,8 @@
 # Configuration needs CAP_NET_ADMIN in the user namespace that owns the
 # network namespace: others get EPERM and a clear message.
+#
+# Namespaces (no links): the init netns, and a new one made by
+# unshare --user --net for the last tlsgwctl.
 . "$(dirname "$0")/../lib.sh"
 
 load_tlsgw
