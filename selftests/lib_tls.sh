@@ -21,7 +21,7 @@
 #  |                  |    |                 tg-srv0 -+veth+------------ eth0 |
 #  |                  |    | 198.51.100.1/24          |    | 198.51.100.2/24  |
 #  |                  |    | 2001:db8:2::1/64         |    | 2001:db8:2::2/64 |
-#  | lo up            |    | net.ipv4.ip_forward=0    |    |  = SRV4, SRV6    |
+#  | lo up            |    | forwarding off (v4, v6)  |    |  = SRV4, SRV6    |
 #  | default routes   |    |                          |    | lo up            |
 #  |  via the gateway |    |                          |    | default routes   |
 #  |                  |    |                          |    |  via the gateway |
@@ -37,8 +37,9 @@
 #
 # tlsgwd and tlsgwctl run in the gateway, as the test script itself does;
 # in_cli and in_srv run a command in tg-cli and tg-srv. tls_setup turns
-# IPv4 forwarding off and leaves IPv6's as it finds it (stls_setup turns
-# both on). Tests add their own servers in tg-srv and more tlsgwd services
+# forwarding off for both families (stls_setup, run by earlier tests in the
+# same guest, turns both on): a client reaches a server only through the
+# gateway's sockets. Tests add their own servers in tg-srv and more tlsgwd services
 # in $T/extra.conf; each test's header names them.
 GW4=192.0.2.1
 GW6=2001:db8:1::1
@@ -177,6 +178,7 @@ tls_setup() {
 	veth_pair tg-cli tg-cli0 "$GW4" 192.0.2.2 "$GW6" 2001:db8:1::2
 	veth_pair tg-srv tg-srv0 198.51.100.1 "$SRV4" 2001:db8:2::1 "$SRV6"
 	sysctl -qw net.ipv4.ip_forward=0
+	sysctl -qw net.ipv6.conf.all.forwarding=0
 	make_cert www www.test
 	start_nginx
 }
