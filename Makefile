@@ -114,7 +114,7 @@ $(CHECKPATCH):
 
 lint: deps $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
-		-f $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h uapi/linux/*.h
+		-f $(filter-out %.mod.c,$(wildcard kmod/*/*.c)) kmod/*/*.h uapi/linux/*.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee .lint.log
 	@! grep -E 'warning:|error:' .lint.log || { echo "lint: compiler or sparse warnings"; exit 1; }

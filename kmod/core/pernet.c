@@ -5,11 +5,11 @@
 
 #include <net/netns/generic.h>
 
-#include "pernet.h"
-#include "service.h"
-#include "session.h"
-#include "socks.h"
-#include "starttls_policy.h"
+#include "core/pernet.h"
+#include "tls/service.h"
+#include "tls/session.h"
+#include "socks/socks.h"
+#include "starttls/policy.h"
 
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);

@@ -10,10 +10,10 @@
 
 #include <linux/tlsgw.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "starttls_flow.h"
-#include "starttls_policy.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "starttls/flow.h"
+#include "starttls/policy.h"
 
 static const struct nla_policy tlsgw_stls_nl_policy[TLSGW_STLS_A_MAX + 1] = {
 	[TLSGW_STLS_A_NAME] = { .type = NLA_NUL_STRING,

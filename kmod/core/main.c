@@ -10,12 +10,12 @@
 
 #include <linux/module.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "relay.h"
-#include "socks.h"
-#include "starttls_flow.h"
-#include "version.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "core/relay.h"
+#include "socks/socks.h"
+#include "starttls/flow.h"
+#include "core/version.h"
 
 static int __init tlsgw_init(void)
 {

@@ -6,8 +6,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "service.h"
-#include "session.h"
+#include "tls/service.h"
+#include "tls/session.h"
 
 /**
  * tlsgw_service_find() - looks a service up by name

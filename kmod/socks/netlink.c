@@ -8,8 +8,8 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "netlink.h"
-#include "socks.h"
+#include "core/netlink.h"
+#include "socks/socks.h"
 
 #define TLSGW_SOCKS_TIMEOUT_MAX	(7 * 24 * 3600)
 

@@ -11,8 +11,8 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
-#include "pernet.h"
-#include "relay.h"
+#include "core/pernet.h"
+#include "core/relay.h"
 
 /*
  * In-kernel SOCKS5 (RFC 1928, RFC 1929). One struct tlsgw_socks_svc per

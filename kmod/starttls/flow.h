@@ -7,7 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "starttls_proto.h"
+#include "starttls/proto.h"
 
 struct tlsgw_net;
 struct tlsgw_stls_policy;

@@ -9,7 +9,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "starttls_flow.h"
+#include "starttls/flow.h"
 
 /**
  * struct tlsgw_net - per network namespace state

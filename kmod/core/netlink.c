@@ -13,12 +13,12 @@
 
 #include <linux/tlsgw.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "service.h"
-#include "session.h"
-#include "socks.h"
-#include "version.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "tls/service.h"
+#include "tls/session.h"
+#include "socks/socks.h"
+#include "core/version.h"
 
 #define TLSGW_IDLE_TIMEOUT_MAX	(7 * 24 * 3600)
 

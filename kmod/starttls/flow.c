@@ -11,9 +11,9 @@
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
-#include "pernet.h"
-#include "starttls_flow.h"
-#include "starttls_policy.h"
+#include "core/pernet.h"
+#include "starttls/flow.h"
+#include "starttls/policy.h"
 
 static unsigned int starttls_max_flows = 16384;
 module_param(starttls_max_flows, uint, 0644);
