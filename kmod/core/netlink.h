@@ -9,33 +9,19 @@
 struct net;
 struct tlsgw_net;
 struct tlsgw_session;
-struct tlsgw_socks_svc;
-
-/**
- * struct tlsgw_stls_event - a STARTTLS finding, as the hooks report it
- * @policy: name of the flow's policy
- * @flow_id: the flow's id
- * @proto: enum tlsgw_starttls_proto
- * @finding: enum tlsgw_starttls_finding
- * @blocked: the flow was reset for it
- *
- * No addresses, no data.
- */
-struct tlsgw_stls_event {
-	const char *policy;
-	u64 flow_id;
-	u8 proto;
-	u8 finding;
-	bool blocked;
-};
 
 int tlsgw_genl_init(void);
 void tlsgw_genl_exit(void);
 void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 			      enum tlsgw_close_reason reason);
-void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd);
-int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
-			    const char *name);
+void tlsgw_genl_read_lock(void);
+void tlsgw_genl_read_unlock(void);
+bool tlsgw_genl_is_live(void);
+bool tlsgw_event_wanted(struct net *net);
+struct sk_buff *tlsgw_event_start(u32 type, gfp_t gfp, void **hdr,
+				  struct nlattr **nest);
+void tlsgw_event_send(struct net *net, struct sk_buff *msg, void *hdr,
+		      gfp_t gfp);
 
 /* Helpers for the command handlers (netlink.c). */
 #define TLSGW_REPLY_ONLY(a) \
@@ -82,26 +68,19 @@ struct tlsgw_counters {
 int tlsgw_put_counters(struct sk_buff *skb, int attr,
 		       const struct tlsgw_counters *c);
 
-/* SOCKS5 commands (socks_netlink.c). */
-extern const struct nla_policy tlsgw_socks_policy[TLSGW_A_MAX + 1];
-extern const struct nla_policy tlsgw_resolve_policy[TLSGW_A_MAX + 1];
-int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_del_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info);
-
-/* STARTTLS commands (starttls_netlink.c). */
-extern const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1];
-int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
-int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev);
+/*
+ * A feature's commands, in its ops array: every command takes the whole
+ * attribute space and needs CAP_NET_ADMIN in the namespace's user
+ * namespace.
+ */
+#define TLSGW_OP(_cmd, _doit, _dumpit, _policy)				\
+	{								\
+		.cmd = _cmd,						\
+		.doit = _doit,						\
+		.dumpit = _dumpit,					\
+		.policy = _policy,					\
+		.maxattr = TLSGW_A_MAX,					\
+		.flags = GENL_UNS_ADMIN_PERM,				\
+	}
 
 #endif /* _TLSGW_NETLINK_H */

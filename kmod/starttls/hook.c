@@ -775,7 +775,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 
 	spin_lock_bh(&f->lock);
 	verdict = f->unhashed ? NF_ACCEPT
-			      : tlsgw_stls_flow_packet(&tn->stls, f, dir, skb,
+			      : tlsgw_stls_flow_packet(tn->stls, f, dir, skb,
 						       state, &p,
 						       &r);
 	spin_unlock_bh(&f->lock);
