@@ -738,11 +738,9 @@ static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 /**
  * tlsgw_genl_read_lock() - keeps the family registered
  *
- * Process-context senders of events and upcalls hold it around
- * tlsgw_event_wanted() (or tlsgw_genl_is_live()) and the send; atomic
- * senders hold rcu_read_lock() instead.
- *
- * Context: process context; sleeps.
+ * Context: process context; sleeps. Held from tlsgw_event_wanted() or
+ * tlsgw_genl_is_live() to the send; senders in atomic context hold
+ * rcu_read_lock() instead.
  */
 void tlsgw_genl_read_lock(void)
 {
