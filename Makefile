@@ -10,7 +10,7 @@
 #                   kernel built once from linux-source-6.1 (cached)
 #   make vm         shell in the test guest with tlsgw loaded
 #   make demo       the demo, in the test guest
-#   make lint       checkpatch --strict, sparse, W=1, cppcheck
+#   make lint       checkpatch --strict, kernel-doc, sparse, W=1, cppcheck
 #   make fuzz       the STARTTLS parsers' libFuzzer harnesses, FUZZ_TIME
 #                   seconds each (not part of check; installs clang)
 #
@@ -44,6 +44,7 @@ FUZZ_TIME ?= 600
 
 CACHE ?= $(or $(HOME),/root)/.cache/tlsgw
 CHECKPATCH := $(CACHE)/linux-source-6.1/scripts/checkpatch.pl
+KERNELDOC := $(CACHE)/linux-source-6.1/scripts/kernel-doc
 
 .PHONY: all module tools deps fuzz-deps check check-debug unit selftests vm \
 	demo lint fuzz clean
@@ -112,9 +113,20 @@ $(CHECKPATCH):
 		linux-source-6.1/scripts/const_structs.checkpatch
 	touch $@
 
-lint: deps $(CHECKPATCH)
+$(KERNELDOC):
+	mkdir -p $(CACHE)
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(CACHE) \
+		linux-source-6.1/scripts/kernel-doc
+	touch $@
+
+KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*/*.c)) $(wildcard kmod/*/*.h)
+
+lint: deps $(CHECKPATCH) $(KERNELDOC)
 	perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
-		-f $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h uapi/linux/*.h
+		-f $(KMOD_SRCS) uapi/linux/*.h
+	@# kernel-doc on every struct and non-static function, and no warning
+	perl $(KERNELDOC) -v -none $(KMOD_SRCS) 2>&1 | tee .lint.log
+	@! grep -q 'warning:' .lint.log || { echo "lint: kernel-doc warnings"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee .lint.log
 	@! grep -E 'warning:|error:' .lint.log || { echo "lint: compiler or sparse warnings"; exit 1; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the STARTTLS parsers (../kmod/starttls_proto.c),
+ * libFuzzer harness for the STARTTLS parsers (../kmod/starttls/proto.c),
  * built once per protocol with -DPROTO=STP_SMTP (STP_POP3, STP_IMAP,
  * STP_FTP).
  *
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kmod/starttls_proto.h"
+#include "../kmod/starttls/proto.h"
 
 #ifndef PROTO
 #error "build with -DPROTO=STP_SMTP (or STP_POP3, STP_IMAP, STP_FTP)"

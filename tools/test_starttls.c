@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the STARTTLS parsers (../kmod/starttls_proto.c), TAP
+ * Unit tests for the STARTTLS parsers (../kmod/starttls/proto.c), TAP
  * output.
  *
  * Each transcript is a dialogue (client and server steps, in order) with
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../kmod/starttls_proto.h"
+#include "../kmod/starttls/proto.h"
 #include "tap.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -8,8 +8,9 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "netlink.h"
-#include "socks.h"
+#include "core/feature.h"
+#include "core/netlink.h"
+#include "socks/socks.h"
 
 #define TLSGW_SOCKS_TIMEOUT_MAX	(7 * 24 * 3600)
 
@@ -73,7 +74,7 @@ static const struct nla_policy tlsgw_socks_nest_policy[TLSGW_SOCKS_A_MAX + 1] = 
 	TLSGW_REPLY_ONLY(TLSGW_SOCKS_A_RULES),
 };
 
-const struct nla_policy tlsgw_socks_policy[TLSGW_A_MAX + 1] = {
+static const struct nla_policy tlsgw_socks_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_SOCKS] = NLA_POLICY_NESTED(tlsgw_socks_nest_policy),
 };
 
@@ -87,7 +88,7 @@ static const struct nla_policy tlsgw_resolve_nest_policy[TLSGW_RESOLVE_A_MAX + 1
 						  __TLSGW_RESOLVE_F_ALL),
 };
 
-const struct nla_policy tlsgw_resolve_policy[TLSGW_A_MAX + 1] = {
+static const struct nla_policy tlsgw_resolve_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_RESOLVE] = NLA_POLICY_NESTED(tlsgw_resolve_nest_policy),
 };
 
@@ -120,7 +121,7 @@ static int tlsgw_socks_listen_attr(struct genl_info *info, struct nlattr *attr,
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct nlattr *tb[TLSGW_SOCKS_A_MAX + 1];
@@ -166,7 +167,7 @@ int tlsgw_socks_new_doit(struct sk_buff *skb, struct genl_info *info)
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_del_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct nlattr *tb[TLSGW_SOCKS_A_MAX + 1];
@@ -353,7 +354,7 @@ static int tlsgw_socks_fill(struct sk_buff *skb, u32 portid, u32 seq,
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[TLSGW_SOCKS_A_MAX + 1];
 	struct tlsgw_socks_svc *svc;
@@ -389,7 +390,7 @@ int tlsgw_socks_get_doit(struct sk_buff *skb, struct genl_info *info)
  * Context: process context; takes tn->lock.
  * Return: the length of @skb; 0 when done.
  */
-int tlsgw_socks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int tlsgw_socks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
 	struct tlsgw_socks_svc *svc;
@@ -450,7 +451,7 @@ static int tlsgw_socks_user_req(struct genl_info *info,
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *utb[TLSGW_SOCKS_USER_A_MAX + 1];
 	struct tlsgw_socks_svc *svc;
@@ -484,7 +485,7 @@ int tlsgw_socks_user_new_doit(struct sk_buff *skb, struct genl_info *info)
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_user_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *utb[TLSGW_SOCKS_USER_A_MAX + 1];
 	struct tlsgw_socks_svc *svc;
@@ -602,7 +603,7 @@ static int tlsgw_socks_rule_req(struct genl_info *info,
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *rtb[TLSGW_SOCKS_RULE_A_MAX + 1];
 	struct tlsgw_socks_rule *r;
@@ -637,7 +638,7 @@ int tlsgw_socks_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *rtb[TLSGW_SOCKS_RULE_A_MAX + 1];
 	struct tlsgw_socks_svc *svc;
@@ -708,7 +709,7 @@ static const int tlsgw_resolve_errno[] = {
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct nlattr *tb[TLSGW_RESOLVE_A_MAX + 1];
@@ -748,3 +749,125 @@ int tlsgw_socks_resolve_doit(struct sk_buff *skb, struct genl_info *info)
 	kfree(addrs);
 	return err;
 }
+
+/* Events and the resolver upcall ------------------------------------- */
+
+/**
+ * tlsgw_genl_socks_event() - multicasts a SOCKS_DENIED event
+ * @svc: the service
+ * @cmd: the denied request's command
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: process context; takes the family's read lock.
+ */
+void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd)
+{
+	struct net *net = svc->tn->net;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	tlsgw_genl_read_lock();
+	if (!tlsgw_event_wanted(net))
+		goto out;
+	msg = tlsgw_event_start(TLSGW_EVENT_SOCKS_DENIED, GFP_KERNEL, &hdr,
+				&nest);
+	if (!msg)
+		goto out;
+	if (nla_put_u32(msg, TLSGW_EV_A_SOCKS_CMD, cmd))
+		goto free;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, TLSGW_A_SOCKS);
+	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, svc->name))
+		goto free;
+	nla_nest_end(msg, nest);
+	tlsgw_event_send(net, msg, hdr, GFP_KERNEL);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	tlsgw_genl_read_unlock();
+}
+
+/**
+ * tlsgw_genl_resolve_send() - the resolver upcall
+ * @net: the request's namespace
+ * @portid: the daemon's socket, the only one it is unicast to
+ * @id: the request's id
+ * @name: the name to resolve
+ *
+ * Context: process context; takes the family's read lock.
+ * Return: 0, -ENODEV once the family is being unregistered, -ENOMEM, or
+ * the error of genlmsg_unicast() (-ECONNREFUSED: the socket is gone).
+ */
+int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
+			    const char *name)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -ENODEV;
+
+	tlsgw_genl_read_lock();
+	if (!tlsgw_genl_is_live())
+		goto out;
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = tlsgw_genl_put(msg, portid, 0, 0, TLSGW_CMD_SOCKS_RESOLVE);
+	nest = hdr ? nla_nest_start(msg, TLSGW_A_RESOLVE) : NULL;
+	if (!nest ||
+	    nla_put_u64_64bit(msg, TLSGW_RESOLVE_A_ID, id,
+			      TLSGW_RESOLVE_A_PAD) ||
+	    nla_put_string(msg, TLSGW_RESOLVE_A_NAME, name)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	err = genlmsg_unicast(net, msg, portid);
+out:
+	tlsgw_genl_read_unlock();
+	return err;
+}
+
+static const struct genl_ops tlsgw_socks_genl_ops[] = {
+	TLSGW_OP(TLSGW_CMD_SOCKS_NEW, tlsgw_socks_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_DEL, tlsgw_socks_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_GET, tlsgw_socks_get_doit, tlsgw_socks_dumpit,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_USER_NEW, tlsgw_socks_user_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_USER_DEL, tlsgw_socks_user_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_NEW, tlsgw_socks_rule_new_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_DEL, tlsgw_socks_rule_del_doit, NULL,
+		 tlsgw_socks_policy),
+	TLSGW_OP(TLSGW_CMD_SOCKS_RESOLVE, tlsgw_socks_resolve_doit, NULL,
+		 tlsgw_resolve_policy),
+};
+
+static int tlsgw_socks_net_init_feature(struct tlsgw_net *tn)
+{
+	tlsgw_socks_net_init(tn);
+	return 0;
+}
+
+const struct tlsgw_feature tlsgw_socks_feature = {
+	.name = "socks5",
+	.init = tlsgw_socks_module_init,
+	.exit = tlsgw_socks_module_exit,
+	.net_init = tlsgw_socks_net_init_feature,
+	.net_exit = tlsgw_socks_net_exit,
+	/* The resolver's release notifier looks at namespace state. */
+	.start = tlsgw_resolve_module_init,
+	.stop = tlsgw_resolve_module_exit,
+	.ops = tlsgw_socks_genl_ops,
+	.n_ops = ARRAY_SIZE(tlsgw_socks_genl_ops),
+};

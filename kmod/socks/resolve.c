@@ -27,8 +27,8 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 
-#include "netlink.h"
-#include "socks.h"
+#include "core/netlink.h"
+#include "socks/socks.h"
 
 static unsigned int socks_resolve_timeout = 5;
 module_param(socks_resolve_timeout, uint, 0644);

@@ -9,7 +9,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "pernet.h"
+#include "core/pernet.h"
 
 /**
  * struct tlsgw_stls_policy - a STARTTLS policy

@@ -8,7 +8,7 @@
 
 #include <linux/slab.h>
 
-#include "socks.h"
+#include "socks/socks.h"
 
 static bool tlsgw_prefix_match(const struct tlsgw_socks_prefix *p,
 			       const struct sockaddr_storage *ss)

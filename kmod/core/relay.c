@@ -10,7 +10,7 @@
 #include <net/sock.h>
 #include <net/tls.h>
 
-#include "relay.h"
+#include "core/relay.h"
 
 enum {
 	TLSGW_RELAY_STARTED = TLSGW_RELAY_ALERTED + 1,

@@ -16,7 +16,7 @@
  * pipelined command expects (a capability list, the upgrade answer, a
  * multi-line body...), except in IMAP, whose replies carry the tag.
  */
-#include "starttls_proto.h"
+#include "proto.h"
 
 /* struct stp_flow.flags */
 #define F_GREETED	0x01	/* the server's greeting has been seen */

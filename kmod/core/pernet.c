@@ -5,11 +5,8 @@
 
 #include <net/netns/generic.h>
 
-#include "pernet.h"
-#include "service.h"
-#include "session.h"
-#include "socks.h"
-#include "starttls_policy.h"
+#include "core/feature.h"
+#include "core/pernet.h"
 
 static unsigned int tlsgw_net_id __read_mostly;
 static atomic_t tlsgw_nets = ATOMIC_INIT(0);
@@ -37,18 +34,31 @@ unsigned int tlsgw_net_count(void)
 	return atomic_read(&tlsgw_nets);
 }
 
+/* Ends the first n features in tn, last first. */
+static void tlsgw_net_features_exit(struct tlsgw_net *tn, int n)
+{
+	while (n--)
+		if (tlsgw_features[n]->net_exit)
+			tlsgw_features[n]->net_exit(tn);
+}
+
 static int __net_init tlsgw_net_init(struct net *net)
 {
 	struct tlsgw_net *tn = tlsgw_net(net);
+	const struct tlsgw_feature *f;
+	int err, i;
 
 	tn->net = net;
 	mutex_init(&tn->lock);
-	INIT_LIST_HEAD(&tn->services);
-	INIT_LIST_HEAD(&tn->sessions);
-	tlsgw_sessions_init(tn);
-	tlsgw_socks_net_init(tn);
-	INIT_LIST_HEAD(&tn->stls_policies);
-	tlsgw_stls_table_init(tn);
+	for (i = 0; i < TLSGW_FEATURES; i++) {
+		f = tlsgw_features[i];
+		err = f->net_init ? f->net_init(tn) : 0;
+		if (err) {
+			tlsgw_net_features_exit(tn, i);
+			mutex_destroy(&tn->lock);
+			return err;
+		}
+	}
 	atomic_inc(&tlsgw_nets);
 	return 0;
 }
@@ -61,12 +71,7 @@ static void __net_exit tlsgw_net_exit(struct net *net)
 {
 	struct tlsgw_net *tn = tlsgw_net(net);
 
-	tlsgw_socks_net_exit(tn);
-	tlsgw_sessions_shutdown(tn);
-	/* Hooks first: after that no packet can reach a flow or policy. */
-	tlsgw_stls_policies_flush(tn);
-	tlsgw_stls_table_shutdown(tn);
-	tlsgw_services_flush(tn);
+	tlsgw_net_features_exit(tn, TLSGW_FEATURES);
 	mutex_destroy(&tn->lock);
 	atomic_dec(&tlsgw_nets);
 }

@@ -10,53 +10,72 @@
 
 #include <linux/module.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "relay.h"
-#include "socks.h"
-#include "starttls_flow.h"
-#include "version.h"
+#include "core/feature.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "core/relay.h"
+#include "core/version.h"
+
+const struct tlsgw_feature *const tlsgw_features[TLSGW_FEATURES] = {
+	&tlsgw_tls_feature,
+	&tlsgw_socks_feature,
+	&tlsgw_stls_feature,
+};
+
+/* Undoes the first n features' init (or start), last first. */
+static void tlsgw_features_exit(int n)
+{
+	while (n--)
+		if (tlsgw_features[n]->exit)
+			tlsgw_features[n]->exit();
+}
+
+static void tlsgw_features_stop(int n)
+{
+	while (n--)
+		if (tlsgw_features[n]->stop)
+			tlsgw_features[n]->stop();
+}
 
 static int __init tlsgw_init(void)
 {
-	int err;
+	const struct tlsgw_feature *f;
+	int err, i, j;
 
 	err = tlsgw_relay_module_init();
 	if (err)
 		return err;
 
-	err = tlsgw_socks_module_init();
-	if (err)
-		goto relay_exit;
-
-	err = tlsgw_stls_flow_module_init();
-	if (err)
-		goto socks_exit;
+	for (i = 0; i < TLSGW_FEATURES; i++) {
+		f = tlsgw_features[i];
+		err = f->init ? f->init() : 0;
+		if (err)
+			goto features_exit;
+	}
 
 	err = tlsgw_pernet_init();
 	if (err)
-		goto stls_exit;
+		goto features_exit;
 
-	err = tlsgw_resolve_module_init();
-	if (err)
-		goto pernet_exit;
+	for (j = 0; j < TLSGW_FEATURES; j++) {
+		f = tlsgw_features[j];
+		err = f->start ? f->start() : 0;
+		if (err)
+			goto features_stop;
+	}
 
 	err = tlsgw_genl_init();
 	if (err)
-		goto resolve_exit;
+		goto features_stop;
 
 	pr_info("tlsgw " TLSGW_VERSION " loaded\n");
 	return 0;
 
-resolve_exit:
-	tlsgw_resolve_module_exit();
-pernet_exit:
+features_stop:
+	tlsgw_features_stop(j);
 	tlsgw_pernet_exit();
-stls_exit:
-	tlsgw_stls_flow_module_exit();
-socks_exit:
-	tlsgw_socks_module_exit();
-relay_exit:
+features_exit:
+	tlsgw_features_exit(i);
 	tlsgw_relay_module_exit();
 	return err;
 }
@@ -64,12 +83,11 @@ relay_exit:
 static void __exit tlsgw_exit(void)
 {
 	tlsgw_genl_exit();
-	tlsgw_resolve_module_exit();
+	tlsgw_features_stop(TLSGW_FEATURES);
 	/* Ends every session of every namespace. */
 	tlsgw_pernet_exit();
-	/* Flows are freed after an RCU grace period. */
-	tlsgw_stls_flow_module_exit();
-	tlsgw_socks_module_exit();
+	/* STARTTLS flows are freed after an RCU grace period. */
+	tlsgw_features_exit(TLSGW_FEATURES);
 	/* Runs what the sessions queued; the last of them frees them. */
 	tlsgw_relay_module_exit();
 	pr_info("tlsgw " TLSGW_VERSION " unloaded\n");

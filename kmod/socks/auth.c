@@ -12,7 +12,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "socks.h"
+#include "socks/socks.h"
 
 static struct crypto_shash *socks_sha256;
 

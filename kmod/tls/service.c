@@ -6,8 +6,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "service.h"
-#include "session.h"
+#include "core/feature.h"
+#include "core/netlink.h"
+#include "tls/service.h"
+#include "tls/session.h"
 
 /**
  * tlsgw_service_find() - looks a service up by name
@@ -167,3 +169,30 @@ void tlsgw_services_flush(struct tlsgw_net *tn)
 	tn->n_services = 0;
 	mutex_unlock(&tn->lock);
 }
+
+static int tlsgw_tls_net_init(struct tlsgw_net *tn)
+{
+	INIT_LIST_HEAD(&tn->services);
+	INIT_LIST_HEAD(&tn->sessions);
+	tlsgw_sessions_init(tn);
+	return 0;
+}
+
+/* Sessions first: they hold their services. */
+static void tlsgw_tls_net_exit(struct tlsgw_net *tn)
+{
+	tlsgw_sessions_shutdown(tn);
+	tlsgw_services_flush(tn);
+}
+
+static void tlsgw_tls_gauges(struct tlsgw_net *tn, struct tlsgw_counters *c)
+{
+	c->active = tlsgw_sessions_bytes(tn, NULL, &c->live_in, &c->live_out);
+}
+
+const struct tlsgw_feature tlsgw_tls_feature = {
+	.name = "tls",
+	.gauges = tlsgw_tls_gauges,
+	.net_init = tlsgw_tls_net_init,
+	.net_exit = tlsgw_tls_net_exit,
+};

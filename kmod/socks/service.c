@@ -11,7 +11,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "socks.h"
+#include "socks/socks.h"
 
 static unsigned int socks_connect_timeout = 10;
 module_param(socks_connect_timeout, uint, 0644);

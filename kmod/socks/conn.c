@@ -18,8 +18,8 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "netlink.h"
-#include "socks.h"
+#include "core/netlink.h"
+#include "socks/socks.h"
 
 #define SOCKS_VERSION		5
 #define SOCKS_AUTH_VERSION	1

@@ -11,8 +11,8 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
-#include "pernet.h"
-#include "relay.h"
+#include "core/pernet.h"
+#include "core/relay.h"
 
 /*
  * In-kernel SOCKS5 (RFC 1928, RFC 1929). One struct tlsgw_socks_svc per
@@ -388,7 +388,7 @@ bool tlsgw_socks_allowed(struct tlsgw_socks_conn *conn,
 			 const struct sockaddr_storage *dst);
 void tlsgw_socks_rules_flush(struct tlsgw_socks_svc *svc);
 
-/* socks_resolve.c */
+/* resolve.c */
 void tlsgw_resolve_net_init(struct tlsgw_net *tn);
 void tlsgw_resolve_net_exit(struct tlsgw_net *tn);
 int tlsgw_resolve_start(struct tlsgw_net *tn, struct tlsgw_resolve_req *req,
@@ -402,5 +402,10 @@ int tlsgw_resolve_module_init(void);
 void tlsgw_resolve_module_exit(void);
 int tlsgw_resolve_answer(struct tlsgw_net *tn, u32 portid, u64 id, int error,
 			 const struct tlsgw_socks_addrs *addrs);
+
+/* netlink.c: events and the resolver upcall */
+void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd);
+int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
+			    const char *name);
 
 #endif /* _TLSGW_SOCKS_H */

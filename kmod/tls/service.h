@@ -6,7 +6,7 @@
 #include <linux/list.h>
 #include <linux/netlink.h>
 
-#include "pernet.h"
+#include "core/pernet.h"
 
 /**
  * struct tlsgw_service - a TLS-terminating service

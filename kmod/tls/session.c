@@ -13,8 +13,8 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "netlink.h"
-#include "session.h"
+#include "core/netlink.h"
+#include "tls/session.h"
 
 static unsigned int max_sessions = 10000;
 module_param(max_sessions, uint, 0644);

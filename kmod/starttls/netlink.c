@@ -10,10 +10,12 @@
 
 #include <linux/tlsgw.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "starttls_flow.h"
-#include "starttls_policy.h"
+#include "core/feature.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "starttls/flow.h"
+#include "starttls/hook.h"
+#include "starttls/policy.h"
 
 static const struct nla_policy tlsgw_stls_nl_policy[TLSGW_STLS_A_MAX + 1] = {
 	[TLSGW_STLS_A_NAME] = { .type = NLA_NUL_STRING,
@@ -41,7 +43,7 @@ static const struct nla_policy tlsgw_stls_nl_policy[TLSGW_STLS_A_MAX + 1] = {
 	[TLSGW_STLS_A_FAIL_CLOSED] = { .type = NLA_FLAG },
 };
 
-const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1] = {
+static const struct nla_policy tlsgw_starttls_policy[TLSGW_A_MAX + 1] = {
 	[TLSGW_A_STARTTLS] = NLA_POLICY_NESTED(tlsgw_stls_nl_policy),
 };
 
@@ -110,7 +112,7 @@ static const int tlsgw_stls_new_required[] = {
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_stls_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct nlattr *tb[TLSGW_STLS_A_MAX + 1];
@@ -168,7 +170,7 @@ static int tlsgw_stls_name(struct genl_info *info, const char **name)
  * Context: process context (a netlink request, under the genetlink mutex).
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_stls_policy_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	const char *name;
@@ -234,7 +236,7 @@ static int tlsgw_put_stls_policy(struct sk_buff *skb, u32 portid, u32 seq,
  * Context: process context (a netlink request); takes tn->lock.
  * Return: 0 or a negative errno (with a message in @info's extack).
  */
-int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
+static int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tlsgw_net *tn = tlsgw_request_net(info);
 	struct tlsgw_stls_policy *pol;
@@ -271,7 +273,7 @@ int tlsgw_stls_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
  * Context: process context; takes tn->lock.
  * Return: the length of @skb; 0 when done.
  */
-int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int tlsgw_stls_policy_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
 	struct tlsgw_stls_policy *pol;
@@ -379,7 +381,7 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
  * Context: process context; walks the table under rcu_read_lock().
  * Return: the length of @skb; 0 when done.
  */
-int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
 	struct tlsgw_stls_flow *f;
@@ -388,7 +390,7 @@ int tlsgw_stls_flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_lock();
 	for (b = cb->args[0]; b < TLSGW_STLS_BUCKETS; b++) {
 		i = 0;
-		hlist_for_each_entry_rcu(f, &tn->stls.buckets[b], node) {
+		hlist_for_each_entry_rcu(f, &tn->stls->buckets[b], node) {
 			if (i++ < cb->args[1])
 				continue;
 			if (tlsgw_put_stls_flow(skb,
@@ -404,3 +406,88 @@ out:
 	rcu_read_unlock();
 	return skb->len;
 }
+
+/* Events ------------------------------------------------------------- */
+
+/**
+ * tlsgw_genl_stls_event() - multicasts a STARTTLS finding
+ * @net: the flow's namespace
+ * @ev: the finding
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: from netfilter hooks: atomic context (allocates with
+ * GFP_ATOMIC, inside rcu_read_lock()).
+ */
+void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	rcu_read_lock();
+	if (!tlsgw_event_wanted(net))
+		goto out;
+	msg = tlsgw_event_start(TLSGW_EVENT_STARTTLS, GFP_ATOMIC, &hdr, &nest);
+	if (!msg)
+		goto out;
+	if (nla_put_u32(msg, TLSGW_EV_A_FINDING, ev->finding))
+		goto free;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, TLSGW_A_STARTTLS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, TLSGW_STLS_A_FLOW_ID, ev->flow_id,
+			      TLSGW_STLS_A_PAD) ||
+	    nla_put_string(msg, TLSGW_STLS_A_NAME, ev->policy) ||
+	    nla_put_u32(msg, TLSGW_STLS_A_PROTO, ev->proto) ||
+	    (ev->blocked && nla_put_flag(msg, TLSGW_STLS_A_BLOCKED)))
+		goto free;
+	nla_nest_end(msg, nest);
+	tlsgw_event_send(net, msg, hdr, GFP_ATOMIC);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	rcu_read_unlock();
+}
+
+static const struct genl_ops tlsgw_stls_genl_ops[] = {
+	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_NEW, tlsgw_stls_policy_new_doit,
+		 NULL, tlsgw_starttls_policy),
+	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_DEL, tlsgw_stls_policy_del_doit,
+		 NULL, tlsgw_starttls_policy),
+	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_GET, tlsgw_stls_policy_get_doit,
+		 tlsgw_stls_policy_dumpit, tlsgw_starttls_policy),
+	TLSGW_OP(TLSGW_CMD_STARTTLS_FLOW_GET, NULL, tlsgw_stls_flow_dumpit,
+		 tlsgw_starttls_policy),
+};
+
+static int tlsgw_stls_net_init(struct tlsgw_net *tn)
+{
+	INIT_LIST_HEAD(&tn->stls_policies);
+	return tlsgw_stls_table_init(tn);
+}
+
+/* Policies first: their removal unregisters the hooks. */
+static void tlsgw_stls_net_exit(struct tlsgw_net *tn)
+{
+	tlsgw_stls_policies_flush(tn);
+	tlsgw_stls_table_shutdown(tn);
+}
+
+static void tlsgw_stls_gauges(struct tlsgw_net *tn, struct tlsgw_counters *c)
+{
+	c->stls_active = tlsgw_stls_flow_count(tn, NULL);
+}
+
+const struct tlsgw_feature tlsgw_stls_feature = {
+	.name = "starttls",
+	.gauges = tlsgw_stls_gauges,
+	.init = tlsgw_stls_flow_module_init,
+	.exit = tlsgw_stls_flow_module_exit,
+	.net_init = tlsgw_stls_net_init,
+	.net_exit = tlsgw_stls_net_exit,
+	.ops = tlsgw_stls_genl_ops,
+	.n_ops = ARRAY_SIZE(tlsgw_stls_genl_ops),
+};

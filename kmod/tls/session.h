@@ -5,10 +5,10 @@
 #include <linux/refcount.h>
 #include <linux/socket.h>
 
-#include "ktls.h"
-#include "pernet.h"
-#include "relay.h"
-#include "service.h"
+#include "core/ktls.h"
+#include "core/pernet.h"
+#include "core/relay.h"
+#include "tls/service.h"
 
 enum {
 	TLSGW_ADDR_CLIENT_PEER,

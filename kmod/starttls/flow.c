@@ -6,14 +6,15 @@
  */
 
 #include <linux/jhash.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
-#include "pernet.h"
-#include "starttls_flow.h"
-#include "starttls_policy.h"
+#include "core/pernet.h"
+#include "starttls/flow.h"
+#include "starttls/policy.h"
 
 static unsigned int starttls_max_flows = 16384;
 module_param(starttls_max_flows, uint, 0644);
@@ -75,7 +76,7 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
 			 "tlsgw: flow lookup outside RCU");
-	hlist_for_each_entry_rcu(f, &tn->stls.buckets[tlsgw_stls_hash(k)],
+	hlist_for_each_entry_rcu(f, &tn->stls->buckets[tlsgw_stls_hash(k)],
 				 node) {
 		if (tlsgw_stls_key_eq(&f->key, k)) {
 			*dir = STP_C2S;
@@ -110,7 +111,7 @@ static void tlsgw_stls_flow_unhash(struct tlsgw_stls_table *t,
  */
 static bool tlsgw_stls_make_room(struct tlsgw_net *tn)
 {
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t = tn->stls;
 	struct tlsgw_stls_flow *f;
 
 	lockdep_assert_held(&t->lock);
@@ -143,7 +144,7 @@ static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
 			       struct tlsgw_stls_policy *pol,
 			       struct tlsgw_stls_flow *old)
 {
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t = tn->stls;
 	unsigned int h = tlsgw_stls_hash(k);
 	struct tlsgw_stls_flow *f, *dup;
 	enum stp_dir dir;
@@ -274,7 +275,7 @@ void tlsgw_stls_flow_replace(struct tlsgw_net *tn, struct tlsgw_stls_flow *old,
 			     const struct tlsgw_stls_syns *syns)
 {
 	const struct tlsgw_stls_key *k = &old->key;
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t = tn->stls;
 	struct tlsgw_stls_policy *pol;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
@@ -371,7 +372,7 @@ static void tlsgw_stls_gc(struct work_struct *work)
 {
 	struct tlsgw_stls_table *t = container_of(to_delayed_work(work),
 						  struct tlsgw_stls_table, gc);
-	struct tlsgw_net *tn = container_of(t, struct tlsgw_net, stls);
+	struct tlsgw_net *tn = t->tn;
 	unsigned long syn_timeout = TLSGW_STLS_SYN_TIMEOUT;
 	unsigned long now = jiffies;
 	struct tlsgw_stls_flow *f;
@@ -411,7 +412,7 @@ static void tlsgw_stls_gc(struct work_struct *work)
 unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 				   const struct tlsgw_stls_policy *pol)
 {
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t = tn->stls;
 	struct tlsgw_stls_flow *f;
 	unsigned int n = 0;
 	int i;
@@ -427,21 +428,28 @@ unsigned int tlsgw_stls_flow_count(struct tlsgw_net *tn,
 }
 
 /**
- * tlsgw_stls_table_init() - initializes a namespace's flow table
+ * tlsgw_stls_table_init() - allocates a namespace's flow table
  * @tn: the namespace
  *
- * Context: namespace init.
+ * Context: namespace init; sleeps.
+ * Return: 0 or -ENOMEM.
  */
-void tlsgw_stls_table_init(struct tlsgw_net *tn)
+int tlsgw_stls_table_init(struct tlsgw_net *tn)
 {
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t;
 	int i;
 
+	t = kvzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	t->tn = tn;
+	tn->stls = t;
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->syns);
 	for (i = 0; i < TLSGW_STLS_BUCKETS; i++)
 		INIT_HLIST_HEAD(&t->buckets[i]);
 	INIT_DELAYED_WORK(&t->gc, tlsgw_stls_gc);
+	return 0;
 }
 
 /**
@@ -455,7 +463,7 @@ void tlsgw_stls_table_init(struct tlsgw_net *tn)
  */
 void tlsgw_stls_table_flush(struct tlsgw_net *tn)
 {
-	struct tlsgw_stls_table *t = &tn->stls;
+	struct tlsgw_stls_table *t = tn->stls;
 	struct tlsgw_stls_flow *f;
 	struct hlist_node *tmp;
 	int i;
@@ -479,20 +487,26 @@ void tlsgw_stls_table_flush(struct tlsgw_net *tn)
  */
 void tlsgw_stls_table_revive(struct tlsgw_net *tn)
 {
-	spin_lock_bh(&tn->stls.lock);
-	tn->stls.dying = false;
-	spin_unlock_bh(&tn->stls.lock);
+	spin_lock_bh(&tn->stls->lock);
+	tn->stls->dying = false;
+	spin_unlock_bh(&tn->stls->lock);
 }
 
 /**
- * tlsgw_stls_table_shutdown() - namespace exit: tlsgw_stls_table_flush()
+ * tlsgw_stls_table_shutdown() - namespace exit: flushes and frees the table
  * @tn: the namespace
+ *
+ * The hooks are unregistered already (no packet reads the table), the
+ * flush stopped the collector, and the flows' RCU callbacks free only
+ * the flows.
  *
  * Context: process context.
  */
 void tlsgw_stls_table_shutdown(struct tlsgw_net *tn)
 {
 	tlsgw_stls_table_flush(tn);
+	kvfree(tn->stls);
+	tn->stls = NULL;
 }
 
 /**

@@ -29,7 +29,7 @@
 #ifndef TLSGW_STARTTLS_PROTO_H
 #define TLSGW_STARTTLS_PROTO_H
 
-#include "starttls_types.h"
+#include "types.h"
 
 enum stp_proto {
 	STP_SMTP = 1,

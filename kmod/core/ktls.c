@@ -9,7 +9,7 @@
 #include <net/tls.h>
 #include <uapi/linux/tls.h>
 
-#include "ktls.h"
+#include "core/ktls.h"
 
 /**
  * struct tlsgw_cipher - a cipher kTLS supports, and its sizes

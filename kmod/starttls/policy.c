@@ -7,9 +7,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "starttls_flow.h"
-#include "starttls_hook.h"
-#include "starttls_policy.h"
+#include "starttls/flow.h"
+#include "starttls/hook.h"
+#include "starttls/policy.h"
 
 /**
  * tlsgw_stls_policy_find() - looks a policy up by name

@@ -7,7 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "starttls_proto.h"
+#include "starttls/proto.h"
 
 struct tlsgw_net;
 struct tlsgw_stls_policy;
@@ -134,6 +134,7 @@ struct tlsgw_stls_flow {
 
 /**
  * struct tlsgw_stls_table - the STARTTLS flows of one namespace
+ * @tn: the namespace; constant
  * @lock: guards @buckets, @syns, @n_flows and @dying (BH-safe)
  * @buckets: hash table of struct tlsgw_stls_flow; read under RCU
  * @syns: flows begun by a SYN, oldest first
@@ -153,6 +154,7 @@ struct tlsgw_stls_flow {
  * that idled for starttls_idle_timeout seconds (STARTTLS_FLOWS_EXPIRED).
  */
 struct tlsgw_stls_table {
+	struct tlsgw_net *tn;
 	spinlock_t lock;		/* see the member doc */
 	struct hlist_head buckets[TLSGW_STLS_BUCKETS];
 	struct list_head syns;
@@ -166,7 +168,7 @@ struct tlsgw_stls_table {
 void tlsgw_stls_ooo_free(struct tlsgw_stls_table *t,
 			 struct tlsgw_stls_flow *f);
 
-void tlsgw_stls_table_init(struct tlsgw_net *tn);
+int tlsgw_stls_table_init(struct tlsgw_net *tn);
 void tlsgw_stls_table_shutdown(struct tlsgw_net *tn);
 void tlsgw_stls_table_flush(struct tlsgw_net *tn);
 void tlsgw_stls_table_revive(struct tlsgw_net *tn);

@@ -9,7 +9,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "starttls_flow.h"
+struct tlsgw_stls_table;
 
 /**
  * struct tlsgw_net - per network namespace state
@@ -44,7 +44,8 @@
  *	untracked check
  * @stls_hooks: whether this namespace's netfilter hooks are registered
  *	(exactly while a policy exists); under @lock
- * @stls: the STARTTLS flow table, with its own lock (starttls_flow.h)
+ * @stls: the STARTTLS flow table (starttls/flow.h), with its own lock;
+ *	allocated by the feature's namespace init, constant until its exit
  *
  * Lifetime: created by the pernet init hook before the namespace is
  * visible to any netlink request and freed by the core after the exit
@@ -79,7 +80,7 @@ struct tlsgw_net {
 	unsigned int n_stls_policies;
 	unsigned int n_stls_fail_closed;
 	bool stls_hooks;
-	struct tlsgw_stls_table stls;
+	struct tlsgw_stls_table *stls;
 };
 
 struct tlsgw_net *tlsgw_net(const struct net *net);

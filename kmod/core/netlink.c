@@ -13,16 +13,16 @@
 
 #include <linux/tlsgw.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "service.h"
-#include "session.h"
-#include "socks.h"
-#include "version.h"
+#include "core/feature.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "core/version.h"
+#include "tls/service.h"
+#include "tls/session.h"
 
 #define TLSGW_IDLE_TIMEOUT_MAX	(7 * 24 * 3600)
 
-static const u64 tlsgw_features = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
+static const u64 tlsgw_feature_flags = TLSGW_F_INFO | TLSGW_F_COUNTER_RESET |
 				  TLSGW_F_KTLS_OFFLOAD | TLSGW_F_EVENTS |
 				  TLSGW_F_SOCKS5 | TLSGW_F_STARTTLS;
 
@@ -303,7 +303,7 @@ static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	u32 flags = 0;
 	void *hdr;
-	int err;
+	int err, i;
 
 	if (info->attrs[TLSGW_A_INFO_FLAGS])
 		flags = nla_get_u32(info->attrs[TLSGW_A_INFO_FLAGS]);
@@ -320,11 +320,12 @@ static int tlsgw_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The namespace gauge describes the whole host: init_net only. */
 	c.namespaces = net_eq(net, &init_net);
 	c.reset = flags & TLSGW_INFO_F_RESET_COUNTERS;
-	c.active = tlsgw_sessions_bytes(tn, NULL, &c.live_in, &c.live_out);
-	c.stls_active = tlsgw_stls_flow_count(tn, NULL);
+	for (i = 0; i < TLSGW_FEATURES; i++)
+		if (tlsgw_features[i]->gauges)
+			tlsgw_features[i]->gauges(tn, &c);
 	err = -EMSGSIZE;
 	if (!nla_put_string(msg, TLSGW_A_VERSION, TLSGW_VERSION) &&
-	    !nla_put_u64_64bit(msg, TLSGW_A_FEATURES, tlsgw_features,
+	    !nla_put_u64_64bit(msg, TLSGW_A_FEATURES, tlsgw_feature_flags,
 			       TLSGW_A_UNSPEC))
 		err = tlsgw_put_counters(msg, TLSGW_A_COUNTERS, &c);
 	return tlsgw_reply(info, msg, hdr, err);
@@ -734,13 +735,54 @@ static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Events ------------------------------------------------------------------ */
 
-/*
- * An event message up to its TLSGW_A_EVENT nest with the type in it; the
- * caller adds its own attributes, closes the nest and calls
- * tlsgw_event_send(). Returns NULL (and drops the event) on no memory.
+/**
+ * tlsgw_genl_read_lock() - keeps the family registered
+ *
+ * Context: process context; sleeps. Held from tlsgw_event_wanted() or
+ * tlsgw_genl_is_live() to the send; senders in atomic context hold
+ * rcu_read_lock() instead.
  */
-static struct sk_buff *tlsgw_event_start(u32 type, gfp_t gfp, void **hdr,
-					 struct nlattr **nest)
+void tlsgw_genl_read_lock(void)
+{
+	down_read(&tlsgw_genl_sem);
+}
+
+/**
+ * tlsgw_genl_read_unlock() - undoes tlsgw_genl_read_lock()
+ *
+ * Context: process context.
+ */
+void tlsgw_genl_read_unlock(void)
+{
+	up_read(&tlsgw_genl_sem);
+}
+
+/**
+ * tlsgw_genl_is_live() - whether messages may be sent
+ *
+ * Context: under tlsgw_genl_read_lock() or rcu_read_lock().
+ * Return: false once the family is being unregistered.
+ */
+bool tlsgw_genl_is_live(void)
+{
+	return READ_ONCE(tlsgw_genl_live);
+}
+
+/**
+ * tlsgw_event_start() - an event message up to its TLSGW_A_EVENT nest
+ * @type: the event's TLSGW_EV_A_TYPE
+ * @gfp: allocation flags
+ * @hdr: the message's user header, for tlsgw_event_send()
+ * @nest: the open TLSGW_A_EVENT nest
+ *
+ * The caller adds its own attributes, closes @nest and calls
+ * tlsgw_event_send().
+ *
+ * Context: as @gfp allows.
+ * Return: the message, or NULL (the event is dropped) on no memory.
+ */
+struct sk_buff *tlsgw_event_start(u32 type, gfp_t gfp, void **hdr,
+				  struct nlattr **nest)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
 
@@ -755,14 +797,30 @@ static struct sk_buff *tlsgw_event_start(u32 type, gfp_t gfp, void **hdr,
 	return msg;
 }
 
-static void tlsgw_event_send(struct net *net, struct sk_buff *msg, void *hdr,
-			     gfp_t gfp)
+/**
+ * tlsgw_event_send() - multicasts an event to its namespace's listeners
+ * @net: the namespace
+ * @msg: from tlsgw_event_start()
+ * @hdr: from tlsgw_event_start()
+ * @gfp: allocation flags
+ *
+ * Context: as @gfp allows; consumes @msg.
+ */
+void tlsgw_event_send(struct net *net, struct sk_buff *msg, void *hdr,
+		      gfp_t gfp)
 {
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&tlsgw_genl_family, net, msg, 0, 0, gfp);
 }
 
-static bool tlsgw_event_wanted(struct net *net)
+/**
+ * tlsgw_event_wanted() - whether an event would reach anyone
+ * @net: the namespace
+ *
+ * Context: under tlsgw_genl_read_lock() or rcu_read_lock().
+ * Return: true if the family is live and @net has event listeners.
+ */
+bool tlsgw_event_wanted(struct net *net)
 {
 	return READ_ONCE(tlsgw_genl_live) &&
 	       genl_has_listeners(&tlsgw_genl_family, net, 0);
@@ -807,132 +865,6 @@ out:
 }
 
 /**
- * tlsgw_genl_socks_event() - multicasts a SOCKS_DENIED event
- * @svc: the service
- * @cmd: the denied request's command
- *
- * Sends nothing without listeners or once the family is being
- * unregistered.
- *
- * Context: process context; takes tlsgw_genl_sem for reading.
- */
-void tlsgw_genl_socks_event(struct tlsgw_socks_svc *svc, u8 cmd)
-{
-	struct net *net = svc->tn->net;
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	down_read(&tlsgw_genl_sem);
-	if (!tlsgw_event_wanted(net))
-		goto out;
-	msg = tlsgw_event_start(TLSGW_EVENT_SOCKS_DENIED, GFP_KERNEL, &hdr,
-				&nest);
-	if (!msg)
-		goto out;
-	if (nla_put_u32(msg, TLSGW_EV_A_SOCKS_CMD, cmd))
-		goto free;
-	nla_nest_end(msg, nest);
-	nest = nla_nest_start(msg, TLSGW_A_SOCKS);
-	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, svc->name))
-		goto free;
-	nla_nest_end(msg, nest);
-	tlsgw_event_send(net, msg, hdr, GFP_KERNEL);
-	goto out;
-free:
-	nlmsg_free(msg);
-out:
-	up_read(&tlsgw_genl_sem);
-}
-
-/**
- * tlsgw_genl_stls_event() - multicasts a STARTTLS finding
- * @net: the flow's namespace
- * @ev: the finding
- *
- * Sends nothing without listeners or once the family is being
- * unregistered.
- *
- * Context: from netfilter hooks: atomic context (allocates with
- * GFP_ATOMIC, inside rcu_read_lock()).
- */
-void tlsgw_genl_stls_event(struct net *net, const struct tlsgw_stls_event *ev)
-{
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	rcu_read_lock();
-	if (!tlsgw_event_wanted(net))
-		goto out;
-	msg = tlsgw_event_start(TLSGW_EVENT_STARTTLS, GFP_ATOMIC, &hdr, &nest);
-	if (!msg)
-		goto out;
-	if (nla_put_u32(msg, TLSGW_EV_A_FINDING, ev->finding))
-		goto free;
-	nla_nest_end(msg, nest);
-	nest = nla_nest_start(msg, TLSGW_A_STARTTLS);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, TLSGW_STLS_A_FLOW_ID, ev->flow_id,
-			      TLSGW_STLS_A_PAD) ||
-	    nla_put_string(msg, TLSGW_STLS_A_NAME, ev->policy) ||
-	    nla_put_u32(msg, TLSGW_STLS_A_PROTO, ev->proto) ||
-	    (ev->blocked && nla_put_flag(msg, TLSGW_STLS_A_BLOCKED)))
-		goto free;
-	nla_nest_end(msg, nest);
-	tlsgw_event_send(net, msg, hdr, GFP_ATOMIC);
-	goto out;
-free:
-	nlmsg_free(msg);
-out:
-	rcu_read_unlock();
-}
-
-/**
- * tlsgw_genl_resolve_send() - the resolver upcall
- * @net: the request's namespace
- * @portid: the daemon's socket, the only one it is unicast to
- * @id: the request's id
- * @name: the name to resolve
- *
- * Context: process context; takes tlsgw_genl_sem for reading.
- * Return: 0, -ENODEV once the family is being unregistered, -ENOMEM, or
- * the error of genlmsg_unicast() (-ECONNREFUSED: the socket is gone).
- */
-int tlsgw_genl_resolve_send(struct net *net, u32 portid, u64 id,
-			    const char *name)
-{
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
-	int err = -ENODEV;
-
-	down_read(&tlsgw_genl_sem);
-	if (!tlsgw_genl_live)
-		goto out;
-	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		goto out;
-	hdr = genlmsg_put(msg, portid, 0, &tlsgw_genl_family, 0,
-			  TLSGW_CMD_SOCKS_RESOLVE);
-	nest = hdr ? nla_nest_start(msg, TLSGW_A_RESOLVE) : NULL;
-	if (!nest ||
-	    nla_put_u64_64bit(msg, TLSGW_RESOLVE_A_ID, id,
-			      TLSGW_RESOLVE_A_PAD) ||
-	    nla_put_string(msg, TLSGW_RESOLVE_A_NAME, name)) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	err = genlmsg_unicast(net, msg, portid);
-out:
-	up_read(&tlsgw_genl_sem);
-	return err;
-}
-
-/**
  * tlsgw_genl_put() - genlmsg_put() for a message of the tlsgw family
  * @skb: the message
  * @portid: the destination port id
@@ -951,16 +883,6 @@ void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 
 /* Family ------------------------------------------------------------------ */
 
-#define TLSGW_OP(_cmd, _doit, _dumpit, _policy)				\
-	{								\
-		.cmd = _cmd,						\
-		.doit = _doit,						\
-		.dumpit = _dumpit,					\
-		.policy = _policy,					\
-		.maxattr = TLSGW_A_MAX,					\
-		.flags = GENL_UNS_ADMIN_PERM,				\
-	}
-
 static const struct genl_ops tlsgw_genl_ops[] = {
 	TLSGW_OP(TLSGW_CMD_GET_INFO, tlsgw_get_info_doit, NULL,
 		 tlsgw_info_policy),
@@ -976,30 +898,6 @@ static const struct genl_ops tlsgw_genl_ops[] = {
 		 tlsgw_session_dumpit, tlsgw_session_policy),
 	TLSGW_OP(TLSGW_CMD_SESSION_DEL, tlsgw_session_del_doit, NULL,
 		 tlsgw_session_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_NEW, tlsgw_socks_new_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_DEL, tlsgw_socks_del_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_GET, tlsgw_socks_get_doit, tlsgw_socks_dumpit,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_USER_NEW, tlsgw_socks_user_new_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_USER_DEL, tlsgw_socks_user_del_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_NEW, tlsgw_socks_rule_new_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_RULE_DEL, tlsgw_socks_rule_del_doit, NULL,
-		 tlsgw_socks_policy),
-	TLSGW_OP(TLSGW_CMD_SOCKS_RESOLVE, tlsgw_socks_resolve_doit, NULL,
-		 tlsgw_resolve_policy),
-	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_NEW, tlsgw_stls_policy_new_doit,
-		 NULL, tlsgw_starttls_policy),
-	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_DEL, tlsgw_stls_policy_del_doit,
-		 NULL, tlsgw_starttls_policy),
-	TLSGW_OP(TLSGW_CMD_STARTTLS_POLICY_GET, tlsgw_stls_policy_get_doit,
-		 tlsgw_stls_policy_dumpit, tlsgw_starttls_policy),
-	TLSGW_OP(TLSGW_CMD_STARTTLS_FLOW_GET, NULL, tlsgw_stls_flow_dumpit,
-		 tlsgw_starttls_policy),
 };
 
 /* Events are for CAP_NET_ADMIN in the namespace's user namespace, too. */
@@ -1012,22 +910,43 @@ static struct genl_family tlsgw_genl_family __ro_after_init = {
 	.version = TLSGW_GENL_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.ops = tlsgw_genl_ops,
-	.n_ops = ARRAY_SIZE(tlsgw_genl_ops),
 	.mcgrps = tlsgw_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tlsgw_genl_mcgrps),
 };
 
+/* The core's commands and every feature's, in one array (tlsgw_genl_init()). */
+static struct genl_ops *tlsgw_all_ops;
+
 /**
  * tlsgw_genl_init() - registers the generic netlink family
  *
- * Context: module init.
- * Return: 0 or the error of genl_register_family().
+ * Context: module init, after every feature's start.
+ * Return: 0, -ENOMEM, or the error of genl_register_family().
  */
 int __init tlsgw_genl_init(void)
 {
-	int err = genl_register_family(&tlsgw_genl_family);
+	unsigned int n = ARRAY_SIZE(tlsgw_genl_ops), i;
+	const struct tlsgw_feature *f;
+	int err;
 
+	for (i = 0; i < TLSGW_FEATURES; i++)
+		n += tlsgw_features[i]->n_ops;
+	tlsgw_all_ops = kcalloc(n, sizeof(*tlsgw_all_ops), GFP_KERNEL);
+	if (!tlsgw_all_ops)
+		return -ENOMEM;
+	memcpy(tlsgw_all_ops, tlsgw_genl_ops, sizeof(tlsgw_genl_ops));
+	n = ARRAY_SIZE(tlsgw_genl_ops);
+	for (i = 0; i < TLSGW_FEATURES; i++) {
+		f = tlsgw_features[i];
+		memcpy(&tlsgw_all_ops[n], f->ops, f->n_ops * sizeof(*f->ops));
+		n += f->n_ops;
+	}
+	tlsgw_genl_family.ops = tlsgw_all_ops;
+	tlsgw_genl_family.n_ops = n;
+
+	err = genl_register_family(&tlsgw_genl_family);
+	if (err)
+		kfree(tlsgw_all_ops);
 	tlsgw_genl_live = !err;
 	return err;
 }
@@ -1047,4 +966,5 @@ void tlsgw_genl_exit(void)
 	/* STARTTLS events in flight (see tlsgw_genl_live). */
 	synchronize_rcu();
 	genl_unregister_family(&tlsgw_genl_family);
+	kfree(tlsgw_all_ops);
 }

@@ -61,11 +61,11 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/tcp.h>
 
-#include "netlink.h"
-#include "pernet.h"
-#include "starttls_flow.h"
-#include "starttls_hook.h"
-#include "starttls_policy.h"
+#include "core/netlink.h"
+#include "core/pernet.h"
+#include "starttls/flow.h"
+#include "starttls/hook.h"
+#include "starttls/policy.h"
 
 /* The least window a RST is accepted in (see tlsgw_stls_rst_ok()). */
 #define TLSGW_STLS_RST_WIN	65535u
@@ -775,7 +775,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 
 	spin_lock_bh(&f->lock);
 	verdict = f->unhashed ? NF_ACCEPT
-			      : tlsgw_stls_flow_packet(&tn->stls, f, dir, skb,
+			      : tlsgw_stls_flow_packet(tn->stls, f, dir, skb,
 						       state, &p,
 						       &r);
 	spin_unlock_bh(&f->lock);

@@ -21,8 +21,8 @@
 #include <net/sock.h>
 #include <net/udp.h>
 
-#include "netlink.h"
-#include "socks.h"
+#include "core/netlink.h"
+#include "socks/socks.h"
 
 #define SOCKS_ATYP_IPV4		1
 #define SOCKS_ATYP_DOMAIN	3
