@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tlsgwd configuration: parsing (the format is described at the top of
- * tlsgwd_conf.c and in examples/tlsgwd.conf), loading the certificates
+ * daemon/conf.c and in examples/tlsgwd.conf), loading the certificates
  * and keys it names, and turning the cipher settings into lists that only
  * hold what kTLS can take over.
  *
  * Errors are printed as "FILE:LINE: message", one per line, on the
  * stream given; the functions return how many there were.
  */
-#ifndef TLSGW_TLSGWD_CONF_H
-#define TLSGW_TLSGWD_CONF_H
+#ifndef TLSGW_DAEMON_CONF_H
+#define TLSGW_DAEMON_CONF_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,7 +21,7 @@
 
 #include "socks_rule.h"
 #include "starttls_policy.h"
-#include "tlsgwd_log.h"
+#include "log.h"
 
 #define CONF_LISTEN_MAX		16
 #define CONF_CERTS_MAX		16
@@ -147,4 +147,4 @@ int conf_parse_addr(const char *s, struct conf_addr *a);
 /* True if the cipher can be handed to kTLS (AES-GCM, ChaCha20-Poly1305). */
 bool conf_ktls_cipher(const SSL_CIPHER *c);
 
-#endif /* TLSGW_TLSGWD_CONF_H */
+#endif /* TLSGW_DAEMON_CONF_H */

@@ -12,7 +12,8 @@
 
 #include <stdbool.h>
 
-#define TLSGWCTL_NAME		"tlsgwctl"
+#include "error.h"
+
 #define TLSGWCTL_VERSION	"0.1.0"
 
 /* Exit codes: documented in the usage text too. */
@@ -48,8 +49,7 @@ struct cli_object {
 	bool args_without_cmd;
 };
 
-/* "tlsgwctl: " + message + newline, on stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_error(): "tlsgwctl: " + message + newline, on stderr (error.h). */
 
 /* cli_error() plus a hint at the help; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,7 +13,7 @@
 #include <linux/tlsgw.h>
 #include <netlink/genl/ctrl.h>
 
-#include "cli.h"
+#include "error.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tlsgwd's log: stderr ("tlsgwd: message") or syslog (daemon facility).
- * It also provides cli_error(), which nl.c calls for its standard
+ * It also provides cli_error(), which the library (lib/nl.c) calls for its standard
  * messages, so that tlsgwd reports netlink failures in tlsgwctl's words.
  */
-#ifndef TLSGW_TLSGWD_LOG_H
-#define TLSGW_TLSGWD_LOG_H
+#ifndef TLSGW_DAEMON_LOG_H
+#define TLSGW_DAEMON_LOG_H
 
 #include <stdbool.h>
 #include <syslog.h>
@@ -29,4 +29,4 @@ void log_set_debug(bool on);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#endif /* TLSGW_TLSGWD_LOG_H */
+#endif /* TLSGW_DAEMON_LOG_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for tlsgwd's configuration parser (tlsgwd_conf.c), TAP. */
+/* Unit tests for tlsgwd's configuration parser (daemon/conf.c), TAP. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include "tap.h"
 #include "test_cert.h"
-#include "tlsgwd_conf.h"
+#include "conf.h"
 
 #define PLAN 73
 

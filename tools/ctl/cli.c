@@ -1,32 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Message helpers shared by tlsgwctl's commands; see cli.h. */
+/*
+ * Message helpers shared by tlsgwctl's commands; see cli.h (cli_error()
+ * itself is the library's, lib/error.c).
+ */
 #include "cli.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-
-static void vmessage(const char *fmt, va_list ap)
-{
-	fputs(TLSGWCTL_NAME ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-}
 
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
 	fputs("Try '" TLSGWCTL_NAME " help' for more information.\n", stderr);
 	return CLI_EXIT_USAGE;

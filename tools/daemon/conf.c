@@ -77,7 +77,7 @@
  * that one run shows every error.
  */
 #define _GNU_SOURCE
-#include "tlsgwd_conf.h"
+#include "conf.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -20,7 +20,7 @@
 #include <netlink/genl/genl.h>
 
 #include "nl.h"
-#include "tlsgwd_log.h"
+#include "log.h"
 
 /* The cache ---------------------------------------------------------------- */
 

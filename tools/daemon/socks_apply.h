@@ -21,14 +21,14 @@
  *
  * Each failure is logged with the kernel's message and the rest goes on.
  */
-#ifndef TLSGW_TLSGWD_SOCKS_H
-#define TLSGW_TLSGWD_SOCKS_H
+#ifndef TLSGW_DAEMON_SOCKS_APPLY_H
+#define TLSGW_DAEMON_SOCKS_APPLY_H
 
 #include "nl.h"
-#include "tlsgwd_conf.h"
+#include "conf.h"
 
 /* old: the configuration applied before (NULL at start). Returns the
  * number of failures. */
 int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old);
 
-#endif /* TLSGW_TLSGWD_SOCKS_H */
+#endif /* TLSGW_DAEMON_SOCKS_APPLY_H */

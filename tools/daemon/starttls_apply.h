@@ -20,11 +20,11 @@
  *
  * Each failure is logged with the kernel's message and the rest goes on.
  */
-#ifndef TLSGW_TLSGWD_STARTTLS_H
-#define TLSGW_TLSGWD_STARTTLS_H
+#ifndef TLSGW_DAEMON_STARTTLS_APPLY_H
+#define TLSGW_DAEMON_STARTTLS_APPLY_H
 
 #include "nl.h"
-#include "tlsgwd_conf.h"
+#include "conf.h"
 
 /*
  * old: the configuration applied before (NULL at start). Returns the
@@ -32,4 +32,4 @@
  */
 int tstls_apply(struct tnl *nl, const struct conf *c, const struct conf *old);
 
-#endif /* TLSGW_TLSGWD_STARTTLS_H */
+#endif /* TLSGW_DAEMON_STARTTLS_APPLY_H */

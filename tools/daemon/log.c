@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tlsgwd logging; see tlsgwd_log.h. */
-#include "tlsgwd_log.h"
+/* tlsgwd logging; see log.h. */
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "error.h"
 
 static enum log_target target = LOG_TO_STDERR;
 static bool debug;
@@ -51,7 +51,10 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* For nl.c's tnl_report(): the same messages tlsgwctl prints. */
+/*
+ * For the library's tnl_report() (lib/nl.c): the same messages tlsgwctl
+ * prints, to the log. Takes the place of lib/error.c's weak one.
+ */
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -18,11 +18,11 @@
  * by max-pending-handshakes and each step by handshake-timeout.
  *
  * [socks NAME] sections are SOCKS5 services the kernel runs itself:
- * tlsgwd only makes the kernel's services match them (tlsgwd_socks.c)
+ * tlsgwd only makes the kernel's services match them (daemon/socks_apply.c)
  * and answers the kernel's name resolution upcalls from threads of its
  * own (resolver.c), never in this loop. [starttls NAME] sections are
  * STARTTLS policies the kernel's netfilter hooks enforce: tlsgwd makes
- * the kernel's policies match them (tlsgwd_starttls.c).
+ * the kernel's policies match them (daemon/starttls_apply.c).
  *
  * SIGHUP re-reads the configuration (certificates, limits, listeners;
  * sessions already offloaded are the kernel's and are not touched; a
@@ -57,10 +57,10 @@
 
 #include "nl.h"
 #include "resolver.h"
-#include "tlsgwd_conf.h"
-#include "tlsgwd_log.h"
-#include "tlsgwd_socks.h"
-#include "tlsgwd_starttls.h"
+#include "conf.h"
+#include "log.h"
+#include "socks_apply.h"
+#include "starttls_apply.h"
 #include "tlskeys.h"
 
 #define TLSGWD_VERSION	"0.1.0"

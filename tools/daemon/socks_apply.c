@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Applying [socks NAME] sections to the kernel; see tlsgwd_socks.h. */
+/* Applying [socks NAME] sections to the kernel; see socks_apply.h. */
 #define _GNU_SOURCE	/* explicit_bzero() */
-#include "tlsgwd_socks.h"
+#include "socks_apply.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,7 +16,7 @@
 #include <openssl/rand.h>
 
 #include "socks_reply.h"
-#include "tlsgwd_log.h"
+#include "log.h"
 
 /*
  * The kernel resets a user's counters when its password is sent again,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Applying [starttls NAME] sections to the kernel; see tlsgwd_starttls.h. */
-#include "tlsgwd_starttls.h"
+/* Applying [starttls NAME] sections to the kernel; see starttls_apply.h. */
+#include "starttls_apply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 
 #include "fmt.h"
 #include "starttls_policy.h"
-#include "tlsgwd_log.h"
+#include "log.h"
 
 struct list {
 	struct stls_policy *v;
