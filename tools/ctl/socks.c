@@ -4,7 +4,7 @@
  * del NAME | user add|del ... | rule add|del ...].
  */
 #define _GNU_SOURCE	/* explicit_bzero() */
-#include "socks.h"
+#include "ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -254,79 +254,8 @@ void socks_print_detail(FILE *out, const struct socks_svc *s,
 
 /* Netlink ------------------------------------------------------------------ */
 
-struct svc_list {
-	struct socks_svc *v;
-	size_t n, cap;
-	bool single;
-};
-
-static int on_svc(struct nl_msg *msg, void *arg, struct tnl_status *st)
+static int request(const struct socks_req *r, struct tnl_status *st)
 {
-	struct svc_list *l = arg;
-	struct socks_svc *nv;
-
-	if (l->single && l->n)
-		return tnl_bad_reply(st, "more than one SOCKS_GET reply");
-	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
-	if (!nv)
-		return -1;
-	l->v = nv;
-	/* Counted even if malformed, so that its memory is freed. */
-	return socks_svc_parse(msg, &l->v[l->n++], st);
-}
-
-static void list_free(struct svc_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		socks_svc_free(&l->v[i]);
-	free(l->v);
-}
-
-/* What goes into TLSGW_A_SOCKS. */
-struct req {
-	const char *name;		/* NULL: no nest (a dump) */
-	const struct socks_conf *conf;
-	const char *user;
-	const char *password;		/* wiped from the message after */
-	int password_len;
-	const struct socks_rule *rule;
-};
-
-static int fill(struct nl_msg *msg, const struct req *r)
-{
-	struct nlattr *nest;
-	const struct socks_conf *c = r->conf;
-
-	nest = nla_nest_start(msg, TLSGW_A_SOCKS);
-	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, r->name))
-		return -1;
-	if (c && (nla_put(msg, TLSGW_SOCKS_A_LISTEN, c->listen_len,
-			  &c->listen) ||
-		  (c->has_auth &&
-		   nla_put_u32(msg, TLSGW_SOCKS_A_AUTH, c->auth)) ||
-		  (c->flags && nla_put_u32(msg, TLSGW_SOCKS_A_FLAGS, c->flags)) ||
-		  (c->has_max && nla_put_u32(msg, TLSGW_SOCKS_A_MAX_SESSIONS,
-					     c->max_sessions)) ||
-		  (c->has_neg && nla_put_u32(msg, TLSGW_SOCKS_A_NEG_TIMEOUT,
-					     c->neg_timeout)) ||
-		  (c->has_idle && nla_put_u32(msg, TLSGW_SOCKS_A_IDLE_TIMEOUT,
-					      c->idle_timeout))))
-		return -1;
-	if (r->user && socks_user_put(msg, r->user, r->password,
-				      r->password_len) < 0)
-		return -1;
-	if (r->rule && socks_rule_put(msg, r->rule) < 0)
-		return -1;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int request(uint8_t cmd, int flags, const struct req *r,
-		   struct svc_list *l, struct tnl_status *st)
-{
-	struct nl_msg *msg;
 	struct tnl nl;
 	int rc, one = 1;
 
@@ -340,31 +269,17 @@ static int request(uint8_t cmd, int flags, const struct req *r,
 	/* An error must not echo a password back into libnl's buffer. */
 	(void)setsockopt(nl_socket_get_fd(nl.sk), SOL_NETLINK, NETLINK_CAP_ACK,
 			 &one, sizeof(one));
-	msg = tnl_request(&nl, cmd, flags);
-	if (!msg || (r->name && fill(msg, r) < 0)) {
-		if (msg) {
-			explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-			nlmsg_free(msg);
-		}
-		tnl_close(&nl);
-		st->fail = TNL_LOCAL;
-		st->code = NLE_NOMEM;
-		return -1;
-	}
-	/* Keep the message past tnl_transact() to wipe a password in it. */
-	nlmsg_get(msg);
-	rc = tnl_transact(&nl, msg, l ? on_svc : NULL, l, st);
-	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-	nlmsg_free(msg);
+	rc = socks_request(&nl, r, st);
 	tnl_close(&nl);
 	return rc;
 }
 
-static int run(uint8_t cmd, const struct req *r)
+static int run(uint8_t cmd, struct socks_req *r)
 {
 	struct tnl_status st;
 
-	if (request(cmd, 0, r, NULL, &st) < 0) {
+	r->cmd = cmd;
+	if (request(r, &st) < 0) {
 		tnl_report(&st);
 		return CLI_EXIT_FAIL;
 	}
@@ -414,6 +329,7 @@ int socks_parse_add(int argc, char **argv, struct socks_conf *c)
 			if (c->flags & TLSGW_SOCKS_F_OPEN)
 				return cli_usage_error("'open' given twice");
 			c->flags |= TLSGW_SOCKS_F_OPEN;
+			c->has_flags = true;
 			continue;
 		}
 		i++;
@@ -459,28 +375,29 @@ int socks_parse_add(int argc, char **argv, struct socks_conf *c)
 
 static int cmd_list(const struct cli_opts *opts, int argc, char **argv)
 {
-	struct svc_list l = { 0 };
-	struct req r = { 0 };
+	struct socks_list l = { 0 };
+	struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_GET, .flags = NLM_F_DUMP,
+			       .reply = &l };
 	struct tnl_status st;
 	int rc = cli_no_args(argc, argv);
 
 	if (rc)
 		return rc;
-	if (request(TLSGW_CMD_SOCKS_GET, NLM_F_DUMP, &r, &l, &st) < 0) {
+	if (request(&r, &st) < 0) {
 		tnl_report(&st);
 		rc = CLI_EXIT_FAIL;
 	} else {
 		socks_print_list(stdout, l.v, l.n, opts);
 	}
-	list_free(&l);
+	socks_list_free(&l);
 	return rc;
 }
 
 static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
 {
-	struct svc_list l = { .single = true };
+	struct socks_list l = { .single = true };
+	struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_GET, .reply = &l };
 	struct tnl_status st;
-	struct req r = { 0 };
 	int rc = check_name("show", argc, argv);
 
 	if (rc)
@@ -488,7 +405,7 @@ static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage_error("unexpected argument '%s'", argv[1]);
 	r.name = argv[0];
-	if (request(TLSGW_CMD_SOCKS_GET, 0, &r, &l, &st) < 0) {
+	if (request(&r, &st) < 0) {
 		tnl_report(&st);
 		rc = CLI_EXIT_FAIL;
 	} else if (l.n != 1) {
@@ -498,14 +415,14 @@ static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
 	} else {
 		socks_print_detail(stdout, l.v, opts);
 	}
-	list_free(&l);
+	socks_list_free(&l);
 	return rc;
 }
 
 static int cmd_add(const struct cli_opts *opts, int argc, char **argv)
 {
 	struct socks_conf c;
-	struct req r = { 0 };
+	struct socks_req r = { 0 };
 	int rc = socks_parse_add(argc, argv, &c);
 
 	(void)opts;
@@ -518,7 +435,7 @@ static int cmd_add(const struct cli_opts *opts, int argc, char **argv)
 
 static int cmd_del(const struct cli_opts *opts, int argc, char **argv)
 {
-	struct req r = { 0 };
+	struct socks_req r = { 0 };
 	int rc = check_name("del", argc, argv);
 
 	(void)opts;
@@ -572,7 +489,7 @@ static int user_add(int argc, char **argv)
 {
 	const char *file = NULL;
 	char pw[SOCKS_USER_MAX + 2];
-	struct req r = { 0 };
+	struct socks_req r = { 0 };
 	int rc;
 
 	if (argc >= 3 && strcmp(argv[2], "password-file"))
@@ -617,7 +534,7 @@ static int check_user(int argc, char **argv)
 
 static int cmd_user(const struct cli_opts *opts, int argc, char **argv)
 {
-	struct req r = { 0 };
+	struct socks_req r = { 0 };
 	int rc = check_user(argc, argv);
 
 	(void)opts;
@@ -635,7 +552,7 @@ static int cmd_user(const struct cli_opts *opts, int argc, char **argv)
 static int cmd_rule(const struct cli_opts *opts, int argc, char **argv)
 {
 	struct socks_rule rule;
-	struct req r = { 0 };
+	struct socks_req r = { 0 };
 	uint32_t index;
 	int rc;
 

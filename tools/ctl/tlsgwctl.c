@@ -18,7 +18,7 @@
 #include "monitor.h"
 #include "service.h"
 #include "session.h"
-#include "socks.h"
+#include "ctl.h"
 #include "starttls.h"
 
 static const struct cli_object *const objects[] = {

@@ -15,7 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "socks_reply.h"
+#include "socks.h"
 #include "log.h"
 
 /*
@@ -82,100 +82,13 @@ static void sent_set(const char *svc, const char *user,
 	memcpy(e->fp, fp, sizeof(e->fp));
 }
 
-struct list {
-	struct socks_svc *v;
-	size_t n, cap;
-};
-
-static int on_svc(struct nl_msg *msg, void *arg, struct tnl_status *st)
-{
-	struct list *l = arg;
-	struct socks_svc *nv;
-
-	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
-	if (!nv)
-		return -1;
-	l->v = nv;
-	return socks_svc_parse(msg, &l->v[l->n++], st);
-}
-
-static void list_free(struct list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		socks_svc_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-/* One request on nl: TLSGW_A_SOCKS with NAME plus what add() puts. */
-struct req {
-	uint8_t cmd;
-	int flags;
-	const char *name;		/* NULL: a dump without attributes */
-	const struct conf_socks *conf;	/* SOCKS_NEW */
-	const char *user;
-	const char *password;
-	int password_len;
-	const struct socks_rule *rule;
-	struct list *reply;
-};
-
-static int put_attrs(struct nl_msg *msg, const struct req *r)
-{
-	const struct conf_socks *k = r->conf;
-	struct nlattr *nest = nla_nest_start(msg, TLSGW_A_SOCKS);
-
-	if (!nest || nla_put_string(msg, TLSGW_SOCKS_A_NAME, r->name))
-		return -1;
-	if (k && (nla_put(msg, TLSGW_SOCKS_A_LISTEN, (int)k->listen.len,
-			  &k->listen.ss) ||
-		  nla_put_u32(msg, TLSGW_SOCKS_A_AUTH, k->auth) ||
-		  nla_put_u32(msg, TLSGW_SOCKS_A_FLAGS, k->flags) ||
-		  nla_put_u32(msg, TLSGW_SOCKS_A_MAX_SESSIONS,
-			      k->max_sessions) ||
-		  nla_put_u32(msg, TLSGW_SOCKS_A_NEG_TIMEOUT, k->neg_timeout) ||
-		  nla_put_u32(msg, TLSGW_SOCKS_A_IDLE_TIMEOUT, k->idle_timeout)))
-		return -1;
-	if (r->user && socks_user_put(msg, r->user, r->password,
-				      r->password_len) < 0)
-		return -1;
-	if (r->rule && socks_rule_put(msg, r->rule) < 0)
-		return -1;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int transact(struct tnl *nl, const struct req *r,
-		    struct tnl_status *st)
-{
-	struct nl_msg *msg = tnl_request(nl, r->cmd, r->flags);
-	int rc;
-
-	if (!msg || (r->name && put_attrs(msg, r) < 0)) {
-		if (msg) {
-			explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-			nlmsg_free(msg);
-		}
-		st->fail = TNL_LOCAL;
-		st->code = NLE_NOMEM;
-		return -1;
-	}
-	nlmsg_get(msg);		/* to wipe a password after */
-	rc = tnl_transact(nl, msg, r->reply ? on_svc : NULL, r->reply, st);
-	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-	nlmsg_free(msg);
-	return rc;
-}
-
 /* Sends r; logs a failure as "socks NAME: what: reason". */
-static int run(struct tnl *nl, const struct req *r, const char *what)
+static int run(struct tnl *nl, const struct socks_req *r, const char *what)
 {
 	struct tnl_status st;
 	char buf[400];
 
-	if (!transact(nl, r, &st))
+	if (!socks_request(nl, r, &st))
 		return 0;
 	log_msg(LOG_ERR, "socks%s%s: %s: %s", r->name ? " " : "",
 		r->name ? r->name : "", what,
@@ -183,7 +96,7 @@ static int run(struct tnl *nl, const struct req *r, const char *what)
 	return -1;
 }
 
-static const struct socks_svc *find_kernel(const struct list *l,
+static const struct socks_svc *find_kernel(const struct socks_list *l,
 					   const char *name)
 {
 	size_t i;
@@ -236,7 +149,7 @@ static int sync_users(struct tnl *nl, const struct conf_socks *c,
 	size_t j;
 
 	for (i = 0; i < c->n_users; i++) {
-		struct req r = { .cmd = TLSGW_CMD_SOCKS_USER_NEW,
+		struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_USER_NEW,
 				 .name = c->name, .user = c->users[i].name };
 		const struct sent *e = sent_find(c->name, r.user);
 		unsigned char fp[32];
@@ -266,7 +179,7 @@ static int sync_users(struct tnl *nl, const struct conf_socks *c,
 		explicit_bzero(pw, sizeof(pw));
 	}
 	for (j = 0; j < k->n_users; j++) {
-		struct req r = { .cmd = TLSGW_CMD_SOCKS_USER_DEL,
+		struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_USER_DEL,
 				 .name = c->name, .user = k->users[j].name };
 
 		for (i = 0; i < c->n_users; i++)
@@ -293,7 +206,7 @@ static bool same_rules(const struct conf_socks *c, const struct socks_svc *k)
 static int del_front(struct tnl *nl, const char *name, size_t n)
 {
 	struct socks_rule first = { .has_index = true, .index = 0 };
-	struct req r = { .cmd = TLSGW_CMD_SOCKS_RULE_DEL, .name = name,
+	struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_RULE_DEL, .name = name,
 			 .rule = &first };
 
 	for (; n; n--)
@@ -314,7 +227,7 @@ static int sync_rules(struct tnl *nl, const struct conf_socks *c,
 	if (!add_first && del_front(nl, c->name, k->n_rules))
 		return 1;
 	for (i = 0; i < c->n_rules; i++) {
-		struct req r = { .cmd = TLSGW_CMD_SOCKS_RULE_NEW,
+		struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_RULE_NEW,
 				 .name = c->name, .rule = &c->rules[i] };
 
 		failed += run(nl, &r, "cannot add a rule") < 0;
@@ -331,8 +244,20 @@ static int sync_rules(struct tnl *nl, const struct conf_socks *c,
 static int apply_one(struct tnl *nl, const struct conf_socks *c,
 		     const struct socks_svc *k)
 {
-	struct req r = { .cmd = TLSGW_CMD_SOCKS_DEL, .name = c->name };
-	struct list cur = { 0 };
+	struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_DEL, .name = c->name };
+	const struct socks_conf sc = {
+		.name = c->name,
+		.listen = c->listen.ss,
+		.listen_len = (int)c->listen.len,
+		.has_auth = true, .has_flags = true, .has_max = true,
+		.has_neg = true, .has_idle = true,
+		.auth = c->auth,
+		.flags = c->flags,
+		.max_sessions = c->max_sessions,
+		.neg_timeout = c->neg_timeout,
+		.idle_timeout = c->idle_timeout,
+	};
+	struct socks_list cur = { 0 };
 	int failed;
 
 	if (k && !same_settings(c, k)) {
@@ -344,7 +269,7 @@ static int apply_one(struct tnl *nl, const struct conf_socks *c,
 	}
 	if (!k) {
 		r.cmd = TLSGW_CMD_SOCKS_NEW;
-		r.conf = c;
+		r.conf = &sc;
 		if (run(nl, &r, "cannot create it") < 0)
 			return 1;
 		log_msg(LOG_INFO, "socks %s: listening on %s", c->name,
@@ -359,33 +284,33 @@ static int apply_one(struct tnl *nl, const struct conf_socks *c,
 		if (cur.n != 1)
 			log_msg(LOG_ERR, "socks %s: no SOCKS_GET reply",
 				c->name);
-		list_free(&cur);
+		socks_list_free(&cur);
 		return 1;
 	}
 	failed = sync_users(nl, c, &cur.v[0]);
 	failed += sync_rules(nl, c, &cur.v[0]);
-	list_free(&cur);
+	socks_list_free(&cur);
 	return failed;
 }
 
 int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
 {
-	struct req r = { .cmd = TLSGW_CMD_SOCKS_GET, .flags = NLM_F_DUMP };
-	struct list kernel = { 0 };
+	struct socks_req r = { .cmd = TLSGW_CMD_SOCKS_GET, .flags = NLM_F_DUMP };
+	struct socks_list kernel = { 0 };
 	int i, failed = 0;
 	size_t j;
 
 	if (!c->n_socks && (!old || !old->n_socks))
 		return 0;
-	/* SOCKS_GET replies with 1024 users exceed a page: see socks.c. */
+	/* SOCKS_GET replies with 1024 users exceed a page: see lib/socks.h. */
 	nl_socket_enable_msg_peek(nl->sk);
 	r.reply = &kernel;
 	if (run(nl, &r, "cannot list the kernel's SOCKS5 services") < 0) {
-		list_free(&kernel);
+		socks_list_free(&kernel);
 		return 1;
 	}
 	for (j = 0; j < kernel.n; j++) {
-		struct req d = { .cmd = TLSGW_CMD_SOCKS_DEL,
+		struct socks_req d = { .cmd = TLSGW_CMD_SOCKS_DEL,
 				 .name = kernel.v[j].name };
 
 		if (has_socks(old, d.name) && !has_socks(c, d.name)) {
@@ -397,6 +322,6 @@ int tsocks_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
 	for (i = 0; i < c->n_socks; i++)
 		failed += apply_one(nl, &c->socks[i],
 				    find_kernel(&kernel, c->socks[i].name));
-	list_free(&kernel);
+	socks_list_free(&kernel);
 	return failed;
 }

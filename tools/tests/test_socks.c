@@ -14,7 +14,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "socks.h"
+#include "ctl.h"
 #include "tap.h"
 
 #define PLAN 61

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tlsgwctl's objects (one file each in ctl/): the command table that
+ * tlsgwctl.c dispatches to, and the printers and argument parsers the
+ * unit tests call. Talking to the kernel is the library's (lib/): a
+ * printer takes what its parser there filled in.
+ */
+#ifndef TLSGW_CTL_H
+#define TLSGW_CTL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "socks.h"
+
+/* socks.c ------------------------------------------------------------------ */
+
+/* One line per service (text) or a JSON array, without users and rules. */
+void socks_print_list(FILE *out, const struct socks_svc *v, size_t n,
+		      const struct cli_opts *opts);
+
+/* One service with counters, users and rules, or a JSON object. */
+void socks_print_detail(FILE *out, const struct socks_svc *svc,
+			const struct cli_opts *opts);
+
+/*
+ * "NAME listen ADDR:PORT [auth none|userpass] [open] [max-sessions N]
+ * [neg-timeout S] [idle-timeout S]" into what "socks add" sends:
+ * CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why.
+ */
+int socks_parse_add(int argc, char **argv, struct socks_conf *c);
+
+extern const struct cli_object socks_object;
+
+#endif /* TLSGW_CTL_H */
