@@ -12,7 +12,27 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "info.h"
+#include "json.h"
 #include "socks.h"
+#include "starttls.h"
+
+/* info.c ------------------------------------------------------------------- */
+
+/* The counters as a JSON object of name -> number. */
+void info_counters_json(struct json *j, const struct info_counter *counters,
+			unsigned int n);
+
+/* Text or JSON, as opts say. */
+void info_print(FILE *out, const struct tlsgw_info *info,
+		const struct cli_opts *opts);
+
+/* Just the counters ("tlsgwctl stats"): "name value" lines or an object. */
+void stats_print(FILE *out, const struct tlsgw_info *info,
+		 const struct cli_opts *opts);
+
+extern const struct cli_object info_object;
+extern const struct cli_object stats_object;
 
 /* socks.c ------------------------------------------------------------------ */
 
@@ -32,5 +52,9 @@ void socks_print_detail(FILE *out, const struct socks_svc *svc,
 int socks_parse_add(int argc, char **argv, struct socks_conf *c);
 
 extern const struct cli_object socks_object;
+
+/* starttls.c --------------------------------------------------------------- */
+
+extern const struct cli_object starttls_object;
 
 #endif /* TLSGW_CTL_H */

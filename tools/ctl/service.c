@@ -5,6 +5,8 @@
  */
 #include "service.h"
 
+#include "ctl.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

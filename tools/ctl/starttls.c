@@ -5,7 +5,7 @@
  * del NAME] and
  * tlsgwctl starttls flows.
  */
-#include "starttls.h"
+#include "ctl.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -13,103 +13,6 @@
 #include <string.h>
 
 #include "service.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const finding_names[] = {
-	[TLSGW_FINDING_OFFERED] = "offered",
-	[TLSGW_FINDING_NOT_OFFERED] = "not-offered",
-	[TLSGW_FINDING_STRIPPED] = "stripped",
-	[TLSGW_FINDING_REQUESTED] = "requested",
-	[TLSGW_FINDING_ACCEPTED] = "accepted",
-	[TLSGW_FINDING_REFUSED] = "refused",
-	[TLSGW_FINDING_TLS_STARTED] = "tls-started",
-	[TLSGW_FINDING_TLS_MISSING] = "tls-missing",
-	[TLSGW_FINDING_CMD_INJECTION] = "command-injection",
-	[TLSGW_FINDING_RESP_INJECTION] = "response-injection",
-	[TLSGW_FINDING_CLEAR_AUTH] = "cleartext-auth",
-	[TLSGW_FINDING_CCC] = "ccc",
-	[TLSGW_FINDING_PRETLS_CMD] = "pre-tls-command",
-};
-
-static const char *const phase_names[] = {
-	[TLSGW_PHASE_PLAIN] = "plain",
-	[TLSGW_PHASE_REQUESTED] = "requested",
-	[TLSGW_PHASE_ACCEPTED] = "accepted",
-	[TLSGW_PHASE_TLS] = "tls",
-	[TLSGW_PHASE_NO_TLS] = "no-tls",
-	[TLSGW_PHASE_CCC] = "ccc",
-};
-
-static const char *const state_names[] = {
-	[TLSGW_FLOW_SYN_SENT] = "syn-sent",
-	[TLSGW_FLOW_ESTABLISHED] = "established",
-	[TLSGW_FLOW_CLOSING] = "closing",
-	[TLSGW_FLOW_CLOSED] = "closed",
-	[TLSGW_FLOW_BLOCKED] = "blocked",
-};
-
-#define NAME_OF(tbl, v, what, buf) \
-	stls_name_of(tbl, ARRAY_SIZE(tbl), v, what, buf, sizeof(buf))
-
-const char *stls_finding_name(uint32_t v, char *buf, size_t size)
-{
-	return stls_name_of(finding_names, ARRAY_SIZE(finding_names), v,
-			    "finding", buf, size);
-}
-
-/* Parsing ------------------------------------------------------------------ */
-
-static int get_u64(const struct nlattr *a, uint64_t *v)
-{
-	if (nla_len(a) != sizeof(uint64_t))
-		return -1;
-	*v = nla_get_u64(a);
-	return 0;
-}
-
-static int parse_flow_attrs(struct nlattr **tb, struct stls_obj *o)
-{
-	if (tb[TLSGW_STLS_A_FLOW_ID]) {
-		if (get_u64(tb[TLSGW_STLS_A_FLOW_ID], &o->flow_id))
-			return -1;
-		o->has_flow = true;
-	}
-	if ((tb[TLSGW_STLS_A_CLIENT] &&
-	     fmt_addr_parse(tb[TLSGW_STLS_A_CLIENT], &o->client)) ||
-	    (tb[TLSGW_STLS_A_SERVER] &&
-	     fmt_addr_parse(tb[TLSGW_STLS_A_SERVER], &o->server)) ||
-	    (tb[TLSGW_STLS_A_STATE] &&
-	     stls_get_u32(tb[TLSGW_STLS_A_STATE], &o->state)) ||
-	    (tb[TLSGW_STLS_A_PHASE] &&
-	     stls_get_u32(tb[TLSGW_STLS_A_PHASE], &o->phase)) ||
-	    (tb[TLSGW_STLS_A_FINDINGS] &&
-	     stls_get_u32(tb[TLSGW_STLS_A_FINDINGS], &o->findings)) ||
-	    (tb[TLSGW_STLS_A_AGE_MS] &&
-	     get_u64(tb[TLSGW_STLS_A_AGE_MS], &o->age_ms)) ||
-	    (tb[TLSGW_STLS_A_IDLE_MS] &&
-	     get_u64(tb[TLSGW_STLS_A_IDLE_MS], &o->idle_ms)))
-		return -1;
-	o->blocked = tb[TLSGW_STLS_A_BLOCKED] != NULL;
-	return 0;
-}
-
-int stls_parse_nest(const struct nlattr *nest, struct stls_obj *o,
-		    struct tnl_status *st)
-{
-	struct nlattr *tb[TLSGW_STLS_A_MAX + 1];
-
-	memset(o, 0, sizeof(*o));
-	if (stls_policy_parse(nest, tb, &o->pol, st) < 0)
-		return -1;
-	if (parse_flow_attrs(tb, o))
-		return tnl_bad_reply(st, "STARTTLS attribute of the wrong "
-				     "length");
-	if (tb[TLSGW_STLS_A_COUNTERS])
-		return info_parse_counters(tb[TLSGW_STLS_A_COUNTERS],
-					   o->counters, &o->n_counters, st);
-	return 0;
-}
 
 /* Printing ----------------------------------------------------------------- */
 
@@ -199,7 +102,7 @@ static void findings_text(FILE *out, uint32_t findings)
 		if (!(findings & (1U << i)))
 			continue;
 		fprintf(out, "%s%s", first ? "" : ",",
-			NAME_OF(finding_names, i, "finding", buf));
+			stls_finding_name(i, buf, sizeof(buf)));
 		first = false;
 	}
 	if (first)
@@ -216,8 +119,8 @@ static void flow_text(FILE *out, const struct stls_obj *o)
 		stls_proto_name(o->pol.proto, buf, sizeof(buf)),
 		fmt_addr(&o->client, a, sizeof(a)),
 		fmt_addr(&o->server, b, sizeof(b)),
-		NAME_OF(state_names, o->state, "state", buf),
-		NAME_OF(phase_names, o->phase, "phase", buf));
+		stls_state_name(o->state, buf, sizeof(buf)),
+		stls_phase_name(o->phase, buf, sizeof(buf)));
 	findings_text(out, o->findings);
 	fprintf(out, " age-ms %" PRIu64 " idle-ms %" PRIu64 "\n", o->age_ms,
 		o->idle_ms);
@@ -240,15 +143,15 @@ static void flow_json(struct json *j, const struct stls_obj *o)
 	json_key(j, "server");
 	json_string(j, fmt_addr(&o->server, a, sizeof(a)));
 	json_key(j, "state");
-	json_string(j, NAME_OF(state_names, o->state, "state", buf));
+	json_string(j, stls_state_name(o->state, buf, sizeof(buf)));
 	json_key(j, "phase");
-	json_string(j, NAME_OF(phase_names, o->phase, "phase", buf));
+	json_string(j, stls_phase_name(o->phase, buf, sizeof(buf)));
 	json_key(j, "findings");
 	json_array_open(j);
 	for (i = 0; i < 32; i++)
 		if (o->findings & (1U << i))
-			json_string(j, NAME_OF(finding_names, i, "finding",
-					       buf));
+			json_string(j, stls_finding_name(i, buf,
+							 sizeof(buf)));
 	json_array_close(j);
 	json_key(j, "blocked");
 	json_bool(j, o->blocked);
@@ -261,38 +164,10 @@ static void flow_json(struct json *j, const struct stls_obj *o)
 
 /* Netlink ------------------------------------------------------------------ */
 
-struct stls_list {
-	struct stls_obj *v;
-	size_t n, cap;
-	uint8_t cmd;
-};
-
-static int on_obj(struct nl_msg *msg, void *arg, struct tnl_status *st)
-{
-	struct stls_list *l = arg;
-	struct nlattr *tb[TLSGW_A_MAX + 1];
-	struct stls_obj *nv;
-
-	if (fmt_parse_msg(msg, l->cmd, "STARTTLS reply", tb, st))
-		return -1;
-	if (!tb[TLSGW_A_STARTTLS])
-		return tnl_bad_reply(st, "STARTTLS reply without "
-				     "TLSGW_A_STARTTLS");
-	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
-	if (!nv)
-		return -1;
-	l->v = nv;
-	if (stls_parse_nest(tb[TLSGW_A_STARTTLS], &l->v[l->n], st) < 0)
-		return -1;
-	l->n++;
-	return 0;
-}
-
 static int request(uint8_t cmd, int flags, const struct stls_policy *p,
 		   struct stls_list *l)
 {
 	struct tnl_status st;
-	struct nl_msg *msg;
 	struct tnl nl;
 	int rc;
 
@@ -300,17 +175,7 @@ static int request(uint8_t cmd, int flags, const struct stls_policy *p,
 		tnl_report(&st);
 		return CLI_EXIT_FAIL;
 	}
-	msg = tnl_request(&nl, cmd, flags);
-	if (!msg || (p && stls_policy_put(msg, p))) {
-		nlmsg_free(msg);
-		tnl_close(&nl);
-		cli_error("out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	if (l)
-		l->cmd = cmd == TLSGW_CMD_STARTTLS_FLOW_GET ? cmd
-			: TLSGW_CMD_STARTTLS_POLICY_GET;
-	rc = tnl_transact(&nl, msg, l ? on_obj : NULL, l, &st);
+	rc = stls_request(&nl, cmd, flags, p, l, &st);
 	tnl_close(&nl);
 	if (rc < 0) {
 		tnl_report(&st);

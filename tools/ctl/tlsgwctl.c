@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "info.h"
 #include "monitor.h"
 #include "service.h"
 #include "session.h"

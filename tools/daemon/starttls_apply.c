@@ -6,60 +6,23 @@
 #include <string.h>
 
 #include <linux/tlsgw.h>
-#include <netlink/msg.h>
 
-#include "fmt.h"
-#include "starttls_policy.h"
+#include "starttls.h"
 #include "log.h"
-
-struct list {
-	struct stls_policy *v;
-	size_t n, cap;
-};
-
-static int on_policy(struct nl_msg *msg, void *arg, struct tnl_status *st)
-{
-	struct nlattr *tb[TLSGW_A_MAX + 1], *stb[TLSGW_STLS_A_MAX + 1];
-	struct list *l = arg;
-	struct stls_policy *nv;
-
-	if (fmt_parse_msg(msg, TLSGW_CMD_STARTTLS_POLICY_GET,
-			  "STARTTLS reply", tb, st))
-		return -1;
-	if (!tb[TLSGW_A_STARTTLS])
-		return tnl_bad_reply(st, "STARTTLS reply without "
-				     "TLSGW_A_STARTTLS");
-	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
-	if (!nv)
-		return -1;
-	l->v = nv;
-	if (stls_policy_parse(tb[TLSGW_A_STARTTLS], stb, &l->v[l->n], st) < 0)
-		return -1;
-	l->n++;
-	return 0;
-}
 
 /*
  * One request: cmd with p (its name only if p->proto is 0), or a dump
  * into reply; logs a failure as "starttls NAME: what: reason".
  */
 static int run(struct tnl *nl, uint8_t cmd, int flags,
-	       const struct stls_policy *p, struct list *reply,
+	       const struct stls_policy *p, struct stls_list *reply,
 	       const char *what)
 {
-	struct nl_msg *msg = tnl_request(nl, cmd, flags);
 	struct tnl_status st = { 0 };
 	char buf[400];
 
-	if (!msg || (p && stls_policy_put(msg, p) < 0)) {
-		if (msg)
-			nlmsg_free(msg);
-		st.fail = TNL_LOCAL;
-		st.code = NLE_NOMEM;
-	} else if (!tnl_transact(nl, msg, reply ? on_policy : NULL, reply,
-				 &st)) {
+	if (!stls_request(nl, cmd, flags, p, reply, &st))
 		return 0;
-	}
 	log_msg(LOG_ERR, "starttls%s%s: %s: %s", p ? " " : "",
 		p ? p->name : "", what,
 		tnl_status_text(&st, "STARTTLS", buf, sizeof(buf)));
@@ -112,7 +75,7 @@ static int apply_one(struct tnl *nl, const struct stls_policy *p,
 int tstls_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
 {
 	const struct stls_policy *in_kernel[CONF_STARTTLS_MAX] = { NULL };
-	struct list kernel = { 0 };
+	struct stls_list kernel = { 0 };
 	int i, failed = 0;
 	size_t j;
 
@@ -128,11 +91,11 @@ int tstls_apply(struct tnl *nl, const struct conf *c, const struct conf *old)
 	 * first, which makes room under the kernel's limit.
 	 */
 	for (j = 0; j < kernel.n; j++) {
-		const char *name = kernel.v[j].name;
+		const char *name = kernel.v[j].pol.name;
 
 		i = conf_index(c, name);
 		if (i >= 0) {
-			in_kernel[i] = &kernel.v[j];
+			in_kernel[i] = &kernel.v[j].pol;
 			continue;
 		}
 		if (conf_index(old, name) < 0)

@@ -9,7 +9,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "info.h"
+#include "ctl.h"
 #include "tap.h"
 
 #define PLAN 13

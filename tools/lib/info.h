@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The "info" and "stats" objects: module version, features and counters
- * (TLSGW_CMD_GET_INFO). Parsing and printing are separate from the
- * netlink round trip so the unit tests can feed them canned replies.
+ * The netlink client for TLSGW_CMD_GET_INFO: module version, features
+ * and counters, and the counter nests other replies carry too. Parsing
+ * is separate from the round trip so the unit tests can feed it canned
+ * replies; tlsgwctl's "info" and "stats" objects print the result.
  */
 #ifndef TLSGW_INFO_H
 #define TLSGW_INFO_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "cli.h"
-#include "json.h"
 #include "nl.h"
 
 #define INFO_MAX_COUNTERS 64
@@ -41,9 +40,8 @@ int info_parse_counters(const struct nlattr *nest,
 /* "sessions_active", ...; unknown ones as "counter<N>" in buf. */
 const char *info_counter_name(unsigned int type, char *buf, size_t size);
 
-/* The counters as a JSON object of name -> number. */
-void info_counters_json(struct json *j, const struct info_counter *counters,
-			unsigned int n);
+/* "ktls-offload", ...; unknown bits as "bit<N>" in buf. */
+const char *info_feature_name(unsigned int bit, char *buf, size_t size);
 
 /* The value of counter type, or false if the kernel did not report it. */
 bool info_counter_get(const struct info_counter *counters, unsigned int n,
@@ -53,15 +51,11 @@ bool info_counter_get(const struct info_counter *counters, unsigned int n,
 int info_parse(struct nl_msg *msg, struct tlsgw_info *info,
 	       struct tnl_status *st);
 
-/* Text or JSON, as opts say. */
-void info_print(FILE *out, const struct tlsgw_info *info,
-		const struct cli_opts *opts);
-
-/* Just the counters ("tlsgwctl stats"): "name value" lines or an object. */
-void stats_print(FILE *out, const struct tlsgw_info *info,
-		 const struct cli_opts *opts);
-
-extern const struct cli_object info_object;
-extern const struct cli_object stats_object;
+/*
+ * One GET_INFO round trip on nl; flags: TLSGW_A_INFO_FLAGS if not 0
+ * (TLSGW_INFO_F_RESET_COUNTERS). 0, or -1 with st filled.
+ */
+int info_query(struct tnl *nl, uint32_t flags, struct tlsgw_info *info,
+	       struct tnl_status *st);
 
 #endif /* TLSGW_INFO_H */
