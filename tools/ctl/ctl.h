@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "info.h"
 #include "json.h"
+#include "service.h"
 #include "socks.h"
 #include "starttls.h"
 
@@ -33,6 +34,21 @@ void stats_print(FILE *out, const struct tlsgw_info *info,
 
 extern const struct cli_object info_object;
 extern const struct cli_object stats_object;
+
+/* service.c ---------------------------------------------------------------- */
+
+/*
+ * A list: "NAME max-sessions N idle-timeout S active N opened N bytes-in
+ * N bytes-out N" per service, or a JSON array of objects.
+ */
+void service_print_list(FILE *out, const struct tlsgw_service *v, size_t n,
+			const struct cli_opts *opts);
+
+/* One service: every field and counter, one per line, or an object. */
+void service_print_detail(FILE *out, const struct tlsgw_service *svc,
+			  const struct cli_opts *opts);
+
+extern const struct cli_object service_object;
 
 /* socks.c ------------------------------------------------------------------ */
 

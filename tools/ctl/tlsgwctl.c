@@ -15,7 +15,6 @@
 
 #include "cli.h"
 #include "monitor.h"
-#include "service.h"
 #include "session.h"
 #include "ctl.h"
 #include "starttls.h"

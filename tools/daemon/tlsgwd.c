@@ -57,6 +57,7 @@
 
 #include "nl.h"
 #include "resolver.h"
+#include "service.h"
 #include "conf.h"
 #include "log.h"
 #include "socks_apply.h"
@@ -309,28 +310,16 @@ static struct gen *gen_load(const char *file, FILE *err)
 /* Creates the service, or updates the limits of the existing one. */
 static int service_register(const struct conf_service *c)
 {
-	struct nl_msg *msg = tnl_request(&g.nl, TLSGW_CMD_SERVICE_NEW, 0);
+	const struct service_conf sc = {
+		.name = c->name,
+		.has_max_sessions = true, .max_sessions = c->max_sessions,
+		.has_idle_timeout = true, .idle_timeout = c->idle_timeout,
+		.flags = TLSGW_SVC_F_REPLACE,
+	};
 	struct tnl_status st;
-	struct nlattr *nest;
 
-	if (!msg)
-		goto nomem;
-	nest = nla_nest_start(msg, TLSGW_A_SERVICE);
-	if (!nest || nla_put_string(msg, TLSGW_SVC_A_NAME, c->name) ||
-	    nla_put_u32(msg, TLSGW_SVC_A_MAX_SESSIONS, c->max_sessions) ||
-	    nla_put_u32(msg, TLSGW_SVC_A_IDLE_TIMEOUT, c->idle_timeout) ||
-	    nla_put_u32(msg, TLSGW_SVC_A_FLAGS, TLSGW_SVC_F_REPLACE)) {
-		nlmsg_free(msg);
-		goto nomem;
-	}
-	nla_nest_end(msg, nest);
-	if (!tnl_transact(&g.nl, msg, NULL, NULL, &st))
+	if (!service_request(&g.nl, TLSGW_CMD_SERVICE_NEW, 0, &sc, NULL, &st))
 		return 0;
-	goto fail;
-nomem:
-	st.fail = TNL_LOCAL;
-	st.code = NLE_NOMEM;
-fail:
 	log_msg(LOG_ERR, "service %s: cannot register it with the kernel:",
 		c->name);
 	tnl_report(&st);
