@@ -14,7 +14,9 @@
 #include "cli.h"
 #include "info.h"
 #include "json.h"
+#include "monitor.h"
 #include "service.h"
+#include "session.h"
 #include "socks.h"
 #include "starttls.h"
 
@@ -35,6 +37,24 @@ void stats_print(FILE *out, const struct tlsgw_info *info,
 extern const struct cli_object info_object;
 extern const struct cli_object stats_object;
 
+/* monitor.c ---------------------------------------------------------------- */
+
+/*
+ * Follows the TLSGW_MCGRP_EVENTS multicast group and prints each event
+ * as one line (text, or one JSON object per line), flushed at once so
+ * that a reader at the end of a pipe sees it.
+ */
+/*
+ * "session open <as session list>", "session close ID SERVICE reason
+ * REASON in N out N", "socks denied SERVICE cmd CMD", "starttls FINDING
+ * policy NAME proto P flow ID [blocked]", or a JSON object; with the
+ * newline.
+ */
+void event_print(FILE *out, const struct monitor_event *ev,
+		 const struct cli_opts *opts);
+
+extern const struct cli_object monitor_object;
+
 /* service.c ---------------------------------------------------------------- */
 
 /*
@@ -49,6 +69,26 @@ void service_print_detail(FILE *out, const struct tlsgw_service *svc,
 			  const struct cli_opts *opts);
 
 extern const struct cli_object service_object;
+
+/* session.c ---------------------------------------------------------------- */
+
+/*
+ * "ID SERVICE CPEER -> CLOCAL | BLOCAL -> BPEER tls1.3 aes-128-gcm in N
+ * out N age Ns idle Ns", without the newline; "-" for what is missing.
+ */
+void session_print_line(FILE *out, const struct tlsgw_session *s);
+
+/* Every field, "name value" one per line (session show). */
+void session_print_detail(FILE *out, const struct tlsgw_session *s);
+
+/* The session as a JSON object; null for what is missing. */
+void session_json(struct json *j, const struct tlsgw_session *s);
+
+/* A list: one line per session, or a JSON array. */
+void session_print_list(FILE *out, const struct tlsgw_session *v, size_t n,
+			const struct cli_opts *opts);
+
+extern const struct cli_object session_object;
 
 /* socks.c ------------------------------------------------------------------ */
 

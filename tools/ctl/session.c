@@ -1,121 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The "session" object: tlsgwctl session [list | show ID | kill ID]. */
-#include "session.h"
+#include "ctl.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(TLSGW_SESS_A_MAX < 32, "session attribute bits fit in has");
-
-/* The u64 attributes the kernel reports, and where they go. */
-static const struct {
-	int attr;
-	size_t off;
-} u64_attrs[] = {
-	{ TLSGW_SESS_A_AGE_MS, offsetof(struct tlsgw_session, age_ms) },
-	{ TLSGW_SESS_A_IDLE_MS, offsetof(struct tlsgw_session, idle_ms) },
-	{ TLSGW_SESS_A_BYTES_IN, offsetof(struct tlsgw_session, bytes_in) },
-	{ TLSGW_SESS_A_BYTES_OUT, offsetof(struct tlsgw_session, bytes_out) },
-	{ TLSGW_SESS_A_RECORDS_IN, offsetof(struct tlsgw_session, records_in) },
-	{ TLSGW_SESS_A_RECORDS_OUT,
-	  offsetof(struct tlsgw_session, records_out) },
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const addr_names[SESSION_N_ADDR] = {
-	"client_peer", "client_local", "backend_peer", "backend_local",
-};
-
-/*
- * No libnl policy: it only checks minimum lengths. Every length is
- * checked exactly below; TLSGW_SESS_A_PAD and attributes newer than this
- * tool are ignored.
- */
-int session_parse_nest(const struct nlattr *nest, struct tlsgw_session *s,
-		       struct tnl_status *st)
-{
-	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
-	unsigned int i;
-	int a, err;
-
-	memset(s, 0, sizeof(*s));
-	err = nla_parse_nested(tb, TLSGW_SESS_A_MAX, (struct nlattr *)nest,
-			       NULL);
-	if (err == 0 && !fmt_nest_whole(nest))
-		return tnl_bad_reply(st, "truncated attribute in "
-				     "a session");
-	if (err < 0)
-		return tnl_bad_reply(st, "malformed session (%s)",
-				     nl_geterror(err));
-	if (!tb[TLSGW_SESS_A_ID] || !tb[TLSGW_SESS_A_SERVICE])
-		return tnl_bad_reply(st, "session without %s",
-				     tb[TLSGW_SESS_A_ID] ? "a service"
-							 : "an id");
-	if (nla_len(tb[TLSGW_SESS_A_ID]) != sizeof(uint64_t))
-		return tnl_bad_reply(st, "session id is not a u64");
-	s->id = nla_get_u64(tb[TLSGW_SESS_A_ID]);
-	if (fmt_name_attr(tb[TLSGW_SESS_A_SERVICE], s->service,
-			  sizeof(s->service)) < 0)
-		return tnl_bad_reply(st, "session %" PRIu64 ": bad service "
-				     "name", s->id);
-	s->has |= 1U << TLSGW_SESS_A_ID | 1U << TLSGW_SESS_A_SERVICE;
-
-	if (tb[TLSGW_SESS_A_TLS_VERSION]) {
-		if (nla_len(tb[TLSGW_SESS_A_TLS_VERSION]) != sizeof(uint16_t))
-			goto bad_len;
-		s->version = nla_get_u16(tb[TLSGW_SESS_A_TLS_VERSION]);
-		s->has |= 1U << TLSGW_SESS_A_TLS_VERSION;
-	}
-	if (tb[TLSGW_SESS_A_CIPHER]) {
-		if (nla_len(tb[TLSGW_SESS_A_CIPHER]) != sizeof(uint16_t))
-			goto bad_len;
-		s->cipher = nla_get_u16(tb[TLSGW_SESS_A_CIPHER]);
-		s->has |= 1U << TLSGW_SESS_A_CIPHER;
-	}
-	for (i = 0; i < SESSION_N_ADDR; i++) {
-		a = TLSGW_SESS_A_CLIENT_PEER + (int)i;
-		if (!tb[a])
-			continue;
-		if (fmt_addr_parse(tb[a], &s->addr[i]) < 0)
-			return tnl_bad_reply(st, "session %" PRIu64 ": %s is "
-					     "not a sockaddr_in or "
-					     "sockaddr_in6", s->id,
-					     addr_names[i]);
-		s->has |= 1U << a;
-	}
-	for (i = 0; i < ARRAY_SIZE(u64_attrs); i++) {
-		a = u64_attrs[i].attr;
-		if (!tb[a])
-			continue;
-		if (nla_len(tb[a]) != sizeof(uint64_t))
-			goto bad_len;
-		*(uint64_t *)((char *)s + u64_attrs[i].off) =
-			nla_get_u64(tb[a]);
-		s->has |= 1U << a;
-	}
-	return 0;
-bad_len:
-	return tnl_bad_reply(st, "session %" PRIu64 ": attribute of the "
-			     "wrong size", s->id);
-}
-
-int session_parse(struct nl_msg *msg, struct tlsgw_session *s,
-		  struct tnl_status *st)
-{
-	struct nlattr *tb[TLSGW_A_MAX + 1];
-
-	memset(s, 0, sizeof(*s));
-	if (fmt_parse_msg(msg, TLSGW_CMD_SESSION_GET, "SESSION_GET reply", tb,
-			  st))
-		return -1;
-	if (!tb[TLSGW_A_SESSION])
-		return tnl_bad_reply(st, "SESSION_GET reply without a "
-				     "session");
-	return session_parse_nest(tb[TLSGW_A_SESSION], s, st);
-}
 
 /* Text output -------------------------------------------------------------- */
 
@@ -252,7 +144,7 @@ void session_json(struct json *j, const struct tlsgw_session *s)
 	char buf[FMT_ADDR_LEN];
 	unsigned int i;
 
-	_Static_assert(ARRAY_SIZE(u64_keys) == ARRAY_SIZE(u64_attrs),
+	_Static_assert(ARRAY_SIZE(u64_keys) == SESSION_N_U64,
 		       "a key per u64 attribute");
 	json_object_open(j);
 	json_key(j, "id");
@@ -262,17 +154,17 @@ void session_json(struct json *j, const struct tlsgw_session *s)
 	json_opt_string(j, "version", version_name(s, true, buf, sizeof(buf)));
 	json_opt_string(j, "cipher", cipher_name(s, buf, sizeof(buf)));
 	for (i = 0; i < SESSION_N_ADDR; i++)
-		json_opt_string(j, addr_names[i],
+		json_opt_string(j, session_addr_names[i],
 				session_has(s, TLSGW_SESS_A_CLIENT_PEER + (int)i)
 				? fmt_addr(&s->addr[i], buf, sizeof(buf))
 				: NULL);
-	for (i = 0; i < ARRAY_SIZE(u64_attrs); i++) {
-		int a = u64_attrs[i].attr;
+	for (i = 0; i < SESSION_N_U64; i++) {
+		int a = session_u64_attrs[i].attr;
 
 		json_key(j, u64_keys[i]);
 		if (session_has(s, a))
 			json_u64(j, *(const uint64_t *)((const char *)s +
-							u64_attrs[i].off));
+							session_u64_attrs[i].off));
 		else
 			json_null(j);
 	}
@@ -302,64 +194,17 @@ void session_print_list(FILE *out, const struct tlsgw_session *v, size_t n,
 
 /* Netlink ------------------------------------------------------------------ */
 
-struct session_list {
-	struct tlsgw_session *v;
-	size_t n, cap;
-	const char *service;	/* only these, or NULL for all */
-	bool single;		/* a doit: exactly one reply */
-};
-
-static int on_session(struct nl_msg *msg, void *arg, struct tnl_status *st)
+static int request(uint8_t cmd, int flags, uint64_t id,
+		   struct session_list *l, struct tnl_status *st)
 {
-	struct session_list *l = arg;
-	struct tlsgw_session s;
-	struct tlsgw_session *nv;
-
-	if (l->single && l->n)
-		return tnl_bad_reply(st, "more than one SESSION_GET reply");
-	if (session_parse(msg, &s, st) < 0)
-		return -1;
-	if (l->service && strcmp(s.service, l->service))
-		return 0;
-	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
-	if (!nv)
-		return -1;
-	l->v = nv;
-	l->v[l->n++] = s;
-	return 0;
-}
-
-/* Sends a session request with id (unless dumping) and collects replies. */
-static int session_request(uint8_t cmd, int flags, uint64_t id,
-			   tnl_reply_fn fn, struct session_list *l,
-			   struct tnl_status *st)
-{
-	struct nl_msg *msg;
-	struct nlattr *nest;
 	struct tnl nl;
 	int rc;
 
 	if (tnl_open(&nl, st) < 0)
 		return -1;
-	msg = tnl_request(&nl, cmd, flags);
-	if (!msg)
-		goto nomem;
-	if (!(flags & NLM_F_DUMP)) {
-		nest = nla_nest_start(msg, TLSGW_A_SESSION);
-		if (!nest || nla_put_u64(msg, TLSGW_SESS_A_ID, id) < 0) {
-			nlmsg_free(msg);
-			goto nomem;
-		}
-		nla_nest_end(msg, nest);
-	}
-	rc = tnl_transact(&nl, msg, fn, l, st);
+	rc = session_request(&nl, cmd, flags, id, l, st);
 	tnl_close(&nl);
 	return rc;
-nomem:
-	tnl_close(&nl);
-	st->fail = TNL_LOCAL;
-	st->code = NLE_NOMEM;
-	return -1;
 }
 
 static int parse_id(const char *arg, uint64_t *id)
@@ -384,8 +229,7 @@ static int cmd_list(const struct cli_opts *opts, int argc, char **argv)
 	}
 	if (argc > 0)
 		return cli_usage_error("unexpected argument '%s'", argv[0]);
-	if (session_request(TLSGW_CMD_SESSION_GET, NLM_F_DUMP, 0, on_session,
-			    &l, &st) < 0) {
+	if (request(TLSGW_CMD_SESSION_GET, NLM_F_DUMP, 0, &l, &st) < 0) {
 		tnl_report(&st);
 		rc = CLI_EXIT_FAIL;
 	} else {
@@ -410,8 +254,7 @@ static int cmd_show(const struct cli_opts *opts, int argc, char **argv)
 	rc = parse_id(argv[0], &id);
 	if (rc)
 		return rc;
-	if (session_request(TLSGW_CMD_SESSION_GET, 0, id, on_session, &l,
-			    &st) < 0) {
+	if (request(TLSGW_CMD_SESSION_GET, 0, id, &l, &st) < 0) {
 		tnl_report(&st);
 		rc = CLI_EXIT_FAIL;
 	} else if (l.n != 1) {
@@ -443,8 +286,7 @@ static int cmd_kill(const struct cli_opts *opts, int argc, char **argv)
 	rc = parse_id(argv[0], &id);
 	if (rc)
 		return rc;
-	if (session_request(TLSGW_CMD_SESSION_DEL, 0, id, NULL, NULL,
-			    &st) < 0) {
+	if (request(TLSGW_CMD_SESSION_DEL, 0, id, NULL, &st) < 0) {
 		tnl_report(&st);
 		return CLI_EXIT_FAIL;
 	}

@@ -14,10 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "monitor.h"
-#include "session.h"
 #include "ctl.h"
-#include "starttls.h"
 
 static const struct cli_object *const objects[] = {
 	&info_object,

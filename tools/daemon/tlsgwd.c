@@ -58,6 +58,7 @@
 #include "nl.h"
 #include "resolver.h"
 #include "service.h"
+#include "session.h"
 #include "conf.h"
 #include "log.h"
 #include "socks_apply.h"
@@ -326,62 +327,11 @@ static int service_register(const struct conf_service *c)
 	return -1;
 }
 
-static int offload_reply(struct nl_msg *msg, void *arg, struct tnl_status *st)
-{
-	struct nlattr *tb[TLSGW_A_MAX + 1], *sb[TLSGW_SESS_A_MAX + 1];
-	uint64_t *id = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, TLSGW_A_MAX, NULL) < 0 ||
-	    !tb[TLSGW_A_SESSION] ||
-	    nla_parse_nested(sb, TLSGW_SESS_A_MAX, tb[TLSGW_A_SESSION], NULL) < 0 ||
-	    !sb[TLSGW_SESS_A_ID] || nla_len(sb[TLSGW_SESS_A_ID]) != 8)
-		return tnl_bad_reply(st, "no session id in the offload reply");
-	*id = nla_get_u64(sb[TLSGW_SESS_A_ID]);
-	return 0;
-}
-
 /* The one request that hands the session to the kernel. */
 static int offload(struct conn *c, uint64_t *id, struct tnl_status *st)
 {
-	const struct tlskeys *k = &c->keys;
-	struct nl_msg *msg;
-	struct nlattr *nest;
-	int ret;
-
-	msg = tnl_request(&g.nl, TLSGW_CMD_SESSION_OFFLOAD, 0);
-	if (!msg)
-		goto nomem;
-	nest = nla_nest_start(msg, TLSGW_A_SESSION);
-	if (!nest ||
-	    nla_put_string(msg, TLSGW_SESS_A_SERVICE, c->svc->conf->name) ||
-	    nla_put_s32(msg, TLSGW_SESS_A_CLIENT_FD, c->fd) ||
-	    nla_put_s32(msg, TLSGW_SESS_A_BACKEND_FD, c->bfd) ||
-	    nla_put_u16(msg, TLSGW_SESS_A_TLS_VERSION, k->version) ||
-	    nla_put_u16(msg, TLSGW_SESS_A_CIPHER, k->cipher) ||
-	    nla_put(msg, TLSGW_SESS_A_TX_KEY, k->key_len, k->tx_key) ||
-	    nla_put(msg, TLSGW_SESS_A_TX_IV, k->iv_len, k->tx_iv) ||
-	    nla_put_u64(msg, TLSGW_SESS_A_TX_SEQ, k->tx_seq) ||
-	    nla_put(msg, TLSGW_SESS_A_RX_KEY, k->key_len, k->rx_key) ||
-	    nla_put(msg, TLSGW_SESS_A_RX_IV, k->iv_len, k->rx_iv) ||
-	    nla_put_u64(msg, TLSGW_SESS_A_RX_SEQ, k->rx_seq) ||
-	    (k->initial_len &&
-	     nla_put(msg, TLSGW_SESS_A_INITIAL_DATA, (int)k->initial_len,
-		     k->initial))) {
-		OPENSSL_cleanse(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-		nlmsg_free(msg);
-		goto nomem;
-	}
-	nla_nest_end(msg, nest);
-	/* Keep the message past tnl_transact() to wipe the keys in it. */
-	nlmsg_get(msg);
-	ret = tnl_transact(&g.nl, msg, offload_reply, id, st);
-	OPENSSL_cleanse(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
-	nlmsg_free(msg);
-	return ret;
-nomem:
-	st->fail = TNL_LOCAL;
-	st->code = NLE_NOMEM;
-	return -1;
+	return session_offload(&g.nl, c->svc->conf->name, c->fd, c->bfd,
+			       &c->keys, id, st);
 }
 
 static int nl_setup(void)

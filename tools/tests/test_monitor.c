@@ -11,7 +11,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "monitor.h"
+#include "ctl.h"
 #include "tap.h"
 
 #define PLAN 20

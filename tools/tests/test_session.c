@@ -13,7 +13,7 @@
 
 #include <linux/tlsgw.h>
 
-#include "session.h"
+#include "ctl.h"
 #include "tap.h"
 
 #define PLAN 27

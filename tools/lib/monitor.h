@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The "monitor" object: follows the TLSGW_MCGRP_EVENTS multicast group
- * and prints each TLSGW_CMD_EVENT as one line (text, or one JSON object
- * per line), flushed at once so that a reader at the end of a pipe sees
- * it. Parsing and printing are separate so the unit tests can feed them
- * canned events.
+ * Events of the TLSGW_MCGRP_EVENTS multicast group: one TLSGW_CMD_EVENT
+ * parsed into a struct, for tlsgwctl's "monitor" object (which prints
+ * them). Parsing is separate from printing so the unit tests can feed
+ * it canned events.
  */
 #ifndef TLSGW_MONITOR_H
 #define TLSGW_MONITOR_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include "cli.h"
 #include "nl.h"
 #include "session.h"
 #include "starttls.h"
@@ -40,16 +37,5 @@ struct monitor_event {
  */
 int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st);
-
-/*
- * "session open <as session list>", "session close ID SERVICE reason
- * REASON in N out N", "socks denied SERVICE cmd CMD", "starttls FINDING
- * policy NAME proto P flow ID [blocked]", or a JSON object; with the
- * newline.
- */
-void event_print(FILE *out, const struct monitor_event *ev,
-		 const struct cli_opts *opts);
-
-extern const struct cli_object monitor_object;
 
 #endif /* TLSGW_MONITOR_H */
