@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tlsgwd's log: stderr ("tlsgwd: message") or syslog (daemon facility).
- * It also provides cli_error(), which the library (lib/nl.c) calls for its standard
- * messages, so that tlsgwd reports netlink failures in tlsgwctl's words.
+ * It also provides cli_error(), which the library (lib/nl.c) calls for
+ * its standard messages, so that tlsgwd reports netlink failures in
+ * tlsgwctl's words.
  */
 #ifndef TLSGW_DAEMON_LOG_H
 #define TLSGW_DAEMON_LOG_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for parsing and printing GET_INFO replies (info.c), fed with
- * replies built by libnl, so no kernel module is needed. TAP output.
+ * Unit tests for parsing and printing GET_INFO replies (lib/ and
+ * ctl/info.c), fed with replies built by libnl, so no kernel module is
+ * needed. TAP output.
  */
 #define _GNU_SOURCE
 #include <stdio.h>

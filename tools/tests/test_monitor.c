@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for parsing and printing TLSGW_CMD_EVENT messages
- * (monitor.c), built by libnl, so no kernel module is needed. TAP output.
+ * Unit tests for parsing and printing TLSGW_CMD_EVENT messages (lib/ and
+ * ctl/monitor.c), built by libnl, so no kernel module is needed. TAP
+ * output.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

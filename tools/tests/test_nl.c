@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of nl.c's transaction loop against the running kernel's generic
+ * Tests of lib/nl.c's transaction loop against the running kernel's generic
  * netlink controller (always there, no tlsgw module needed): a dump ends
  * at NLMSG_DONE, carries many messages, leaves nothing behind on the
  * socket, and a failed dump is reported. Skipped without netlink. TAP.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for parsing and printing SERVICE_GET replies (service.c),
- * fed with replies built by libnl, so no kernel module is needed. TAP
- * output.
+ * Unit tests for parsing and printing SERVICE_GET replies (lib/ and
+ * ctl/service.c), fed with replies built by libnl, so no kernel module
+ * is needed. TAP output.
  */
 #define _GNU_SOURCE
 #include <stdio.h>

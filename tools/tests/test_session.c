@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for parsing and printing SESSION_GET replies (session.c),
- * fed with replies built by libnl, so no kernel module is needed. Also
- * NLMSG_DONE status parsing (nl.c). TAP output.
+ * Unit tests for parsing and printing SESSION_GET replies (lib/session.c,
+ * ctl/session.c), fed with replies built by libnl, so no kernel module
+ * is needed. Also NLMSG_DONE status parsing (lib/nl.c). TAP output.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

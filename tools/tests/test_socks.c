@@ -2,7 +2,7 @@
 /*
  * Unit tests for the SOCKS5 words (socks_rule.c), SOCKS_GET reply parsing
  * (socks_reply.c) and tlsgwctl's socks printing and argument checks
- * (socks.c). Replies are built by libnl, so no kernel module is needed.
+ * (ctl/socks.c). Replies are built by libnl, so no kernel module is needed.
  * TAP output.
  */
 #define _GNU_SOURCE
