@@ -73,6 +73,9 @@ int nl_setup(void)
 	return 0;
 }
 
+static void conn_log(const struct conn *c, const char *result, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* One line per session: who, what was negotiated, what became of it. */
 static void conn_log(const struct conn *c, const char *result, ...)
 {
