@@ -94,7 +94,7 @@ check-debug: deps
 
 # The unit tests' TAP (from 'make unit') counts in the run's total.
 selftests:
-	TLSGW_UNIT_TAP="$(wildcard tools/*.tap)" KVER=$(KVER) \
+	TLSGW_UNIT_TAP="$(wildcard tools/tests/*.tap)" KVER=$(KVER) \
 		selftests/vm/run.sh check $(T)
 
 vm: deps

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls_keys: proves tools/tlskeys.c against the kernel's own kTLS, with
+ * ktls_keys: proves tools/lib/tlskeys.c against the kernel's own kTLS, with
  * no tlsgw.ko involved. An OpenSSL server accepts on loopback, completes
  * the handshake, extracts the keys with tlskeys, installs kTLS TX and RX
  * on the socket itself, drops OpenSSL and echoes everything back with

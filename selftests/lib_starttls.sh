@@ -73,7 +73,7 @@ client_result() {	# WANT ARGS...
 nevents() {	# FINDING [BLOCKED]
 	# grep, not a JSON parser: it runs in every poll of wait_event, and
 	# starting python takes a second in an emulated guest. tlsgwctl
-	# prints the keys in this order (tools/test_monitor.c checks it).
+	# prints the keys in this order (tools/tests/test_monitor.c checks it).
 	grep -F "{\"event\":\"starttls\",\"finding\":\"$1\"," "$T/events" |
 		grep -F "\"proto\":\"${EV_PROTO:-}" |
 		grep -cF "\"blocked\":${2:-}"

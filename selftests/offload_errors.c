@@ -25,7 +25,7 @@
 #include <linux/tlsgw.h>
 #include <netlink/attr.h>
 
-#include "../tools/nl.h"
+#include "nl.h"
 
 #define SERVICE "offload-errors"
 
