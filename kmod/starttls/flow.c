@@ -66,7 +66,7 @@ static bool tlsgw_stls_key_eq(const struct tlsgw_stls_key *a,
  */
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
-					       enum stp_dir *dir)
+					       enum stls_dir *dir)
 {
 	struct tlsgw_stls_key rev = {
 		.client = k->server, .server = k->client,
@@ -79,11 +79,11 @@ struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 	hlist_for_each_entry_rcu(f, &tn->stls->buckets[tlsgw_stls_hash(k)],
 				 node) {
 		if (tlsgw_stls_key_eq(&f->key, k)) {
-			*dir = STP_C2S;
+			*dir = STLS_C2S;
 			return f;
 		}
 		if (tlsgw_stls_key_eq(&f->key, &rev)) {
-			*dir = STP_S2C;
+			*dir = STLS_S2C;
 			return f;
 		}
 	}
@@ -147,7 +147,7 @@ static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
 	struct tlsgw_stls_table *t = tn->stls;
 	unsigned int h = tlsgw_stls_hash(k);
 	struct tlsgw_stls_flow *f, *dup;
-	enum stp_dir dir;
+	enum stls_dir dir;
 	bool room;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
@@ -176,19 +176,19 @@ static int tlsgw_stls_flow_add(struct tlsgw_net *tn,
 	spin_lock_init(&f->lock);
 	f->isn = syns->isn;
 	f->state = TLSGW_FLOW_SYN_SENT;
-	f->next_seq[STP_C2S] = syns->isn + 1;
-	f->seq_valid = BIT(STP_C2S);
-	f->wscale[STP_C2S] = syns->wscale;
-	f->wscale[STP_S2C] = -1;
-	f->max_win[STP_C2S] = syns->win;
+	f->next_seq[STLS_C2S] = syns->isn + 1;
+	f->seq_valid = BIT(STLS_C2S);
+	f->wscale[STLS_C2S] = syns->wscale;
+	f->wscale[STLS_S2C] = -1;
+	f->max_win[STLS_C2S] = syns->win;
 	if (s2c) {
 		f->state = TLSGW_FLOW_ESTABLISHED;
-		f->next_seq[STP_S2C] = syns->s2c_isn + 1;
-		f->seq_valid |= BIT(STP_S2C);
-		f->wscale[STP_S2C] = syns->s2c_wscale;
-		f->max_win[STP_S2C] = syns->s2c_win;
+		f->next_seq[STLS_S2C] = syns->s2c_isn + 1;
+		f->seq_valid |= BIT(STLS_S2C);
+		f->wscale[STLS_S2C] = syns->s2c_wscale;
+		f->max_win[STLS_S2C] = syns->s2c_win;
 	}
-	stp_init(&f->stp, pol->proto);
+	stls_init(&f->parser, pol->proto);
 
 	spin_lock_bh(&t->lock);
 	if (old) {

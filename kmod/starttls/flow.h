@@ -17,7 +17,7 @@ struct tlsgw_stls_policy;
  * @node: on flow->ooo_q, in arrival order; under flow->lock
  * @seq: sequence number of its first byte
  * @len: length of @data
- * @dir: enum stp_dir
+ * @dir: enum stls_dir
  * @fin: the segment carried a FIN
  * @data: the segment's payload
  *
@@ -75,16 +75,16 @@ struct tlsgw_stls_key {
  * @ooo_q: struct tlsgw_stls_chunk list
  * @pending: @pending_isn is set
  * @pending_isn: a new SYN on this 4-tuple
- * @next_seq: next in-order byte, per enum stp_dir
+ * @next_seq: next in-order byte, per enum stls_dir
  * @max_win: largest window each side advertised
  * @wscale: window scale in each SYN, -1: none
  * @pending_wscale: of the SYN that set @pending_isn
  * @findings: 1 << enum tlsgw_starttls_finding
  * @last_seen: jiffies of the last packet
- * @stp: the protocol parser's state
+ * @parser: the protocol parser's state
  *
  * Created by the hook on the client's SYN when a policy matches; the
- * client is whoever sent that SYN, the flow's direction STP_C2S.
+ * client is whoever sent that SYN, the flow's direction STLS_C2S.
  *
  * Lifetime and locking: linked in a bucket of its namespace's table
  * under table->lock; the hooks find it under RCU (they run inside
@@ -127,7 +127,7 @@ struct tlsgw_stls_flow {
 	s8 pending_wscale;
 	u32 findings;
 	unsigned long last_seen;
-	struct stp_flow stp;
+	struct stls_flow parser;
 };
 
 #define TLSGW_STLS_BUCKETS	1024
@@ -175,7 +175,7 @@ void tlsgw_stls_table_revive(struct tlsgw_net *tn);
 
 struct tlsgw_stls_flow *tlsgw_stls_flow_lookup(struct tlsgw_net *tn,
 					       const struct tlsgw_stls_key *k,
-					       enum stp_dir *dir);
+					       enum stls_dir *dir);
 
 /**
  * struct tlsgw_stls_syns - the SYN and SYN-ACK that open a connection

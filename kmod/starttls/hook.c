@@ -208,12 +208,12 @@ static unsigned int tlsgw_stls_block_mask(u8 mode)
 {
 	switch (mode) {
 	case TLSGW_STARTTLS_BLOCK_CLEAR_AUTH:
-		return STP_EV_CLEAR_AUTH;
+		return STLS_EV_CLEAR_AUTH;
 	case TLSGW_STARTTLS_REQUIRE_TLS:
-		return STP_EV_CLEAR_AUTH | STP_EV_PRETLS_CMD |
-		       STP_EV_TLS_MISSING | STP_EV_CCC;
+		return STLS_EV_CLEAR_AUTH | STLS_EV_PRETLS_CMD |
+		       STLS_EV_TLS_MISSING | STLS_EV_CCC;
 	case TLSGW_STARTTLS_BLOCK_INJECTION:
-		return STP_EV_CMD_INJECTION | STP_EV_RESP_INJECTION;
+		return STLS_EV_CMD_INJECTION | STLS_EV_RESP_INJECTION;
 	}
 	return 0;
 }
@@ -223,12 +223,12 @@ static unsigned int tlsgw_stls_block_mask(u8 mode)
  * first chunk with a finding that blocks. Caller holds f->lock.
  */
 static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
-				    enum stp_dir dir, struct sk_buff *skb,
+				    enum stls_dir dir, struct sk_buff *skb,
 				    const struct tlsgw_stls_pkt *p,
 				    unsigned int skip, unsigned int block)
 {
 	unsigned int done, n, events = 0;
-	struct stp_result res;
+	struct stls_result res;
 	u8 buf[256];
 	const u8 *data;
 
@@ -238,9 +238,9 @@ static unsigned int tlsgw_stls_feed(struct tlsgw_stls_flow *f,
 		data = skb_header_pointer(skb, p->off + done, n, buf);
 		if (!data)
 			break;
-		stp_feed(&f->stp, dir, data, n, &res);
+		stls_feed(&f->parser, dir, data, n, &res);
 		events |= res.events;
-		if ((res.events & block) || stp_opaque(&f->stp))
+		if ((res.events & block) || stls_opaque(&f->parser))
 			break;
 	}
 	return events;
@@ -306,7 +306,7 @@ static unsigned int tlsgw_stls_block(struct sk_buff *skb,
 
 /**
  * struct tlsgw_stls_report - what the hook reports once it let go of a flow
- * @events: the parser's events (STP_EV_*) of this packet
+ * @events: the parser's events (STLS_EV_*) of this packet
  * @blocking: the finding(s) that blocked
  * @lost: the flow was given up on
  * @reset: blocked without a finding: lost and failing closed, or a kept
@@ -338,9 +338,9 @@ static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
 	};
 	unsigned int i;
 
-	BUILD_BUG_ON(STP_EV_OFFERED != 1u << TLSGW_FINDING_OFFERED);
-	BUILD_BUG_ON(STP_EV_CLEAR_AUTH != 1u << TLSGW_FINDING_CLEAR_AUTH);
-	BUILD_BUG_ON(STP_EV_PRETLS_CMD != 1u << TLSGW_FINDING_PRETLS_CMD);
+	BUILD_BUG_ON(STLS_EV_OFFERED != 1u << TLSGW_FINDING_OFFERED);
+	BUILD_BUG_ON(STLS_EV_CLEAR_AUTH != 1u << TLSGW_FINDING_CLEAR_AUTH);
+	BUILD_BUG_ON(STLS_EV_PRETLS_CMD != 1u << TLSGW_FINDING_PRETLS_CMD);
 	BUILD_BUG_ON(TLSGW_CTR_STARTTLS_PRETLS_CMD - TLSGW_CTR_STARTTLS_OFFERED
 		     != TLSGW_FINDING_PRETLS_CMD);
 
@@ -365,7 +365,7 @@ static void tlsgw_stls_report(struct tlsgw_net *tn, struct tlsgw_stls_flow *f,
  * overlaps no other kept one of its direction. Caller holds f->lock.
  */
 static bool tlsgw_stls_keep(struct tlsgw_stls_table *t,
-			    struct tlsgw_stls_flow *f, enum stp_dir dir,
+			    struct tlsgw_stls_flow *f, enum stls_dir dir,
 			    struct sk_buff *skb, const struct tlsgw_stls_pkt *p)
 {
 	u32 end = p->seq + p->len + p->fin, c_end;
@@ -420,13 +420,13 @@ out_budget:
  */
 static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_table *t,
 					    struct tlsgw_stls_flow *f,
-					    enum stp_dir dir,
+					    enum stls_dir dir,
 					    struct sk_buff *skb,
 					    const struct tlsgw_stls_pkt *p,
 					    struct tlsgw_stls_report *r)
 {
 	lockdep_assert_held(&f->lock);
-	if (stp_opaque(&f->stp) || f->lost || (!p->len && !p->fin))
+	if (stls_opaque(&f->parser) || f->lost || (!p->len && !p->fin))
 		return NF_ACCEPT;
 	if (tlsgw_stls_keep(t, f, dir, skb, p))
 		return NF_ACCEPT;
@@ -448,13 +448,13 @@ static unsigned int tlsgw_stls_out_of_order(struct tlsgw_stls_table *t,
  * both SYNs carried the option; SYN windows are never scaled). The RST
  * check uses it. Caller holds f->lock.
  */
-static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
+static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stls_dir dir,
 			      const struct tlsgw_stls_pkt *p)
 {
 	u32 win = p->window;
 
 	lockdep_assert_held(&f->lock);
-	if (f->wscale[STP_C2S] >= 0 && f->wscale[STP_S2C] >= 0)
+	if (f->wscale[STLS_C2S] >= 0 && f->wscale[STLS_S2C] >= 0)
 		win <<= f->wscale[dir];
 	if (win > f->max_win[dir])
 		f->max_win[dir] = win;
@@ -474,15 +474,15 @@ static void tlsgw_stls_window(struct tlsgw_stls_flow *f, enum stp_dir dir,
  * f->lock.
  */
 static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
-			      enum stp_dir dir, const struct tlsgw_stls_pkt *p)
+			      enum stls_dir dir, const struct tlsgw_stls_pkt *p)
 {
 	u32 win;
 
 	lockdep_assert_held(&f->lock);
 	if (!(f->seq_valid & BIT(dir)))
-		return dir == STP_S2C && p->ack &&
+		return dir == STLS_S2C && p->ack &&
 		       p->ack_seq - (f->isn + 1) <=
-		       f->next_seq[STP_C2S] - (f->isn + 1);
+		       f->next_seq[STLS_C2S] - (f->isn + 1);
 	win = max_t(u32, f->max_win[!dir], TLSGW_STLS_RST_WIN);
 	return p->seq - f->next_seq[dir] + win < 2 * win;
 }
@@ -498,12 +498,12 @@ static bool tlsgw_stls_rst_ok(const struct tlsgw_stls_flow *f,
  * its SYN-ACK, acknowledging the data, replaces nothing. Caller holds
  * f->lock.
  */
-static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
+static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stls_dir dir,
 			   const struct tlsgw_stls_pkt *p,
 			   struct tlsgw_stls_report *r)
 {
 	lockdep_assert_held(&f->lock);
-	if (dir == STP_C2S && !p->ack) {
+	if (dir == STLS_C2S && !p->ack) {
 		if (p->seq != f->isn) {
 			f->pending = true;
 			f->pending_isn = p->seq;
@@ -511,15 +511,15 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 		}
 		return;
 	}
-	if (dir != STP_S2C || !p->ack)
+	if (dir != STLS_S2C || !p->ack)
 		return;
 	/* With TCP Fast Open, the SYN-ACK may acknowledge the SYN's data. */
 	if (f->state == TLSGW_FLOW_SYN_SENT &&
-	    p->ack_seq - (f->isn + 1) <= f->next_seq[STP_C2S] - (f->isn + 1)) {
-		f->next_seq[STP_S2C] = p->seq + 1;
-		f->seq_valid |= BIT(STP_S2C);
-		f->wscale[STP_S2C] = p->wscale;
-		f->max_win[STP_S2C] = p->window;
+	    p->ack_seq - (f->isn + 1) <= f->next_seq[STLS_C2S] - (f->isn + 1)) {
+		f->next_seq[STLS_S2C] = p->seq + 1;
+		f->seq_valid |= BIT(STLS_S2C);
+		f->wscale[STLS_S2C] = p->wscale;
+		f->max_win[STLS_S2C] = p->window;
 		f->state = TLSGW_FLOW_ESTABLISHED;
 		return;
 	}
@@ -535,7 +535,7 @@ static void tlsgw_stls_syn(struct tlsgw_stls_flow *f, enum stp_dir dir,
 }
 
 /* dir's FIN was seen, in order. Caller holds f->lock. */
-static void tlsgw_stls_fin(struct tlsgw_stls_flow *f, enum stp_dir dir)
+static void tlsgw_stls_fin(struct tlsgw_stls_flow *f, enum stls_dir dir)
 {
 	lockdep_assert_held(&f->lock);
 	f->fin |= BIT(dir);
@@ -569,13 +569,13 @@ static bool tlsgw_stls_same(const struct tlsgw_stls_chunk *c,
  */
 static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 				     struct tlsgw_stls_flow *f,
-				     enum stp_dir dir, struct sk_buff *skb,
+				     enum stls_dir dir, struct sk_buff *skb,
 				     const struct tlsgw_stls_pkt *p,
 				     unsigned int block, bool *differ)
 {
 	struct tlsgw_stls_chunk *c, *next_c;
 	unsigned int events = 0, skip;
-	struct stp_result res;
+	struct stls_result res;
 	bool again = true;
 	s32 rel;
 
@@ -594,9 +594,9 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 				return events;
 			}
 			if (skip < c->len) {
-				if (!stp_opaque(&f->stp)) {
-					stp_feed(&f->stp, dir, c->data + skip,
-						 c->len - skip, &res);
+				if (!stls_opaque(&f->parser)) {
+					stls_feed(&f->parser, dir, c->data + skip,
+						  c->len - skip, &res);
 					events |= res.events;
 				}
 				f->next_seq[dir] += c->len - skip;
@@ -618,7 +618,7 @@ static unsigned int tlsgw_stls_drain(struct tlsgw_stls_table *t,
 /* A packet of a known flow. Caller holds f->lock. */
 static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
 					   struct tlsgw_stls_flow *f,
-					   enum stp_dir dir,
+					   enum stls_dir dir,
 					   struct sk_buff *skb,
 					   const struct nf_hook_state *state,
 					   const struct tlsgw_stls_pkt *p,
@@ -645,7 +645,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
 	if (p->syn) {
 		tlsgw_stls_syn(f, dir, p, r);
 		/* TCP Fast Open: the client's SYN has data, from isn + 1 on. */
-		if (dir != STP_C2S || p->ack || !p->len || p->seq != f->isn)
+		if (dir != STLS_C2S || p->ack || !p->len || p->seq != f->isn)
 			return NF_ACCEPT;
 	}
 	if (!(f->seq_valid & BIT(dir)) || f->state == TLSGW_FLOW_CLOSED)
@@ -661,7 +661,7 @@ static unsigned int tlsgw_stls_flow_packet(struct tlsgw_stls_table *t,
 		return NF_ACCEPT;
 	skip = -rel;
 	f->next_seq[dir] = next + (p->len - skip);
-	if (stp_opaque(&f->stp) || f->lost) {
+	if (stls_opaque(&f->parser) || f->lost) {
 		tlsgw_stls_ooo_free(t, f);
 		return NF_ACCEPT;
 	}
@@ -753,7 +753,7 @@ static unsigned int tlsgw_stls_hook(void *priv, struct sk_buff *skb,
 	struct tlsgw_stls_flow *f;
 	struct tlsgw_stls_pkt p;
 	unsigned int verdict;
-	enum stp_dir dir;
+	enum stls_dir dir;
 
 	if (state->hook == NF_INET_LOCAL_IN && state->in &&
 	    (state->in->flags & IFF_LOOPBACK))

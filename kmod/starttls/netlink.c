@@ -333,7 +333,7 @@ static int tlsgw_put_stls_flow(struct sk_buff *skb, u32 portid, u32 seq,
 			 "tlsgw: flow dump outside RCU");
 	spin_lock_bh(&f->lock);
 	fi.state = f->state;
-	fi.phase = stp_phase(&f->stp);
+	fi.phase = stls_phase(&f->parser);
 	fi.findings = f->findings;
 	fi.last_seen = f->last_seen;
 	spin_unlock_bh(&f->lock);

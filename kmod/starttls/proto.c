@@ -18,7 +18,7 @@
  */
 #include "proto.h"
 
-/* struct stp_flow.flags */
+/* struct stls_flow.flags */
 #define F_GREETED	0x01	/* the server's greeting has been seen */
 #define F_INJ_C		0x02	/* CMD_INJECTION reported for this upgrade */
 #define F_INJ_S		0x04	/* RESP_INJECTION reported for this upgrade */
@@ -28,7 +28,7 @@
 #define F_CAP_HAVE	0x40	/* capability list: the keyword was seen */
 #define F_CAP_MASK	0x80	/* capability list: a masked keyword was seen */
 
-/* struct stp_flow.pflags */
+/* struct stls_flow.pflags */
 #define P_INREPLY	0x01	/* SMTP: first line of a multi-line reply seen */
 #define P_MULTI		0x02	/* POP3 multi-line body, FTP multi-line reply */
 #define P_CAPA		0x04	/* POP3: the multi-line body is the CAPA list */
@@ -36,7 +36,7 @@
 #define P_LOST(dir)	(0x20 << (dir))	/* ... and broke off: not followed */
 #define P_CHUNKING	0x80	/* SMTP: the server offered CHUNKING (BDAT) */
 
-/* struct stp_dirstate.flags */
+/* struct stls_dirstate.flags */
 #define D_CONT		0x01	/* next line continues one cut by a literal */
 #define D_CAPS		0x02	/* IMAP: capability line scanned as it comes */
 #define D_BRACKET	0x04	/* ... inside "[CAPABILITY ...]" */
@@ -45,7 +45,7 @@
 #define D_STREAMED	0x20	/* the line's start has been consumed */
 #define D_SYNCLIT	0x40	/* IMAP: literal waits for the server's "+" */
 
-/* What a pending command expects (2 bits in struct stp_flow.queue). */
+/* What a pending command expects (2 bits in struct stls_flow.queue). */
 #define K_OTHER		0	/* one reply, nothing to learn */
 #define K_CAPS		1	/* EHLO, CAPA, FEAT: a capability list */
 #define K_UPGRADE	2	/* STARTTLS, STLS, AUTH TLS: the go-ahead */
@@ -55,23 +55,23 @@
 #define CAP_TOKEN_MAX	32
 
 /**
- * struct stp_ctx - one stp_feed() call's context
+ * struct stls_ctx - one stls_feed() call's context
  * @res: where the findings go
  * @off: first byte of the current line, or 0
  * @blocked: @res->block_off is set
  */
-struct stp_ctx {
-	struct stp_result *res;
-	stp_size_t off;
+struct stls_ctx {
+	struct stls_result *res;
+	stls_size_t off;
 	int blocked;
 };
 
-static void report(struct stp_ctx *c, unsigned int ev)
+static void report(struct stls_ctx *c, unsigned int ev)
 {
 	c->res->events |= ev;
 }
 
-static void report_at(struct stp_ctx *c, unsigned int ev, stp_size_t off)
+static void report_at(struct stls_ctx *c, unsigned int ev, stls_size_t off)
 {
 	c->res->events |= ev;
 	if (!c->blocked) {
@@ -86,9 +86,9 @@ static char lower(char ch)
 }
 
 /* @s (@n bytes, any content) equals the literal @kw, ignoring case. */
-static int ieq(const char *s, stp_size_t n, const char *kw)
+static int ieq(const char *s, stls_size_t n, const char *kw)
 {
-	stp_size_t i;
+	stls_size_t i;
 
 	for (i = 0; i < n; i++)
 		if (!kw[i] || lower(s[i]) != lower(kw[i]))
@@ -97,9 +97,9 @@ static int ieq(const char *s, stp_size_t n, const char *kw)
 }
 
 /* @s starts with @kw, ignoring case. */
-static int iprefix(const char *s, stp_size_t n, const char *kw)
+static int iprefix(const char *s, stls_size_t n, const char *kw)
 {
-	stp_size_t i;
+	stls_size_t i;
 
 	for (i = 0; kw[i]; i++)
 		if (i >= n || lower(s[i]) != lower(kw[i]))
@@ -107,7 +107,7 @@ static int iprefix(const char *s, stp_size_t n, const char *kw)
 	return 1;
 }
 
-static int in_list(const char *s, stp_size_t n, const char *const *list)
+static int in_list(const char *s, stls_size_t n, const char *const *list)
 {
 	for (; *list; list++)
 		if (ieq(s, n, *list))
@@ -119,10 +119,10 @@ static int in_list(const char *s, stp_size_t n, const char *const *list)
  * Next token of @s from *@pos, split at spaces and tabs: its start in *@tok,
  * its length returned (0 at the end of the line).
  */
-static stp_size_t next_token(const char *s, stp_size_t n, stp_size_t *pos,
-			     const char **tok)
+static stls_size_t next_token(const char *s, stls_size_t n, stls_size_t *pos,
+			      const char **tok)
 {
-	stp_size_t i = *pos, start;
+	stls_size_t i = *pos, start;
 
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
@@ -144,9 +144,9 @@ static int is_filler(char ch)
  * A keyword of @len bytes masked by a middlebox: as long as the keyword,
  * and filler but for at most one byte (Cisco ASA writes XXXXXXXA).
  */
-static int is_masked(const char *s, stp_size_t n, stp_size_t len)
+static int is_masked(const char *s, stls_size_t n, stls_size_t len)
 {
-	stp_size_t i, other = 0;
+	stls_size_t i, other = 0;
 
 	if (n != len)
 		return 0;
@@ -156,7 +156,7 @@ static int is_masked(const char *s, stp_size_t n, stp_size_t len)
 	return other <= 1 && is_filler(s[0]);
 }
 
-static void cap_token(struct stp_flow *f, const char *s, stp_size_t n,
+static void cap_token(struct stls_flow *f, const char *s, stls_size_t n,
 		      const char *kw)
 {
 	if (ieq(s, n, kw))
@@ -166,31 +166,31 @@ static void cap_token(struct stp_flow *f, const char *s, stp_size_t n,
 }
 
 /* The end of a capability list: what it said about the upgrade. */
-static void caps_end(struct stp_flow *f, struct stp_ctx *c)
+static void caps_end(struct stls_flow *f, struct stls_ctx *c)
 {
 	if (f->flags & F_CAP_HAVE)
-		report(c, STP_EV_OFFERED);
+		report(c, STLS_EV_OFFERED);
 	else if (f->flags & F_CAP_MASK)
-		report(c, STP_EV_STRIPPED);
+		report(c, STLS_EV_STRIPPED);
 	else
-		report(c, STP_EV_NOT_OFFERED);
+		report(c, STLS_EV_NOT_OFFERED);
 	f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
 }
 
-static void qpush(struct stp_flow *f, unsigned int kind)
+static void qpush(struct stls_flow *f, unsigned int kind)
 {
-	if (f->qlen >= STP_QUEUE_MAX)
+	if (f->qlen >= STLS_QUEUE_MAX)
 		return;
-	f->queue |= (stp_u32)kind << (2 * f->qlen);
+	f->queue |= (stls_u32)kind << (2 * f->qlen);
 	f->qlen++;
 }
 
-static unsigned int qpeek(const struct stp_flow *f)
+static unsigned int qpeek(const struct stls_flow *f)
 {
 	return f->qlen ? f->queue & 3 : K_OTHER;
 }
 
-static unsigned int qpop(struct stp_flow *f)
+static unsigned int qpop(struct stls_flow *f)
 {
 	unsigned int kind = qpeek(f);
 
@@ -202,47 +202,47 @@ static unsigned int qpop(struct stp_flow *f)
 }
 
 /* The client asks for the upgrade; false if one is already pending. */
-static int upgrade_request(struct stp_flow *f, struct stp_ctx *c)
+static int upgrade_request(struct stls_flow *f, struct stls_ctx *c)
 {
-	if (f->phase == STP_PH_REQUESTED || f->phase == STP_PH_ACCEPTED ||
-	    f->phase == STP_PH_TLS)
+	if (f->phase == STLS_PH_REQUESTED || f->phase == STLS_PH_ACCEPTED ||
+	    f->phase == STLS_PH_TLS)
 		return 0;
 	f->prev_phase = f->phase;
-	f->phase = STP_PH_REQUESTED;
+	f->phase = STLS_PH_REQUESTED;
 	f->flags &= ~(F_INJ_C | F_INJ_S);
-	report(c, STP_EV_REQUESTED);
+	report(c, STLS_EV_REQUESTED);
 	return 1;
 }
 
-static void upgrade_accept(struct stp_flow *f, struct stp_ctx *c)
+static void upgrade_accept(struct stls_flow *f, struct stls_ctx *c)
 {
-	f->phase = STP_PH_ACCEPTED;
+	f->phase = STLS_PH_ACCEPTED;
 	f->hello = 0;
-	report(c, STP_EV_ACCEPTED);
+	report(c, STLS_EV_ACCEPTED);
 }
 
-static void upgrade_refuse(struct stp_flow *f, struct stp_ctx *c, int quiet)
+static void upgrade_refuse(struct stls_flow *f, struct stls_ctx *c, int quiet)
 {
 	f->phase = f->prev_phase;
 	if (!quiet)
-		report(c, STP_EV_REFUSED);
+		report(c, STLS_EV_REFUSED);
 }
 
 /* A client command: cleartext credentials, or not allowed before TLS. */
-static void command(struct stp_ctx *c, const char *verb, stp_size_t n,
+static void command(struct stls_ctx *c, const char *verb, stls_size_t n,
 		    const char *const *allowed, const char *const *creds)
 {
 	if (in_list(verb, n, creds))
-		report_at(c, STP_EV_CLEAR_AUTH, c->off);
+		report_at(c, STLS_EV_CLEAR_AUTH, c->off);
 	if (!in_list(verb, n, allowed))
-		report_at(c, STP_EV_PRETLS_CMD, c->off);
+		report_at(c, STLS_EV_PRETLS_CMD, c->off);
 }
 
 /* A decimal number of up to 10 digits, saturated at 0xffffffff. */
-static int parse_u32(const char *s, stp_size_t n, stp_u32 *out)
+static int parse_u32(const char *s, stls_size_t n, stls_u32 *out)
 {
 	unsigned long long v = 0;
-	stp_size_t i;
+	stls_size_t i;
 
 	if (!n || n > 10)
 		return 0;
@@ -251,7 +251,7 @@ static int parse_u32(const char *s, stp_size_t n, stp_u32 *out)
 			return 0;
 		v = v * 10 + (unsigned int)(s[i] - '0');
 	}
-	*out = v > 0xffffffffULL ? 0xffffffffU : (stp_u32)v;
+	*out = v > 0xffffffffULL ? 0xffffffffU : (stls_u32)v;
 	return 1;
 }
 
@@ -259,9 +259,9 @@ static int parse_u32(const char *s, stp_size_t n, stp_u32 *out)
  * An IMAP literal, "{123}" or "{123+}", ending the line. Returns 0 if there
  * is none, 1 for a synchronizing literal, 2 for a non-synchronizing one.
  */
-static int literal_at_end(const char *s, stp_size_t n, stp_u32 *len)
+static int literal_at_end(const char *s, stls_size_t n, stls_u32 *len)
 {
-	stp_size_t end, i;
+	stls_size_t end, i;
 	int sync = 1;
 
 	if (!n || s[n - 1] != '}')
@@ -280,7 +280,7 @@ static int literal_at_end(const char *s, stp_size_t n, stp_u32 *len)
 }
 
 /* A reply line "NNN", "NNN text" or "NNN-text": the code, or -1. */
-static int reply_code(const char *s, stp_size_t n, char *sep)
+static int reply_code(const char *s, stls_size_t n, char *sep)
 {
 	int i, code = 0;
 
@@ -309,13 +309,13 @@ static const char *const smtp_allowed[] = {
 
 static const char *const smtp_creds[] = { "AUTH", NULL };
 
-static void smtp_client(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n)
+static void smtp_client(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n)
 {
 	unsigned int kind = K_OTHER;
-	stp_size_t pos = 0, vn, an;
+	stls_size_t pos = 0, vn, an;
 	const char *verb, *arg;
-	stp_u32 chunk;
+	stls_u32 chunk;
 
 	if (f->flags & F_BODY) {
 		if (n == 1 && s[0] == '.') {
@@ -345,17 +345,17 @@ static void smtp_client(struct stp_flow *f, struct stp_ctx *c,
 		 */
 		an = next_token(s, n, &pos, &arg);
 		if (parse_u32(arg, an, &chunk))
-			f->dir[STP_C2S].skip = chunk;
+			f->dir[STLS_C2S].skip = chunk;
 	}
 	qpush(f, kind);
 	command(c, verb, vn, smtp_allowed, smtp_creds);
 }
 
-static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n)
+static void smtp_server(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n)
 {
 	const char *tok;
-	stp_size_t pos = 4;
+	stls_size_t pos = 4;
 	char sep = ' ';
 	int code = reply_code(s, n, &sep);
 	int caps = (f->flags & F_GREETED) && qpeek(f) == K_CAPS &&
@@ -365,7 +365,7 @@ static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
 		return;
 	/* The first line of an EHLO reply names the server: skip it. */
 	if (caps && (f->pflags & P_INREPLY) && n > 4) {
-		stp_size_t tn = next_token(s, n, &pos, &tok);
+		stls_size_t tn = next_token(s, n, &pos, &tok);
 
 		cap_token(f, tok, tn, "STARTTLS");
 		if (ieq(tok, tn, "CHUNKING"))
@@ -390,7 +390,7 @@ static void smtp_server(struct stp_flow *f, struct stp_ctx *c,
 		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
 		break;
 	case K_UPGRADE:
-		if (f->phase != STP_PH_REQUESTED)
+		if (f->phase != STLS_PH_REQUESTED)
 			break;
 		if (code == 220)
 			upgrade_accept(f, c);
@@ -414,11 +414,11 @@ static const char *const pop3_creds[] = {
 	"USER", "PASS", "APOP", "AUTH", NULL
 };
 
-static void pop3_client(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n)
+static void pop3_client(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n)
 {
 	unsigned int kind = K_OTHER;
-	stp_size_t pos = 0, vn, an;
+	stls_size_t pos = 0, vn, an;
 	const char *verb, *arg;
 
 	if (f->flags & F_SASL)
@@ -443,8 +443,8 @@ static void pop3_client(struct stp_flow *f, struct stp_ctx *c,
 	command(c, verb, vn, pop3_allowed, pop3_creds);
 }
 
-static void pop3_server(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n)
+static void pop3_server(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n)
 {
 	if (f->pflags & P_MULTI) {
 		if (n == 1 && s[0] == '.') {
@@ -452,7 +452,7 @@ static void pop3_server(struct stp_flow *f, struct stp_ctx *c,
 				caps_end(f, c);
 			f->pflags &= ~(P_MULTI | P_CAPA);
 		} else if (f->pflags & P_CAPA) {
-			stp_size_t pos = 0, tn;
+			stls_size_t pos = 0, tn;
 			const char *tok;
 
 			tn = next_token(s, n, &pos, &tok);
@@ -475,13 +475,13 @@ static void pop3_server(struct stp_flow *f, struct stp_ctx *c,
 			f->pflags |= P_MULTI;
 			break;
 		case K_UPGRADE:
-			if (f->phase == STP_PH_REQUESTED)
+			if (f->phase == STLS_PH_REQUESTED)
 				upgrade_accept(f, c);
 			break;
 		}
 	} else if (iprefix(s, n, "-ERR")) {
 		f->flags &= ~F_SASL;
-		if (qpop(f) == K_UPGRADE && f->phase == STP_PH_REQUESTED)
+		if (qpop(f) == K_UPGRADE && f->phase == STLS_PH_REQUESTED)
 			upgrade_refuse(f, c, 0);
 	}
 	/* "+ challenge" and anything else: not a final response. */
@@ -496,13 +496,13 @@ static const char *const imap_allowed[] = {
 static const char *const imap_creds[] = { "LOGIN", "AUTHENTICATE", NULL };
 
 /* FNV-1a: the tag of the client's command being sent, in struct misc. */
-static stp_u32 tag_hash(const char *s, stp_size_t n)
+static stls_u32 tag_hash(const char *s, stls_size_t n)
 {
-	stp_u32 h = 2166136261u;
-	stp_size_t i;
+	stls_u32 h = 2166136261u;
+	stls_size_t i;
 
 	for (i = 0; i < n; i++)
-		h = (h ^ (stp_u8)s[i]) * 16777619u;
+		h = (h ^ (stls_u8)s[i]) * 16777619u;
 	return h;
 }
 
@@ -512,21 +512,21 @@ static stp_u32 tag_hash(const char *s, stp_size_t n)
  * a synchronizing literal, and does not send them if it gets the tagged
  * answer instead: @client says to remember that.
  */
-static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n,
+static void imap_literal(struct stls_dirstate *d, const char *s, stls_size_t n,
 			 int client)
 {
-	char buf[STP_TAIL_MAX];
-	stp_u32 len;
+	char buf[STLS_TAIL_MAX];
+	stls_u32 len;
 	int lit;
 
 	if (d->overlong) {
 		int i;
 
 		/* the line's end is in the tail ring, oldest byte first */
-		for (i = 0; i < STP_TAIL_MAX; i++)
-			buf[i] = d->tail[(d->tail_pos + i) % STP_TAIL_MAX];
+		for (i = 0; i < STLS_TAIL_MAX; i++)
+			buf[i] = d->tail[(d->tail_pos + i) % STLS_TAIL_MAX];
 		s = buf;
-		n = STP_TAIL_MAX;
+		n = STLS_TAIL_MAX;
 		if (s[n - 1] == '\r')
 			n--;
 	}
@@ -539,10 +539,10 @@ static void imap_literal(struct stp_dirstate *d, const char *s, stp_size_t n,
 	}
 }
 
-static void imap_client(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n, int cont)
+static void imap_client(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n, int cont)
 {
-	stp_size_t pos = 0, tn, vn;
+	stls_size_t pos = 0, tn, vn;
 	const char *tag, *verb;
 
 	if (cont || (f->flags & F_SASL))
@@ -564,12 +564,12 @@ static void imap_client(struct stp_flow *f, struct stp_ctx *c,
 	command(c, verb, vn, imap_allowed, imap_creds);
 out:
 	if (!(f->flags & F_SASL) || cont)
-		imap_literal(&f->dir[STP_C2S], s, n, 1);
+		imap_literal(&f->dir[STLS_C2S], s, n, 1);
 }
 
-static int imap_tag_is(const struct stp_flow *f, const char *s, stp_size_t n)
+static int imap_tag_is(const struct stls_flow *f, const char *s, stls_size_t n)
 {
-	stp_size_t cmp = n < sizeof(f->tag) ? n : sizeof(f->tag);
+	stls_size_t cmp = n < sizeof(f->tag) ? n : sizeof(f->tag);
 
 	return (n > 255 ? 255 : n) == f->tag_len && !memcmp(s, f->tag, cmp);
 }
@@ -578,7 +578,7 @@ static int imap_tag_is(const struct stp_flow *f, const char *s, stp_size_t n)
  * Where the tokens of a capability response start, or 0 if @s is not one:
  * "* CAPABILITY ..." or "* OK [CAPABILITY ...] text" (the greeting).
  */
-static stp_size_t imap_caps_start(const char *s, stp_size_t n, int *bracket)
+static stls_size_t imap_caps_start(const char *s, stls_size_t n, int *bracket)
 {
 	if (iprefix(s, n, "* CAPABILITY") &&
 	    (n == 12 || s[12] == ' ')) {
@@ -597,16 +597,16 @@ static stp_size_t imap_caps_start(const char *s, stp_size_t n, int *bracket)
  * Scans the capability tokens in @s; returns the bytes consumed, which
  * stop before a token that may continue past @n unless @final.
  */
-static stp_size_t imap_caps(struct stp_flow *f, struct stp_dirstate *d,
-			    const char *s, stp_size_t n, int final)
+static stls_size_t imap_caps(struct stls_flow *f, struct stls_dirstate *d,
+			     const char *s, stls_size_t n, int final)
 {
 	int br = d->flags & D_BRACKET;
-	stp_size_t i = 0;
+	stls_size_t i = 0;
 
 	if (d->flags & D_CAPEND)
 		return n;
 	while (i < n) {
-		stp_size_t start = i;
+		stls_size_t start = i;
 
 		while (i < n && s[i] != ' ' && !(br && s[i] == ']'))
 			i++;
@@ -636,9 +636,9 @@ static stp_size_t imap_caps(struct stp_flow *f, struct stp_dirstate *d,
 }
 
 /* The line buffer is full: scan a capability line's tokens, make room. */
-static int imap_full(struct stp_flow *f, struct stp_dirstate *d)
+static int imap_full(struct stls_flow *f, struct stls_dirstate *d)
 {
-	stp_size_t from = 0, used;
+	stls_size_t from = 0, used;
 	int bracket;
 
 	if (!(d->flags & D_CAPS)) {
@@ -656,11 +656,11 @@ static int imap_full(struct stp_flow *f, struct stp_dirstate *d)
 	return 1;
 }
 
-static void imap_server(struct stp_flow *f, struct stp_ctx *c,
-			const char *s, stp_size_t n, int cont)
+static void imap_server(struct stls_flow *f, struct stls_ctx *c,
+			const char *s, stls_size_t n, int cont)
 {
-	struct stp_dirstate *d = &f->dir[STP_S2C], *cd = &f->dir[STP_C2S];
-	stp_size_t pos = 0, tn, vn, from;
+	struct stls_dirstate *d = &f->dir[STLS_S2C], *cd = &f->dir[STLS_C2S];
+	stls_size_t pos = 0, tn, vn, from;
 	const char *tag, *verb;
 	int bracket;
 
@@ -696,7 +696,7 @@ static void imap_server(struct stp_flow *f, struct stp_ctx *c,
 		cd->flags &= ~(D_SYNCLIT | D_CONT);
 		cd->skip = 0;
 	}
-	if (f->phase == STP_PH_REQUESTED && imap_tag_is(f, tag, tn)) {
+	if (f->phase == STLS_PH_REQUESTED && imap_tag_is(f, tag, tn)) {
 		if (ieq(verb, vn, "OK"))
 			upgrade_accept(f, c);
 		else
@@ -714,21 +714,21 @@ static const char *const ftp_allowed[] = {
 
 static const char *const ftp_creds[] = { "USER", "PASS", "ACCT", NULL };
 
-static int ftp_tls_mech(const char *s, stp_size_t n)
+static int ftp_tls_mech(const char *s, stls_size_t n)
 {
 	return ieq(s, n, "TLS") || ieq(s, n, "SSL") || ieq(s, n, "TLS-C") ||
 	       ieq(s, n, "TLS-P");
 }
 
-static void ftp_client(struct stp_flow *f, struct stp_ctx *c,
-		       const char *s, stp_size_t n)
+static void ftp_client(struct stls_flow *f, struct stls_ctx *c,
+		       const char *s, stls_size_t n)
 {
 	unsigned int kind = K_OTHER;
-	stp_size_t pos = 0, vn, an;
+	stls_size_t pos = 0, vn, an;
 	const char *verb, *arg;
 
 	/* Telnet IAC sequences (IAC IP IAC DM before ABOR) */
-	while (n >= 2 && (stp_u8)s[0] == 0xff) {
+	while (n >= 2 && (stls_u8)s[0] == 0xff) {
 		s += 2;
 		n -= 2;
 	}
@@ -753,9 +753,9 @@ static void ftp_client(struct stp_flow *f, struct stp_ctx *c,
 }
 
 /* A FEAT line: " AUTH TLS", " AUTH TLS;SSL", " XXXX XXX"... */
-static void ftp_feat(struct stp_flow *f, const char *s, stp_size_t n)
+static void ftp_feat(struct stls_flow *f, const char *s, stls_size_t n)
 {
-	stp_size_t pos = 0, tn, i, start;
+	stls_size_t pos = 0, tn, i, start;
 	const char *tok;
 
 	tn = next_token(s, n, &pos, &tok);
@@ -780,14 +780,14 @@ static void ftp_feat(struct stp_flow *f, const char *s, stp_size_t n)
 	}
 }
 
-static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
-		       const char *s, stp_size_t n)
+static void ftp_server(struct stls_flow *f, struct stls_ctx *c,
+		       const char *s, stls_size_t n)
 {
 	char sep = ' ';
 	int code = reply_code(s, n, &sep);
 
 	if (f->pflags & P_MULTI) {
-		if (code < 0 || (stp_u32)code != f->misc || sep != ' ') {
+		if (code < 0 || (stls_u32)code != f->misc || sep != ' ') {
 			if ((f->flags & F_GREETED) && qpeek(f) == K_CAPS)
 				ftp_feat(f, s, n);
 			return;
@@ -815,7 +815,7 @@ static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
 		f->flags &= ~(F_CAP_HAVE | F_CAP_MASK);
 		break;
 	case K_UPGRADE:
-		if (f->phase != STP_PH_REQUESTED)
+		if (f->phase != STLS_PH_REQUESTED)
 			break;
 		if (code == 234 || (code == 334 && (f->flags & F_AUTH_SSL)))
 			upgrade_accept(f, c);
@@ -823,10 +823,10 @@ static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
 			upgrade_refuse(f, c, code < 400);
 		break;
 	case K_EXTRA:
-		if (code == 200 && f->phase != STP_PH_REQUESTED &&
-		    f->phase != STP_PH_ACCEPTED) {
-			f->phase = STP_PH_CCC;
-			report_at(c, STP_EV_CCC, c->off);
+		if (code == 200 && f->phase != STLS_PH_REQUESTED &&
+		    f->phase != STLS_PH_ACCEPTED) {
+			f->phase = STLS_PH_CCC;
+			report_at(c, STLS_EV_CCC, c->off);
 		}
 		break;
 	}
@@ -842,7 +842,7 @@ static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
  * counted off in skip. A byte that cannot start a record, at a record
  * boundary, is cleartext: that direction goes back to line parsing from
  * that byte on, and the first direction to do so (usually the client's
- * next command) reports CCC there and moves the flow to STP_PH_CCC. The
+ * next command) reports CCC there and moves the flow to STLS_PH_CCC. The
  * other direction keeps walking records until it shows cleartext too. A
  * header that breaks off in the middle (a valid content type, then a bad
  * version or length) is neither TLS nor a plausible command: that
@@ -851,7 +851,7 @@ static void ftp_server(struct stp_flow *f, struct stp_ctx *c,
 #define REC_HDR		5
 #define REC_MAX		(16384 + 2048)
 
-static void rec_reset(struct stp_dirstate *d)
+static void rec_reset(struct stls_dirstate *d)
 {
 	d->len = 0;
 	d->overlong = 0;
@@ -862,23 +862,23 @@ static void rec_reset(struct stp_dirstate *d)
 }
 
 /* The ClientHello's header bytes 16 03 @ver were seen: TLS records on. */
-static void ftp_tls_start(struct stp_flow *f, stp_u8 ver)
+static void ftp_tls_start(struct stls_flow *f, stls_u8 ver)
 {
-	struct stp_dirstate *d = &f->dir[STP_C2S];
+	struct stls_dirstate *d = &f->dir[STLS_C2S];
 
 	rec_reset(d);
-	rec_reset(&f->dir[STP_S2C]);
+	rec_reset(&f->dir[STLS_S2C]);
 	d->line[0] = 0x16;
 	d->line[1] = 0x03;
 	d->line[2] = (char)ver;
 	d->len = 3;
 	/* what was pending in cleartext was answered inside TLS */
-	f->pflags = P_REC(STP_C2S) | P_REC(STP_S2C);
+	f->pflags = P_REC(STLS_C2S) | P_REC(STLS_S2C);
 	f->qlen = 0;
 	f->queue = 0;
 }
 
-static int rec_byte_ok(const struct stp_dirstate *d, stp_u8 b)
+static int rec_byte_ok(const struct stls_dirstate *d, stls_u8 b)
 {
 	switch (d->len) {
 	case 0:
@@ -890,7 +890,7 @@ static int rec_byte_ok(const struct stp_dirstate *d, stp_u8 b)
 	case 3:
 		return b <= (REC_MAX >> 8);
 	default:
-		return ((stp_u32)(stp_u8)d->line[3] << 8 | b) <= REC_MAX;
+		return ((stls_u32)(stls_u8)d->line[3] << 8 | b) <= REC_MAX;
 	}
 }
 
@@ -899,12 +899,12 @@ static int rec_byte_ok(const struct stp_dirstate *d, stp_u8 b)
  * the fed buffer). Returns the bytes consumed: all of them, or those
  * before the first cleartext byte, where it leaves P_REC(@dir) cleared.
  */
-static stp_size_t ftp_records(struct stp_flow *f, struct stp_ctx *c,
-			      enum stp_dir dir, const stp_u8 *p, stp_size_t n,
-			      stp_size_t off)
+static stls_size_t ftp_records(struct stls_flow *f, struct stls_ctx *c,
+			       enum stls_dir dir, const stls_u8 *p, stls_size_t n,
+			       stls_size_t off)
 {
-	struct stp_dirstate *d = &f->dir[dir];
-	stp_size_t i = 0, k;
+	struct stls_dirstate *d = &f->dir[dir];
+	stls_size_t i = 0, k;
 
 	if (f->pflags & P_LOST(dir))
 		return n;
@@ -922,17 +922,17 @@ static stp_size_t ftp_records(struct stp_flow *f, struct stp_ctx *c,
 			}
 			/* cleartext again */
 			f->pflags &= ~P_REC(dir);
-			if (f->phase == STP_PH_TLS) {
-				f->phase = STP_PH_CCC;
+			if (f->phase == STLS_PH_TLS) {
+				f->phase = STLS_PH_CCC;
 				f->hello = 0;
-				report_at(c, STP_EV_CCC, off + i);
+				report_at(c, STLS_EV_CCC, off + i);
 			}
 			return i;
 		}
 		d->line[d->len++] = (char)p[i++];
 		if (d->len == REC_HDR) {
-			d->skip = (stp_u32)(stp_u8)d->line[3] << 8 |
-				  (stp_u8)d->line[4];
+			d->skip = (stls_u32)(stls_u8)d->line[3] << 8 |
+				  (stls_u8)d->line[4];
 			d->len = 0;
 		}
 	}
@@ -941,42 +941,42 @@ static stp_size_t ftp_records(struct stp_flow *f, struct stp_ctx *c,
 
 /* Line assembly */
 
-static void tail_add(struct stp_dirstate *d, const stp_u8 *p, stp_size_t n)
+static void tail_add(struct stls_dirstate *d, const stls_u8 *p, stls_size_t n)
 {
 	/* The ring ends in the same state however the bytes were split. */
-	if (n > STP_TAIL_MAX) {
-		d->tail_pos = (d->tail_pos + n - STP_TAIL_MAX) % STP_TAIL_MAX;
-		p += n - STP_TAIL_MAX;
-		n = STP_TAIL_MAX;
+	if (n > STLS_TAIL_MAX) {
+		d->tail_pos = (d->tail_pos + n - STLS_TAIL_MAX) % STLS_TAIL_MAX;
+		p += n - STLS_TAIL_MAX;
+		n = STLS_TAIL_MAX;
 	}
 	while (n--) {
 		d->tail[d->tail_pos] = (char)*p++;
-		d->tail_pos = (d->tail_pos + 1) % STP_TAIL_MAX;
+		d->tail_pos = (d->tail_pos + 1) % STLS_TAIL_MAX;
 	}
-	d->tail_n = STP_TAIL_MAX;
+	d->tail_n = STLS_TAIL_MAX;
 }
 
-static void line_add(struct stp_flow *f, enum stp_dir dir,
-		     const stp_u8 *p, stp_size_t n)
+static void line_add(struct stls_flow *f, enum stls_dir dir,
+		     const stls_u8 *p, stls_size_t n)
 {
-	struct stp_dirstate *d = &f->dir[dir];
+	struct stls_dirstate *d = &f->dir[dir];
 
 	while (n) {
-		stp_size_t room;
+		stls_size_t room;
 
 		if (d->overlong) {
 			tail_add(d, p, n);
 			return;
 		}
-		room = STP_LINE_MAX - d->len;
+		room = STLS_LINE_MAX - d->len;
 		if (!room) {
-			if (f->proto == STP_IMAP && dir == STP_S2C &&
+			if (f->proto == STLS_IMAP && dir == STLS_S2C &&
 			    imap_full(f, d))
 				continue;
 			d->overlong = 1;
 			d->tail_pos = 0;
-			tail_add(d, (const stp_u8 *)d->line + STP_LINE_MAX -
-				 STP_TAIL_MAX, STP_TAIL_MAX);
+			tail_add(d, (const stls_u8 *)d->line + STLS_LINE_MAX -
+				 STLS_TAIL_MAX, STLS_TAIL_MAX);
 			continue;
 		}
 		if (room > n)
@@ -988,36 +988,36 @@ static void line_add(struct stp_flow *f, enum stp_dir dir,
 	}
 }
 
-static void line_end(struct stp_flow *f, enum stp_dir dir, struct stp_ctx *c)
+static void line_end(struct stls_flow *f, enum stls_dir dir, struct stls_ctx *c)
 {
-	struct stp_dirstate *d = &f->dir[dir];
-	stp_size_t n = d->len;
+	struct stls_dirstate *d = &f->dir[dir];
+	stls_size_t n = d->len;
 	int cont = d->flags & D_CONT;
 
 	if (!d->overlong && n && d->line[n - 1] == '\r')
 		n--;
 	d->flags &= ~D_CONT;
 	switch (f->proto) {
-	case STP_SMTP:
-		if (dir == STP_C2S)
+	case STLS_SMTP:
+		if (dir == STLS_C2S)
 			smtp_client(f, c, d->line, n);
 		else
 			smtp_server(f, c, d->line, n);
 		break;
-	case STP_POP3:
-		if (dir == STP_C2S)
+	case STLS_POP3:
+		if (dir == STLS_C2S)
 			pop3_client(f, c, d->line, n);
 		else
 			pop3_server(f, c, d->line, n);
 		break;
-	case STP_IMAP:
-		if (dir == STP_C2S)
+	case STLS_IMAP:
+		if (dir == STLS_C2S)
 			imap_client(f, c, d->line, n, cont);
 		else
 			imap_server(f, c, d->line, n, cont);
 		break;
-	case STP_FTP:
-		if (dir == STP_C2S)
+	case STLS_FTP:
+		if (dir == STLS_C2S)
 			ftp_client(f, c, d->line, n);
 		else
 			ftp_server(f, c, d->line, n);
@@ -1030,7 +1030,7 @@ static void line_end(struct stp_flow *f, enum stp_dir dir, struct stp_ctx *c)
 	d->flags &= ~(D_CAPS | D_BRACKET | D_CAPEND | D_TOKSKIP | D_STREAMED);
 }
 
-static int line_empty(const struct stp_dirstate *d)
+static int line_empty(const struct stls_dirstate *d)
 {
 	return !d->len && !d->overlong && !(d->flags & D_STREAMED);
 }
@@ -1039,48 +1039,48 @@ static int line_empty(const struct stp_dirstate *d)
  * The first client bytes after the go-ahead: a TLS handshake record header
  * (16 03 00..04) or cleartext. Returns whether @b was taken as part of it.
  */
-static int client_hello(struct stp_flow *f, struct stp_ctx *c, stp_u8 b,
-			stp_size_t i)
+static int client_hello(struct stls_flow *f, struct stls_ctx *c, stls_u8 b,
+			stls_size_t i)
 {
 	static const char seen[2] = { 0x16, 0x03 };
-	struct stp_dirstate *d = &f->dir[STP_C2S];
+	struct stls_dirstate *d = &f->dir[STLS_C2S];
 
 	if ((f->hello == 0 && b == 0x16) || (f->hello == 1 && b == 0x03) ||
 	    (f->hello == 2 && b <= 0x04)) {
 		if (++f->hello == 3) {
-			f->phase = STP_PH_TLS;
-			report(c, STP_EV_TLS_STARTED);
-			if (f->proto == STP_FTP)
+			f->phase = STLS_PH_TLS;
+			report(c, STLS_EV_TLS_STARTED);
+			if (f->proto == STLS_FTP)
 				ftp_tls_start(f, b);
 		}
 		return 1;
 	}
-	f->phase = STP_PH_NO_TLS;
-	report(c, STP_EV_TLS_MISSING);
+	f->phase = STLS_PH_NO_TLS;
+	report(c, STLS_EV_TLS_MISSING);
 	/* The bytes that looked like a record header start a line. */
 	if (line_empty(d))
 		c->off = i >= f->hello ? i - f->hello : 0;
-	line_add(f, STP_C2S, (const stp_u8 *)seen, f->hello);
+	line_add(f, STLS_C2S, (const stls_u8 *)seen, f->hello);
 	return 0;
 }
 
 /**
- * stp_init() - starts a flow's parser state
+ * stls_init() - starts a flow's parser state
  * @f: the state
  * @proto: the flow's protocol
  *
  * Context: any.
  */
-void stp_init(struct stp_flow *f, enum stp_proto proto)
+void stls_init(struct stls_flow *f, enum stls_proto proto)
 {
 	memset(f, 0, sizeof(*f));
 	f->proto = proto;
-	f->phase = STP_PH_PLAIN;
-	f->prev_phase = STP_PH_PLAIN;
+	f->phase = STLS_PH_PLAIN;
+	f->prev_phase = STLS_PH_PLAIN;
 }
 
 /**
- * stp_opaque() - whether further bytes can give no finding
+ * stls_opaque() - whether further bytes can give no finding
  * @f: the flow
  *
  * An SMTP, POP3 or IMAP flow in TLS, or an FTP flow in TLS that lost track
@@ -1090,29 +1090,29 @@ void stp_init(struct stp_flow *f, enum stp_proto proto)
  * Context: any; the caller serializes calls on @f.
  * Return: nonzero when further bytes can give no finding.
  */
-int stp_opaque(const struct stp_flow *f)
+int stls_opaque(const struct stls_flow *f)
 {
-	stp_u16 lost = P_LOST(STP_C2S) | P_LOST(STP_S2C);
+	stls_u16 lost = P_LOST(STLS_C2S) | P_LOST(STLS_S2C);
 
-	return f->phase == STP_PH_TLS &&
-	       (f->proto != STP_FTP || (f->pflags & lost) == lost);
+	return f->phase == STLS_PH_TLS &&
+	       (f->proto != STLS_FTP || (f->pflags & lost) == lost);
 }
 
 /**
- * stp_feed() - feeds in-order payload bytes of one direction
+ * stls_feed() - feeds in-order payload bytes of one direction
  * @f: the flow
  * @dir: the direction
  * @data: the bytes
  * @len: their number
  * @res: the findings (cleared first)
  *
- * Once the phase is STP_PH_TLS, SMTP, POP3 and IMAP flows are opaque and
+ * Once the phase is STLS_PH_TLS, SMTP, POP3 and IMAP flows are opaque and
  * further calls report nothing. FTP flows are followed record by record in
  * both directions (5-byte TLS record headers, bodies skipped) until a
  * direction holds, at a record boundary, a byte that cannot start a
  * record: the control connection is back in cleartext (RFC 4217 CCC). The
- * first direction to show it reports STP_EV_CCC (block_off: that byte),
- * the phase becomes STP_PH_CCC, and from that byte on the direction is
+ * first direction to show it reports STLS_EV_CCC (block_off: that byte),
+ * the phase becomes STLS_PH_CCC, and from that byte on the direction is
  * parsed as cleartext FTP again (so USER and PASS give CLEAR_AUTH); the
  * other direction follows when it shows cleartext too. A record header
  * broken off in the middle stops the following of that direction (nothing
@@ -1120,17 +1120,17 @@ int stp_opaque(const struct stp_flow *f)
  *
  * Context: any; the caller serializes calls on @f.
  */
-void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
-	      stp_size_t len, struct stp_result *res)
+void stls_feed(struct stls_flow *f, enum stls_dir dir, const stls_u8 *data,
+	       stls_size_t len, struct stls_result *res)
 {
-	struct stp_ctx c = { .res = res };
-	struct stp_dirstate *d;
-	const stp_u8 *nl;
-	stp_size_t i = 0, n;
+	struct stls_ctx c = { .res = res };
+	struct stls_dirstate *d;
+	const stls_u8 *nl;
+	stls_size_t i = 0, n;
 
 	memset(res, 0, sizeof(*res));
-	if ((dir != STP_C2S && dir != STP_S2C) || f->proto < STP_SMTP ||
-	    f->proto > STP_FTP)
+	if ((dir != STLS_C2S && dir != STLS_S2C) || f->proto < STLS_SMTP ||
+	    f->proto > STLS_FTP)
 		return;
 	d = &f->dir[dir];
 	while (i < len) {
@@ -1138,22 +1138,22 @@ void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 			i += ftp_records(f, &c, dir, data + i, len - i, i);
 			continue;
 		}
-		if (f->phase == STP_PH_TLS)
+		if (f->phase == STLS_PH_TLS)
 			break;
-		if (dir == STP_C2S && f->phase == STP_PH_ACCEPTED &&
+		if (dir == STLS_C2S && f->phase == STLS_PH_ACCEPTED &&
 		    client_hello(f, &c, data[i], i)) {
 			i++;
 			continue;
 		}
-		if (dir == STP_S2C && f->phase == STP_PH_ACCEPTED &&
+		if (dir == STLS_S2C && f->phase == STLS_PH_ACCEPTED &&
 		    !(f->flags & F_INJ_S)) {
 			f->flags |= F_INJ_S;
-			report_at(&c, STP_EV_RESP_INJECTION, i);
+			report_at(&c, STLS_EV_RESP_INJECTION, i);
 		}
-		if (dir == STP_C2S && f->phase == STP_PH_REQUESTED &&
+		if (dir == STLS_C2S && f->phase == STLS_PH_REQUESTED &&
 		    !(f->flags & F_INJ_C)) {
 			f->flags |= F_INJ_C;
-			report_at(&c, STP_EV_CMD_INJECTION, i);
+			report_at(&c, STLS_EV_CMD_INJECTION, i);
 		}
 		if (d->skip) {
 			d->flags &= ~D_SYNCLIT;	/* the literal is coming */
@@ -1165,7 +1165,7 @@ void stp_feed(struct stp_flow *f, enum stp_dir dir, const stp_u8 *data,
 		if (line_empty(d))
 			c.off = i;
 		nl = memchr(data + i, '\n', len - i);
-		n = nl ? (stp_size_t)(nl - (data + i)) : len - i;
+		n = nl ? (stls_size_t)(nl - (data + i)) : len - i;
 		line_add(f, dir, data + i, n);
 		i += n;
 		if (nl) {

@@ -13,17 +13,17 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/string.h>
-#define stp_u8 u8
-#define stp_u16 u16
-#define stp_u32 u32
+#define stls_u8 u8
+#define stls_u16 u16
+#define stls_u32 u32
 #else
 #include <linux/types.h>
 #include <stddef.h>
 #include <string.h>
-#define stp_u8 __u8
-#define stp_u16 __u16
-#define stp_u32 __u32
+#define stls_u8 __u8
+#define stls_u16 __u16
+#define stls_u32 __u32
 #endif
-#define stp_size_t size_t
+#define stls_size_t size_t
 
 #endif

@@ -8,12 +8,12 @@
  * the final phase. Every transcript is then replayed one byte per call,
  * with each run of same-direction steps in one call, and with
  * pseudo-random splits: each replay must give the same events per run and
- * end in the very same struct stp_flow. The server transcripts are what
+ * end in the very same struct stls_flow. The server transcripts are what
  * Postfix 3.7, aiosmtpd 1.4, Dovecot 2.3 and vsftpd 3.0 send. A few tests
  * check block_off and single steps.
  *
  * "test_starttls -c DIR" writes every transcript as a libFuzzer seed to
- * DIR/<proto>/<name> in the harness's script format (../fuzz/fuzz_stp.c)
+ * DIR/<proto>/<name> in the harness's script format (fuzz/fuzz_starttls.c)
  * instead of testing.
  */
 #define _GNU_SOURCE
@@ -29,31 +29,31 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct step {
-	int dir;		/* enum stp_dir, or -1 at the end */
+	int dir;		/* enum stls_dir, or -1 at the end */
 	const char *s;
 	size_t len;
 };
 
-#define C(x) { STP_C2S, x, sizeof(x) - 1 }
-#define S(x) { STP_S2C, x, sizeof(x) - 1 }
+#define C(x) { STLS_C2S, x, sizeof(x) - 1 }
+#define S(x) { STLS_S2C, x, sizeof(x) - 1 }
 #define END { -1, NULL, 0 }
 
 /* The start of a TLS 1.2/1.3 ClientHello record, and a few bytes more. */
 #define HELLO "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\x5a\x3b"
 
-#define OFFERED		STP_EV_OFFERED
-#define NOT_OFFERED	STP_EV_NOT_OFFERED
-#define STRIPPED	STP_EV_STRIPPED
-#define REQUESTED	STP_EV_REQUESTED
-#define ACCEPTED	STP_EV_ACCEPTED
-#define REFUSED		STP_EV_REFUSED
-#define TLS_STARTED	STP_EV_TLS_STARTED
-#define TLS_MISSING	STP_EV_TLS_MISSING
-#define CMD_INJ		STP_EV_CMD_INJECTION
-#define RESP_INJ	STP_EV_RESP_INJECTION
-#define CLEAR_AUTH	STP_EV_CLEAR_AUTH
-#define CCC		STP_EV_CCC
-#define PRETLS		STP_EV_PRETLS_CMD
+#define OFFERED		STLS_EV_OFFERED
+#define NOT_OFFERED	STLS_EV_NOT_OFFERED
+#define STRIPPED	STLS_EV_STRIPPED
+#define REQUESTED	STLS_EV_REQUESTED
+#define ACCEPTED	STLS_EV_ACCEPTED
+#define REFUSED		STLS_EV_REFUSED
+#define TLS_STARTED	STLS_EV_TLS_STARTED
+#define TLS_MISSING	STLS_EV_TLS_MISSING
+#define CMD_INJ		STLS_EV_CMD_INJECTION
+#define RESP_INJ	STLS_EV_RESP_INJECTION
+#define CLEAR_AUTH	STLS_EV_CLEAR_AUTH
+#define CCC		STLS_EV_CCC
+#define PRETLS		STLS_EV_PRETLS_CMD
 #define UPGRADE		(REQUESTED | ACCEPTED | TLS_STARTED)
 
 /* SMTP */
@@ -739,128 +739,128 @@ static const struct step ftp_unsolicited[] = {
 
 struct transcript {
 	const char *name;
-	enum stp_proto proto;
+	enum stls_proto proto;
 	const struct step *steps;
 	unsigned int events;	/* union of every call's events */
-	enum stp_phase phase;	/* at the end */
+	enum stls_phase phase;	/* at the end */
 };
 
 static const struct transcript transcripts[] = {
-	{ "smtp_postfix", STP_SMTP, smtp_postfix, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "smtp_aiosmtpd", STP_SMTP, smtp_aiosmtpd, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "smtp_refused", STP_SMTP, smtp_refused,
-	  OFFERED | REQUESTED | REFUSED, STP_PH_PLAIN },
-	{ "smtp_auth_plain", STP_SMTP, smtp_auth_plain,
-	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "smtp_auth_login", STP_SMTP, smtp_auth_login,
-	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "smtp_inject_one", STP_SMTP, smtp_inject_one,
-	  OFFERED | UPGRADE | CMD_INJ, STP_PH_TLS },
-	{ "smtp_inject_two", STP_SMTP, smtp_inject_two,
-	  OFFERED | UPGRADE | CMD_INJ | PRETLS, STP_PH_TLS },
-	{ "smtp_resp_inject", STP_SMTP, smtp_resp_inject,
-	  OFFERED | UPGRADE | RESP_INJ, STP_PH_TLS },
-	{ "smtp_stripped_asa", STP_SMTP, smtp_stripped_asa,
-	  STRIPPED | PRETLS, STP_PH_PLAIN },
-	{ "smtp_stripped_x", STP_SMTP, smtp_stripped_x, STRIPPED,
-	  STP_PH_PLAIN },
-	{ "smtp_not_offered", STP_SMTP, smtp_not_offered, NOT_OFFERED,
-	  STP_PH_PLAIN },
-	{ "smtp_tls_missing", STP_SMTP, smtp_tls_missing,
+	{ "smtp_postfix", STLS_SMTP, smtp_postfix, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "smtp_aiosmtpd", STLS_SMTP, smtp_aiosmtpd, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "smtp_refused", STLS_SMTP, smtp_refused,
+	  OFFERED | REQUESTED | REFUSED, STLS_PH_PLAIN },
+	{ "smtp_auth_plain", STLS_SMTP, smtp_auth_plain,
+	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "smtp_auth_login", STLS_SMTP, smtp_auth_login,
+	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "smtp_inject_one", STLS_SMTP, smtp_inject_one,
+	  OFFERED | UPGRADE | CMD_INJ, STLS_PH_TLS },
+	{ "smtp_inject_two", STLS_SMTP, smtp_inject_two,
+	  OFFERED | UPGRADE | CMD_INJ | PRETLS, STLS_PH_TLS },
+	{ "smtp_resp_inject", STLS_SMTP, smtp_resp_inject,
+	  OFFERED | UPGRADE | RESP_INJ, STLS_PH_TLS },
+	{ "smtp_stripped_asa", STLS_SMTP, smtp_stripped_asa,
+	  STRIPPED | PRETLS, STLS_PH_PLAIN },
+	{ "smtp_stripped_x", STLS_SMTP, smtp_stripped_x, STRIPPED,
+	  STLS_PH_PLAIN },
+	{ "smtp_not_offered", STLS_SMTP, smtp_not_offered, NOT_OFFERED,
+	  STLS_PH_PLAIN },
+	{ "smtp_tls_missing", STLS_SMTP, smtp_tls_missing,
 	  OFFERED | REQUESTED | ACCEPTED | TLS_MISSING | CLEAR_AUTH | PRETLS,
-	  STP_PH_NO_TLS },
-	{ "smtp_body", STP_SMTP, smtp_body, OFFERED | PRETLS | UPGRADE,
-	  STP_PH_TLS },
-	{ "smtp_bdat_unoffered", STP_SMTP, smtp_bdat_unoffered,
-	  CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "smtp_overlong", STP_SMTP, smtp_overlong,
-	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "smtp_garbage", STP_SMTP, smtp_garbage,
-	  PRETLS | OFFERED | UPGRADE, STP_PH_TLS },
-	{ "smtp_unsolicited", STP_SMTP, smtp_unsolicited, 0, STP_PH_PLAIN },
-	{ "pop3_dovecot", STP_POP3, pop3_dovecot, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "pop3_refused", STP_POP3, pop3_refused,
-	  OFFERED | REQUESTED | REFUSED, STP_PH_PLAIN },
-	{ "pop3_user_pass", STP_POP3, pop3_user_pass, CLEAR_AUTH | PRETLS,
-	  STP_PH_PLAIN },
-	{ "pop3_apop", STP_POP3, pop3_apop, CLEAR_AUTH | PRETLS,
-	  STP_PH_PLAIN },
-	{ "pop3_auth", STP_POP3, pop3_auth, CLEAR_AUTH | PRETLS,
-	  STP_PH_PLAIN },
-	{ "pop3_multiline", STP_POP3, pop3_multiline,
-	  PRETLS | REQUESTED | REFUSED | NOT_OFFERED | UPGRADE, STP_PH_TLS },
-	{ "pop3_stripped", STP_POP3, pop3_stripped, STRIPPED, STP_PH_PLAIN },
-	{ "pop3_tls_missing", STP_POP3, pop3_tls_missing,
+	  STLS_PH_NO_TLS },
+	{ "smtp_body", STLS_SMTP, smtp_body, OFFERED | PRETLS | UPGRADE,
+	  STLS_PH_TLS },
+	{ "smtp_bdat_unoffered", STLS_SMTP, smtp_bdat_unoffered,
+	  CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "smtp_overlong", STLS_SMTP, smtp_overlong,
+	  OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "smtp_garbage", STLS_SMTP, smtp_garbage,
+	  PRETLS | OFFERED | UPGRADE, STLS_PH_TLS },
+	{ "smtp_unsolicited", STLS_SMTP, smtp_unsolicited, 0, STLS_PH_PLAIN },
+	{ "pop3_dovecot", STLS_POP3, pop3_dovecot, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "pop3_refused", STLS_POP3, pop3_refused,
+	  OFFERED | REQUESTED | REFUSED, STLS_PH_PLAIN },
+	{ "pop3_user_pass", STLS_POP3, pop3_user_pass, CLEAR_AUTH | PRETLS,
+	  STLS_PH_PLAIN },
+	{ "pop3_apop", STLS_POP3, pop3_apop, CLEAR_AUTH | PRETLS,
+	  STLS_PH_PLAIN },
+	{ "pop3_auth", STLS_POP3, pop3_auth, CLEAR_AUTH | PRETLS,
+	  STLS_PH_PLAIN },
+	{ "pop3_multiline", STLS_POP3, pop3_multiline,
+	  PRETLS | REQUESTED | REFUSED | NOT_OFFERED | UPGRADE, STLS_PH_TLS },
+	{ "pop3_stripped", STLS_POP3, pop3_stripped, STRIPPED, STLS_PH_PLAIN },
+	{ "pop3_tls_missing", STLS_POP3, pop3_tls_missing,
 	  REQUESTED | ACCEPTED | TLS_MISSING | CLEAR_AUTH | PRETLS,
-	  STP_PH_NO_TLS },
-	{ "pop3_inject", STP_POP3, pop3_inject,
-	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STP_PH_TLS },
-	{ "pop3_unsolicited", STP_POP3, pop3_unsolicited, 0, STP_PH_PLAIN },
-	{ "imap_dovecot", STP_IMAP, imap_dovecot, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "imap_refused", STP_IMAP, imap_refused,
-	  OFFERED | REQUESTED | REFUSED, STP_PH_PLAIN },
-	{ "imap_bad", STP_IMAP, imap_bad, OFFERED | REQUESTED | REFUSED,
-	  STP_PH_PLAIN },
-	{ "imap_login", STP_IMAP, imap_login,
-	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "imap_authenticate", STP_IMAP, imap_authenticate,
-	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "imap_literal", STP_IMAP, imap_literal,
-	  OFFERED | PRETLS | UPGRADE, STP_PH_TLS },
-	{ "imap_literal_refused", STP_IMAP, imap_literal_refused,
-	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "imap_literal_other_tag", STP_IMAP, imap_literal_other_tag,
-	  OFFERED | PRETLS, STP_PH_PLAIN },
-	{ "imap_literal_overlong", STP_IMAP, imap_literal_overlong,
-	  OFFERED | PRETLS, STP_PH_PLAIN },
-	{ "imap_login_literal", STP_IMAP, imap_login_literal,
-	  OFFERED | CLEAR_AUTH | PRETLS, STP_PH_PLAIN },
-	{ "imap_long_caps", STP_IMAP, imap_long_caps, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "imap_long_caps_without", STP_IMAP, imap_long_caps_without,
-	  NOT_OFFERED, STP_PH_PLAIN },
-	{ "imap_stripped", STP_IMAP, imap_stripped, STRIPPED, STP_PH_PLAIN },
-	{ "imap_not_offered", STP_IMAP, imap_not_offered, NOT_OFFERED,
-	  STP_PH_PLAIN },
-	{ "imap_tls_missing", STP_IMAP, imap_tls_missing,
+	  STLS_PH_NO_TLS },
+	{ "pop3_inject", STLS_POP3, pop3_inject,
+	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STLS_PH_TLS },
+	{ "pop3_unsolicited", STLS_POP3, pop3_unsolicited, 0, STLS_PH_PLAIN },
+	{ "imap_dovecot", STLS_IMAP, imap_dovecot, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "imap_refused", STLS_IMAP, imap_refused,
+	  OFFERED | REQUESTED | REFUSED, STLS_PH_PLAIN },
+	{ "imap_bad", STLS_IMAP, imap_bad, OFFERED | REQUESTED | REFUSED,
+	  STLS_PH_PLAIN },
+	{ "imap_login", STLS_IMAP, imap_login,
+	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "imap_authenticate", STLS_IMAP, imap_authenticate,
+	  NOT_OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "imap_literal", STLS_IMAP, imap_literal,
+	  OFFERED | PRETLS | UPGRADE, STLS_PH_TLS },
+	{ "imap_literal_refused", STLS_IMAP, imap_literal_refused,
+	  OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "imap_literal_other_tag", STLS_IMAP, imap_literal_other_tag,
+	  OFFERED | PRETLS, STLS_PH_PLAIN },
+	{ "imap_literal_overlong", STLS_IMAP, imap_literal_overlong,
+	  OFFERED | PRETLS, STLS_PH_PLAIN },
+	{ "imap_login_literal", STLS_IMAP, imap_login_literal,
+	  OFFERED | CLEAR_AUTH | PRETLS, STLS_PH_PLAIN },
+	{ "imap_long_caps", STLS_IMAP, imap_long_caps, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "imap_long_caps_without", STLS_IMAP, imap_long_caps_without,
+	  NOT_OFFERED, STLS_PH_PLAIN },
+	{ "imap_stripped", STLS_IMAP, imap_stripped, STRIPPED, STLS_PH_PLAIN },
+	{ "imap_not_offered", STLS_IMAP, imap_not_offered, NOT_OFFERED,
+	  STLS_PH_PLAIN },
+	{ "imap_tls_missing", STLS_IMAP, imap_tls_missing,
 	  OFFERED | REQUESTED | ACCEPTED | TLS_MISSING | CLEAR_AUTH | PRETLS,
-	  STP_PH_NO_TLS },
-	{ "imap_inject", STP_IMAP, imap_inject,
+	  STLS_PH_NO_TLS },
+	{ "imap_inject", STLS_IMAP, imap_inject,
 	  OFFERED | UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS,
-	  STP_PH_TLS },
-	{ "imap_unsolicited", STP_IMAP, imap_unsolicited, 0, STP_PH_PLAIN },
-	{ "ftp_vsftpd", STP_FTP, ftp_vsftpd, OFFERED | UPGRADE, STP_PH_TLS },
-	{ "ftp_auth_ssl", STP_FTP, ftp_auth_ssl, OFFERED | UPGRADE,
-	  STP_PH_TLS },
-	{ "ftp_refused", STP_FTP, ftp_refused,
-	  NOT_OFFERED | REQUESTED | REFUSED, STP_PH_PLAIN },
-	{ "ftp_login", STP_FTP, ftp_login, CLEAR_AUTH | PRETLS,
-	  STP_PH_PLAIN },
-	{ "ftp_ccc", STP_FTP, ftp_ccc,
-	  REQUESTED | ACCEPTED | TLS_MISSING | PRETLS | CCC, STP_PH_CCC },
-	{ "ftp_ccc_tls", STP_FTP, ftp_ccc_tls,
-	  UPGRADE | CCC | CLEAR_AUTH | PRETLS, STP_PH_CCC },
-	{ "ftp_tls_stays", STP_FTP, ftp_tls_stays, UPGRADE, STP_PH_TLS },
-	{ "smtp_tls_then_clear", STP_SMTP, smtp_tls_then_clear, UPGRADE,
-	  STP_PH_TLS },
-	{ "pop3_tls_then_clear", STP_POP3, pop3_tls_then_clear, UPGRADE,
-	  STP_PH_TLS },
-	{ "imap_tls_then_clear", STP_IMAP, imap_tls_then_clear, UPGRADE,
-	  STP_PH_TLS },
-	{ "ftp_stripped", STP_FTP, ftp_stripped, STRIPPED, STP_PH_PLAIN },
-	{ "ftp_inject", STP_FTP, ftp_inject,
-	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STP_PH_TLS },
-	{ "ftp_telnet", STP_FTP, ftp_telnet, PRETLS, STP_PH_PLAIN },
-	{ "ftp_unsolicited", STP_FTP, ftp_unsolicited, 0, STP_PH_PLAIN },
+	  STLS_PH_TLS },
+	{ "imap_unsolicited", STLS_IMAP, imap_unsolicited, 0, STLS_PH_PLAIN },
+	{ "ftp_vsftpd", STLS_FTP, ftp_vsftpd, OFFERED | UPGRADE, STLS_PH_TLS },
+	{ "ftp_auth_ssl", STLS_FTP, ftp_auth_ssl, OFFERED | UPGRADE,
+	  STLS_PH_TLS },
+	{ "ftp_refused", STLS_FTP, ftp_refused,
+	  NOT_OFFERED | REQUESTED | REFUSED, STLS_PH_PLAIN },
+	{ "ftp_login", STLS_FTP, ftp_login, CLEAR_AUTH | PRETLS,
+	  STLS_PH_PLAIN },
+	{ "ftp_ccc", STLS_FTP, ftp_ccc,
+	  REQUESTED | ACCEPTED | TLS_MISSING | PRETLS | CCC, STLS_PH_CCC },
+	{ "ftp_ccc_tls", STLS_FTP, ftp_ccc_tls,
+	  UPGRADE | CCC | CLEAR_AUTH | PRETLS, STLS_PH_CCC },
+	{ "ftp_tls_stays", STLS_FTP, ftp_tls_stays, UPGRADE, STLS_PH_TLS },
+	{ "smtp_tls_then_clear", STLS_SMTP, smtp_tls_then_clear, UPGRADE,
+	  STLS_PH_TLS },
+	{ "pop3_tls_then_clear", STLS_POP3, pop3_tls_then_clear, UPGRADE,
+	  STLS_PH_TLS },
+	{ "imap_tls_then_clear", STLS_IMAP, imap_tls_then_clear, UPGRADE,
+	  STLS_PH_TLS },
+	{ "ftp_stripped", STLS_FTP, ftp_stripped, STRIPPED, STLS_PH_PLAIN },
+	{ "ftp_inject", STLS_FTP, ftp_inject,
+	  UPGRADE | CMD_INJ | RESP_INJ | CLEAR_AUTH | PRETLS, STLS_PH_TLS },
+	{ "ftp_telnet", STLS_FTP, ftp_telnet, PRETLS, STLS_PH_PLAIN },
+	{ "ftp_unsolicited", STLS_FTP, ftp_unsolicited, 0, STLS_PH_PLAIN },
 };
 
 static const char *const proto_names[] = {
-	[STP_SMTP] = "smtp", [STP_POP3] = "pop3", [STP_IMAP] = "imap",
-	[STP_FTP] = "ftp",
+	[STLS_SMTP] = "smtp", [STLS_POP3] = "pop3", [STLS_IMAP] = "imap",
+	[STLS_FTP] = "ftp",
 };
 
 #define MAX_RUNS 64
@@ -869,7 +869,7 @@ static const char *const proto_names[] = {
 enum split { AS_WRITTEN, BYTES, RUNS, RANDOM };
 
 struct replay {
-	struct stp_flow flow;
+	struct stls_flow flow;
 	unsigned int events;		/* union */
 	unsigned int run_events[MAX_RUNS];
 };
@@ -885,9 +885,9 @@ static unsigned int rnd(void)
 static void feed(struct replay *r, int dir, const char *p, size_t len,
 		 unsigned int run)
 {
-	struct stp_result res;
+	struct stls_result res;
 
-	stp_feed(&r->flow, dir, (const stp_u8 *)p, len, &res);
+	stls_feed(&r->flow, dir, (const stls_u8 *)p, len, &res);
 	r->events |= res.events;
 	r->run_events[run] |= res.events;
 }
@@ -901,7 +901,7 @@ static void replay(const struct transcript *t, enum split how,
 	size_t off, n, len = 0;
 
 	memset(r, 0, sizeof(*r));
-	stp_init(&r->flow, t->proto);
+	stls_init(&r->flow, t->proto);
 	for (s = t->steps; s->dir >= 0; s++) {
 		if (s != t->steps && s->dir != s[-1].dir)
 			run++;
@@ -978,9 +978,9 @@ static void test_transcript(const struct transcript *t)
 	snprintf(desc, sizeof(desc), "%s: events", t->name);
 	tap_is(event_names(ref.events), event_names(t->events), desc);
 	snprintf(desc, sizeof(desc), "%s: final phase", t->name);
-	tap_ok(stp_phase(&ref.flow) == t->phase, desc);
-	if (stp_phase(&ref.flow) != t->phase)
-		printf("#   got phase %d, want %d\n", stp_phase(&ref.flow),
+	tap_ok(stls_phase(&ref.flow) == t->phase, desc);
+	if (stls_phase(&ref.flow) != t->phase)
+		printf("#   got phase %d, want %d\n", stls_phase(&ref.flow),
 		       t->phase);
 	for (i = 0; i < SPLIT_TESTS; i++) {
 		rnd_state = i;
@@ -996,47 +996,47 @@ static void test_transcript(const struct transcript *t)
 
 /* Single calls: offsets and what one step reports. */
 
-static unsigned int feed1(struct stp_flow *f, int dir, const char *s,
-			  stp_size_t *off)
+static unsigned int feed1(struct stls_flow *f, int dir, const char *s,
+			  stls_size_t *off)
 {
-	struct stp_result res;
+	struct stls_result res;
 
-	stp_feed(f, dir, (const stp_u8 *)s, strlen(s), &res);
+	stls_feed(f, dir, (const stls_u8 *)s, strlen(s), &res);
 	if (off)
 		*off = res.block_off;
 	return res.events;
 }
 
-static void smtp_ready(struct stp_flow *f)
+static void smtp_ready(struct stls_flow *f)
 {
-	stp_init(f, STP_SMTP);
-	feed1(f, STP_S2C, POSTFIX_GREETING, NULL);
-	feed1(f, STP_C2S, "EHLO client.example.org\r\n", NULL);
-	feed1(f, STP_S2C, POSTFIX_EHLO, NULL);
+	stls_init(f, STLS_SMTP);
+	feed1(f, STLS_S2C, POSTFIX_GREETING, NULL);
+	feed1(f, STLS_C2S, "EHLO client.example.org\r\n", NULL);
+	feed1(f, STLS_S2C, POSTFIX_EHLO, NULL);
 }
 
 /* An FTP flow that has just sent its whole ClientHello record. */
-static void ftp_in_tls(struct stp_flow *f)
+static void ftp_in_tls(struct stls_flow *f)
 {
-	struct stp_result res;
+	struct stls_result res;
 
-	stp_init(f, STP_FTP);
-	feed1(f, STP_S2C, VSFTPD_GREETING, NULL);
-	feed1(f, STP_C2S, "AUTH TLS\r\n", NULL);
-	feed1(f, STP_S2C, "234 Proceed with negotiation.\r\n", NULL);
-	stp_feed(f, STP_C2S, (const stp_u8 *)CH_REC, sizeof(CH_REC) - 1, &res);
+	stls_init(f, STLS_FTP);
+	feed1(f, STLS_S2C, VSFTPD_GREETING, NULL);
+	feed1(f, STLS_C2S, "AUTH TLS\r\n", NULL);
+	feed1(f, STLS_S2C, "234 Proceed with negotiation.\r\n", NULL);
+	stls_feed(f, STLS_C2S, (const stls_u8 *)CH_REC, sizeof(CH_REC) - 1, &res);
 }
 
 /* Like feed1(), for a literal that may hold NUL bytes. */
 #define FEEDB(f, dir, lit, off) \
 	feedn(f, dir, lit, sizeof(lit) - 1, off)
 
-static unsigned int feedn(struct stp_flow *f, int dir, const char *s,
-			  size_t len, stp_size_t *off)
+static unsigned int feedn(struct stls_flow *f, int dir, const char *s,
+			  size_t len, stls_size_t *off)
 {
-	struct stp_result res;
+	struct stls_result res;
 
-	stp_feed(f, dir, (const stp_u8 *)s, len, &res);
+	stls_feed(f, dir, (const stls_u8 *)s, len, &res);
 	if (off)
 		*off = res.block_off;
 	return res.events;
@@ -1046,152 +1046,152 @@ static unsigned int feedn(struct stp_flow *f, int dir, const char *s,
 
 static void test_calls(void)
 {
-	struct stp_flow f;
-	stp_size_t off = 99;
+	struct stls_flow f;
+	stls_size_t off = 99;
 	unsigned int ev;
 
 	smtp_ready(&f);
-	ev = feed1(&f, STP_C2S, "STARTTLS\r\nRSET\r\n", &off);
+	ev = feed1(&f, STLS_C2S, "STARTTLS\r\nRSET\r\n", &off);
 	tap_ok(ev == (REQUESTED | CMD_INJ) && off == 10,
 	       "smtp: injection in the STARTTLS segment at offset 10");
 
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "STARTTLS\r\n", NULL);
-	ev = feed1(&f, STP_C2S, "RSET\r\n", &off);
+	feed1(&f, STLS_C2S, "STARTTLS\r\n", NULL);
+	ev = feed1(&f, STLS_C2S, "RSET\r\n", &off);
 	tap_ok(ev == CMD_INJ && off == 0,
 	       "smtp: injection in a later segment at offset 0");
-	ev = feed1(&f, STP_C2S, "NOOP\r\n", &off);
+	ev = feed1(&f, STLS_C2S, "NOOP\r\n", &off);
 	tap_ok(ev == 0, "smtp: injection reported once per upgrade");
-	ev = feed1(&f, STP_S2C, "220 go\r\n", &off);
-	tap_ok(ev == ACCEPTED && stp_phase(&f) == STP_PH_ACCEPTED,
+	ev = feed1(&f, STLS_S2C, "220 go\r\n", &off);
+	tap_ok(ev == ACCEPTED && stls_phase(&f) == STLS_PH_ACCEPTED,
 	       "smtp: 220 answers STARTTLS");
-	ev = feed1(&f, STP_S2C, "250 x\r\n", &off);
+	ev = feed1(&f, STLS_S2C, "250 x\r\n", &off);
 	tap_ok(ev == RESP_INJ && off == 0,
 	       "smtp: server bytes before the ClientHello");
 
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "STARTTLS\r\n", NULL);
-	ev = feed1(&f, STP_S2C, "220 2.0.0 Ready to start TLS\r\n250 x\r\n",
+	feed1(&f, STLS_C2S, "STARTTLS\r\n", NULL);
+	ev = feed1(&f, STLS_S2C, "220 2.0.0 Ready to start TLS\r\n250 x\r\n",
 		   &off);
 	tap_ok(ev == (ACCEPTED | RESP_INJ) && off == 30,
 	       "smtp: response injection offset after the 220 line");
-	ev = feed1(&f, STP_C2S, "\x16\x03", NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_ACCEPTED,
+	ev = feed1(&f, STLS_C2S, "\x16\x03", NULL);
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_ACCEPTED,
 	       "smtp: two bytes of a record header decide nothing");
-	ev = feed1(&f, STP_C2S, "\x04", NULL);
-	tap_ok(ev == TLS_STARTED && stp_phase(&f) == STP_PH_TLS,
+	ev = feed1(&f, STLS_C2S, "\x04", NULL);
+	tap_ok(ev == TLS_STARTED && stls_phase(&f) == STLS_PH_TLS,
 	       "smtp: the third one does");
-	ev = feed1(&f, STP_C2S, "AUTH PLAIN x\r\n", NULL) |
-	     feed1(&f, STP_S2C, "220 x\r\n", NULL);
+	ev = feed1(&f, STLS_C2S, "AUTH PLAIN x\r\n", NULL) |
+	     feed1(&f, STLS_S2C, "220 x\r\n", NULL);
 	tap_ok(ev == 0, "smtp: nothing reported inside TLS");
 
 	smtp_ready(&f);
-	ev = feed1(&f, STP_C2S, "NOOP\r\nMAIL FROM:<a@b>\r\nAUTH LOGIN\r\n",
+	ev = feed1(&f, STLS_C2S, "NOOP\r\nMAIL FROM:<a@b>\r\nAUTH LOGIN\r\n",
 		   &off);
 	tap_ok(ev == (PRETLS | CLEAR_AUTH) && off == 6,
 	       "smtp: block_off is the first offending line");
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "NOOP\r\nAUTH PL", NULL);
-	ev = feed1(&f, STP_C2S, "AIN xx\r\n", &off);
+	feed1(&f, STLS_C2S, "NOOP\r\nAUTH PL", NULL);
+	ev = feed1(&f, STLS_C2S, "AIN xx\r\n", &off);
 	tap_ok(ev == (PRETLS | CLEAR_AUTH) && off == 0,
 	       "smtp: a line begun in an earlier segment blocks at 0");
 
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "AUTH LOGIN\r\n", NULL);
-	feed1(&f, STP_S2C, "334 VXNlcm5hbWU6\r\n", NULL);
-	ev = feed1(&f, STP_C2S, "YWxpY2U=\r\n", NULL);
+	feed1(&f, STLS_C2S, "AUTH LOGIN\r\n", NULL);
+	feed1(&f, STLS_S2C, "334 VXNlcm5hbWU6\r\n", NULL);
+	ev = feed1(&f, STLS_C2S, "YWxpY2U=\r\n", NULL);
 	tap_ok(ev == 0, "smtp: SASL responses are not commands");
 
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "STARTTLS\r\n", NULL);
-	feed1(&f, STP_S2C, "220 go\r\n", NULL);
-	ev = feed1(&f, STP_C2S, "\x16\x03QUIT\r\n", &off);
+	feed1(&f, STLS_C2S, "STARTTLS\r\n", NULL);
+	feed1(&f, STLS_S2C, "220 go\r\n", NULL);
+	ev = feed1(&f, STLS_C2S, "\x16\x03QUIT\r\n", &off);
 	tap_ok(ev == (TLS_MISSING | PRETLS) && off == 0 &&
-	       stp_phase(&f) == STP_PH_NO_TLS,
+	       stls_phase(&f) == STLS_PH_NO_TLS,
 	       "smtp: a partial record header then cleartext");
 
-	stp_init(&f, STP_IMAP);
-	feed1(&f, STP_C2S, "a1 STARTTLS\r\n", NULL);
-	ev = feed1(&f, STP_S2C, "a10 OK\r\na OK\r\n* OK\r\n", NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_REQUESTED,
+	stls_init(&f, STLS_IMAP);
+	feed1(&f, STLS_C2S, "a1 STARTTLS\r\n", NULL);
+	ev = feed1(&f, STLS_S2C, "a10 OK\r\na OK\r\n* OK\r\n", NULL);
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_REQUESTED,
 	       "imap: only the STARTTLS tag answers it");
-	ev = feed1(&f, STP_S2C, "A1 ok go\r\n", NULL);
+	ev = feed1(&f, STLS_S2C, "A1 ok go\r\n", NULL);
 	tap_ok(ev == 0, "imap: tags are case-sensitive");
-	ev = feed1(&f, STP_S2C, "a1 ok go\r\n", NULL);
+	ev = feed1(&f, STLS_S2C, "a1 ok go\r\n", NULL);
 	tap_ok(ev == ACCEPTED, "imap: status words are not");
 
-	stp_init(&f, STP_FTP);
-	feed1(&f, STP_S2C, VSFTPD_GREETING, NULL);
-	feed1(&f, STP_C2S, "AUTH TLS\r\n", NULL);
-	ev = feed1(&f, STP_S2C, "334 ADAT=x\r\n", NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_PLAIN,
+	stls_init(&f, STLS_FTP);
+	feed1(&f, STLS_S2C, VSFTPD_GREETING, NULL);
+	feed1(&f, STLS_C2S, "AUTH TLS\r\n", NULL);
+	ev = feed1(&f, STLS_S2C, "334 ADAT=x\r\n", NULL);
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_PLAIN,
 	       "ftp: 334 does not answer AUTH TLS (only AUTH SSL)");
 
 	ftp_in_tls(&f);
-	tap_ok(stp_phase(&f) == STP_PH_TLS && !stp_opaque(&f),
+	tap_ok(stls_phase(&f) == STLS_PH_TLS && !stls_opaque(&f),
 	       "ftp: in TLS, still followed");
-	ev = FEEDB(&f, STP_C2S, "\x17\x03", NULL);
+	ev = FEEDB(&f, STLS_C2S, "\x17\x03", NULL);
 	tap_ok(ev == 0, "ftp: two bytes of a record header");
-	ev = FEEDB(&f, STP_C2S, "\x03\x00", NULL);
+	ev = FEEDB(&f, STLS_C2S, "\x03\x00", NULL);
 	tap_ok(ev == 0, "ftp: two more");
-	ev = FEEDB(&f, STP_C2S, "\x04" "USE", NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS,
+	ev = FEEDB(&f, STLS_C2S, "\x04" "USE", NULL);
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_TLS,
 	       "ftp: the last one and a body that looks like a command");
-	ev = FEEDB(&f, STP_C2S, "R" "USER alice\r\n", &off);
+	ev = FEEDB(&f, STLS_C2S, "R" "USER alice\r\n", &off);
 	tap_ok(ev == (CCC | CLEAR_AUTH | PRETLS) && off == 1 &&
-	       stp_phase(&f) == STP_PH_CCC,
+	       stls_phase(&f) == STLS_PH_CCC,
 	       "ftp: cleartext after the record: CCC at its first byte");
-	ev = FEEDB(&f, STP_S2C, CLOSE_NOTIFY "331 Password?\r\n", NULL);
+	ev = FEEDB(&f, STLS_S2C, CLOSE_NOTIFY "331 Password?\r\n", NULL);
 	tap_ok(ev == 0, "ftp: the server's close_notify, then cleartext");
-	ev = FEEDB(&f, STP_C2S, "PASS x\r\n", &off);
+	ev = FEEDB(&f, STLS_C2S, "PASS x\r\n", &off);
 	tap_ok(ev == (CLEAR_AUTH | PRETLS) && off == 0,
 	       "ftp: CCC reported once; PASS in cleartext");
-	ev = FEEDB(&f, STP_S2C, "230 ok\r\n", NULL) |
-	     FEEDB(&f, STP_C2S, "AUTH TLS\r\n", NULL) |
-	     FEEDB(&f, STP_S2C, "234 go\r\n", NULL) |
-	     FEEDB(&f, STP_C2S, CH_REC CLOSE_NOTIFY "USER b\r\n", &off);
+	ev = FEEDB(&f, STLS_S2C, "230 ok\r\n", NULL) |
+	     FEEDB(&f, STLS_C2S, "AUTH TLS\r\n", NULL) |
+	     FEEDB(&f, STLS_S2C, "234 go\r\n", NULL) |
+	     FEEDB(&f, STLS_C2S, CH_REC CLOSE_NOTIFY "USER b\r\n", &off);
 	tap_ok(ev == (REQUESTED | ACCEPTED | TLS_STARTED | CCC | CLEAR_AUTH |
 		      PRETLS) && off == sizeof(CH_REC CLOSE_NOTIFY) - 1,
 	       "ftp: a second AUTH TLS and CCC are reported again");
 
 	ftp_in_tls(&f);
-	ev = FEEDB(&f, STP_S2C, SH_REC "200 x\r\n", &off);
+	ev = FEEDB(&f, STLS_S2C, SH_REC "200 x\r\n", &off);
 	tap_ok(ev == CCC && off == sizeof(SH_REC) - 1 &&
-	       stp_phase(&f) == STP_PH_CCC,
+	       stls_phase(&f) == STLS_PH_CCC,
 	       "ftp: the server shows cleartext first: CCC there");
-	ev = FEEDB(&f, STP_C2S, APP_REC("USER alice\r\n"), NULL);
+	ev = FEEDB(&f, STLS_C2S, APP_REC("USER alice\r\n"), NULL);
 	tap_ok(ev == 0, "ftp: the client's records are still skipped");
-	ev = FEEDB(&f, STP_C2S, "USER alice\r\n", &off);
+	ev = FEEDB(&f, STLS_C2S, "USER alice\r\n", &off);
 	tap_ok(ev == (CLEAR_AUTH | PRETLS) && off == 0,
 	       "ftp: then its cleartext is parsed, no second CCC");
 
 	ftp_in_tls(&f);
-	ev = FEEDB(&f, STP_C2S, "\x17\x09" "USER alice\r\n", NULL) |
-	     FEEDB(&f, STP_C2S, "\nUSER alice\r\n", NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS && !stp_opaque(&f),
+	ev = FEEDB(&f, STLS_C2S, "\x17\x09" "USER alice\r\n", NULL) |
+	     FEEDB(&f, STLS_C2S, "\nUSER alice\r\n", NULL);
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_TLS && !stls_opaque(&f),
 	       "ftp: a broken record header: that side is given up");
-	ev = FEEDB(&f, STP_S2C, "\x16\x03\x03\x48\x01" "230 x\r\n", NULL);
-	tap_ok(ev == 0 && stp_opaque(&f),
+	ev = FEEDB(&f, STLS_S2C, "\x16\x03\x03\x48\x01" "230 x\r\n", NULL);
+	tap_ok(ev == 0 && stls_opaque(&f),
 	       "ftp: both sides given up (record too long): opaque");
 
 	ftp_in_tls(&f);
 	{
 		static char big[16384 + 2048 + 5] = "\x17\x03\x03\x48\x00";
 
-		ev = feedn(&f, STP_C2S, big, sizeof(big), NULL);
+		ev = feedn(&f, STLS_C2S, big, sizeof(big), NULL);
 	}
-	ev |= FEEDB(&f, STP_C2S, "USER a\r\n", &off);
+	ev |= FEEDB(&f, STLS_C2S, "USER a\r\n", &off);
 	tap_ok(ev == (CCC | CLEAR_AUTH | PRETLS) && off == 0,
 	       "ftp: a record of 2^14 + 2048 bytes is skipped");
 
 	smtp_ready(&f);
-	feed1(&f, STP_C2S, "STARTTLS\r\n", NULL);
-	feed1(&f, STP_S2C, "220 go\r\n", NULL);
-	feed1(&f, STP_C2S, "\x16\x03\x01", NULL);
-	tap_ok(stp_opaque(&f), "smtp: opaque once in TLS");
-	ev = FEEDB(&f, STP_C2S, "\x00\x00" CLOSE_NOTIFY "AUTH PLAIN x\r\n",
+	feed1(&f, STLS_C2S, "STARTTLS\r\n", NULL);
+	feed1(&f, STLS_S2C, "220 go\r\n", NULL);
+	feed1(&f, STLS_C2S, "\x16\x03\x01", NULL);
+	tap_ok(stls_opaque(&f), "smtp: opaque once in TLS");
+	ev = FEEDB(&f, STLS_C2S, "\x00\x00" CLOSE_NOTIFY "AUTH PLAIN x\r\n",
 		   NULL);
-	tap_ok(ev == 0 && stp_phase(&f) == STP_PH_TLS,
+	tap_ok(ev == 0 && stls_phase(&f) == STLS_PH_TLS,
 	       "smtp: cleartext after records is not looked at");
 }
 
@@ -1200,17 +1200,17 @@ static void test_calls(void)
 
 static void test_misc(void)
 {
-	struct stp_flow f;
-	struct stp_result res;
+	struct stls_flow f;
+	struct stls_result res;
 
-	stp_init(&f, 0);
-	stp_feed(&f, STP_C2S, (const stp_u8 *)"AUTH x\r\n", 8, &res);
+	stls_init(&f, 0);
+	stls_feed(&f, STLS_C2S, (const stls_u8 *)"AUTH x\r\n", 8, &res);
 	tap_ok(res.events == 0, "unknown protocol: nothing reported");
-	stp_init(&f, STP_SMTP);
-	stp_feed(&f, 7, (const stp_u8 *)"AUTH x\r\n", 8, &res);
+	stls_init(&f, STLS_SMTP);
+	stls_feed(&f, 7, (const stls_u8 *)"AUTH x\r\n", 8, &res);
 	tap_ok(res.events == 0, "unknown direction: nothing reported");
-	printf("# sizeof(struct stp_flow) = %zu\n", sizeof(f));
-	tap_ok(sizeof(f) <= 640, "struct stp_flow stays small");
+	printf("# sizeof(struct stls_flow) = %zu\n", sizeof(f));
+	tap_ok(sizeof(f) <= 640, "struct stls_flow stays small");
 }
 
 static int write_corpus(const char *dir)
@@ -1240,7 +1240,7 @@ static int write_corpus(const char *dir)
 		for (s = t->steps; s->dir >= 0; s++)
 			for (off = 0; off < s->len; off += n) {
 				n = s->len - off > 127 ? 127 : s->len - off;
-				fputc((int)(n << 1 | (s->dir == STP_S2C)), fp);
+				fputc((int)(n << 1 | (s->dir == STLS_S2C)), fp);
 				fwrite(s->s + off, 1, n, fp);
 			}
 		if (fclose(fp)) {

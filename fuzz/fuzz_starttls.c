@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for the STARTTLS parsers (../kmod/starttls/proto.c),
- * built once per protocol with -DPROTO=STP_SMTP (STP_POP3, STP_IMAP,
- * STP_FTP).
+ * built once per protocol with -DPROTO=STLS_SMTP (STLS_POP3, STLS_IMAP,
+ * STLS_FTP).
  *
  * The input is a script of steps, each a header byte (bit 0: direction,
  * 0 client to server, 1 server to client; bits 1-7: chunk length) and that
  * many payload bytes (fewer at the end of the input). The script is played
  * three times on fresh flows: as written, one byte per call, and with each
  * run of same-direction steps in one call. The three must agree on the
- * events of every run and on the whole final struct stp_flow; any
+ * events of every run and on the whole final struct stls_flow; any
  * disagreement, or a broken invariant, aborts.
  */
 #include <stdint.h>
@@ -20,13 +20,13 @@
 #include "../kmod/starttls/proto.h"
 
 #ifndef PROTO
-#error "build with -DPROTO=STP_SMTP (or STP_POP3, STP_IMAP, STP_FTP)"
+#error "build with -DPROTO=STLS_SMTP (or STLS_POP3, STLS_IMAP, STLS_FTP)"
 #endif
 
 #define MAX_STEPS 4096
 
 struct step {
-	enum stp_dir dir;
+	enum stls_dir dir;
 	const uint8_t *p;
 	size_t len;
 	size_t run;		/* index of the run of same-direction steps */
@@ -37,34 +37,34 @@ static unsigned int run_ev[3][MAX_STEPS];
 
 static void fail(const char *what, size_t run)
 {
-	fprintf(stderr, "stp fuzz: %s (run %zu)\n", what, run);
+	fprintf(stderr, "starttls fuzz: %s (run %zu)\n", what, run);
 	abort();
 }
 
-static void check_flow(const struct stp_flow *f)
+static void check_flow(const struct stls_flow *f)
 {
 	int d;
 
-	if (f->phase > STP_PH_CCC || f->prev_phase > STP_PH_CCC)
+	if (f->phase > STLS_PH_CCC || f->prev_phase > STLS_PH_CCC)
 		fail("phase out of range", 0);
-	if (f->proto != PROTO || f->qlen > STP_QUEUE_MAX ||
-	    f->hello > 2 + (f->phase == STP_PH_TLS))
+	if (f->proto != PROTO || f->qlen > STLS_QUEUE_MAX ||
+	    f->hello > 2 + (f->phase == STLS_PH_TLS))
 		fail("flow field out of range", 0);
 	for (d = 0; d < 2; d++) {
-		if (f->dir[d].len > STP_LINE_MAX ||
-		    f->dir[d].tail_n > STP_TAIL_MAX ||
-		    f->dir[d].tail_pos >= STP_TAIL_MAX)
+		if (f->dir[d].len > STLS_LINE_MAX ||
+		    f->dir[d].tail_n > STLS_TAIL_MAX ||
+		    f->dir[d].tail_pos >= STLS_TAIL_MAX)
 			fail("line state out of range", 0);
-		if (f->dir[d].overlong && f->dir[d].len != STP_LINE_MAX)
+		if (f->dir[d].overlong && f->dir[d].len != STLS_LINE_MAX)
 			fail("overlong with a short line", 0);
 	}
 }
 
-static void feed(struct stp_flow *f, const struct step *s, const uint8_t *p,
+static void feed(struct stls_flow *f, const struct step *s, const uint8_t *p,
 		 size_t len, unsigned int *ev)
 {
-	struct stp_result res;
-	enum stp_phase before = stp_phase(f);
+	struct stls_result res;
+	enum stls_phase before = stls_phase(f);
 
 	/* a copy, so that ASan catches reads past the chunk */
 	uint8_t *buf = malloc(len ? len : 1);
@@ -72,11 +72,11 @@ static void feed(struct stp_flow *f, const struct step *s, const uint8_t *p,
 	if (!buf)
 		abort();
 	memcpy(buf, p, len);
-	stp_feed(f, s->dir, buf, len, &res);
+	stls_feed(f, s->dir, buf, len, &res);
 	free(buf);
-	if (res.events & ~STP_EV_ALL)
+	if (res.events & ~STLS_EV_ALL)
 		fail("unknown event bit", s->run);
-	if (res.events & STP_EV_BLOCKING) {
+	if (res.events & STLS_EV_BLOCKING) {
 		if (res.block_off >= len)
 			fail("block_off outside the chunk", s->run);
 	} else if (res.block_off) {
@@ -86,12 +86,12 @@ static void feed(struct stp_flow *f, const struct step *s, const uint8_t *p,
 	 * Nothing happens once the flow is in TLS, but for FTP going back to
 	 * cleartext (CCC, with what the cleartext after it says).
 	 */
-	if (before == STP_PH_TLS &&
-	    (res.events || stp_phase(f) != STP_PH_TLS) &&
-	    (PROTO != STP_FTP || !(res.events & STP_EV_CCC) ||
-	     stp_phase(f) == STP_PH_TLS))
+	if (before == STLS_PH_TLS &&
+	    (res.events || stls_phase(f) != STLS_PH_TLS) &&
+	    (PROTO != STLS_FTP || !(res.events & STLS_EV_CCC) ||
+	     stls_phase(f) == STLS_PH_TLS))
 		fail("activity after TLS", s->run);
-	if ((res.events & STP_EV_CCC) && PROTO != STP_FTP)
+	if ((res.events & STLS_EV_CCC) && PROTO != STLS_FTP)
 		fail("CCC outside FTP", s->run);
 	check_flow(f);
 	*ev |= res.events;
@@ -99,14 +99,14 @@ static void feed(struct stp_flow *f, const struct step *s, const uint8_t *p,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct stp_flow flow[3];
+	struct stls_flow flow[3];
 	size_t nsteps = 0, nruns = 0, i, j, k, pos = 0;
 
 	while (pos < size && nsteps < MAX_STEPS) {
 		struct step *s = &steps[nsteps];
 		size_t len = data[pos] >> 1;
 
-		s->dir = data[pos] & 1 ? STP_S2C : STP_C2S;
+		s->dir = data[pos] & 1 ? STLS_S2C : STLS_C2S;
 		pos++;
 		if (len > size - pos)
 			len = size - pos;
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(run_ev, 0, sizeof(run_ev[0][0]) * 3 * MAX_STEPS);
 	for (k = 0; k < 3; k++)
-		stp_init(&flow[k], PROTO);
+		stls_init(&flow[k], PROTO);
 
 	/* as written, and one byte at a time */
 	for (i = 0; i < nsteps; i++) {
