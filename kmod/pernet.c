@@ -44,8 +44,7 @@ static int __net_init tlsgw_net_init(struct net *net)
 	tn->net = net;
 	mutex_init(&tn->lock);
 	INIT_LIST_HEAD(&tn->services);
-	INIT_LIST_HEAD(&tn->sessions);
-	tlsgw_sessions_init(tn);
+	tlsgw_registry_init(&tn->sessions, net);
 	tlsgw_socks_net_init(tn);
 	INIT_LIST_HEAD(&tn->stls_policies);
 	tlsgw_stls_table_init(tn);
