@@ -290,20 +290,36 @@ void tlsgw_socks_unmap(struct sockaddr_storage *ss)
 
 static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req);
 
-/* Connections from addr (any port) still negotiating. */
-static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
-					    const struct sockaddr_storage *addr)
+static struct tlsgw_socks_conn *tlsgw_socks_of(const struct tlsgw_session *s)
 {
-	struct tlsgw_socks_conn *conn;
-	unsigned int n = 0;
-
-	lockdep_assert_held(&svc->lock);
-	list_for_each_entry(conn, &svc->conns, node)
-		if (conn->state < TLSGW_SOCKS_UDP &&
-		    tlsgw_socks_addr_equal(&conn->client_addr, addr, false))
-			n++;
-	return n;
+	return container_of(s, struct tlsgw_socks_conn, sess);
 }
+
+/* A connection of the same service from the same address, negotiating. */
+static bool tlsgw_socks_same_source(const struct tlsgw_session *s,
+				    const void *arg)
+{
+	const struct tlsgw_socks_conn *new = arg;
+	const struct tlsgw_socks_conn *conn;
+
+	if (s->kind != TLSGW_SESSION_KIND_SOCKS5 || s->owner != new->svc)
+		return false;
+	conn = tlsgw_socks_of(s);
+	return READ_ONCE(conn->state) < TLSGW_SOCKS_UDP &&
+	       tlsgw_socks_addr_equal(&conn->client_addr, &new->client_addr,
+				      false);
+}
+
+/* Connections from conn's address (any port) still negotiating. */
+static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
+					    const struct tlsgw_socks_conn *conn)
+{
+	lockdep_assert_held(&svc->lock);
+	return tlsgw_sessions_count(&svc->tn->sessions,
+				    tlsgw_socks_same_source, conn);
+}
+
+static const struct tlsgw_session_ops tlsgw_socks_session_ops;
 
 /**
  * tlsgw_socks_conn_new() - a new client, listed and hooked
@@ -326,7 +342,6 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&conn->ref, 1);
-	INIT_LIST_HEAD(&conn->reap);
 	conn->client = client;
 	conn->started = jiffies;
 	conn->last_active = jiffies;
@@ -338,14 +353,19 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 		err = -ENOTCONN;
 	tlsgw_socks_unmap(&conn->client_addr);
 	tlsgw_socks_unmap(&conn->local_addr);
+	tlsgw_session_init(&conn->sess, &tlsgw_socks_session_ops,
+			   TLSGW_SESSION_KIND_SOCKS5, svc, svc->name,
+			   &svc->idle_timeout);
+	conn->sess.addr[TLSGW_ADDR_CLIENT_PEER] = conn->client_addr;
+	conn->sess.addr[TLSGW_ADDR_CLIENT_LOCAL] = conn->local_addr;
+	conn->svc = svc;	/* for the count; no reference yet */
 
 	mutex_lock(&svc->lock);
 	if (svc->dead)
 		err = -ESHUTDOWN;
 	else if (svc->n_conns >= svc->max_sessions)
 		err = -ENOSPC;
-	else if (limit &&
-		 tlsgw_socks_negotiating(svc, &conn->client_addr) >= limit)
+	else if (limit && tlsgw_socks_negotiating(svc, conn) >= limit)
 		err = -EMFILE;
 	if (err) {
 		mutex_unlock(&svc->lock);
@@ -353,8 +373,8 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 		return ERR_PTR(err);
 	}
 	kref_get(&svc->ref);
-	conn->svc = svc;
-	list_add_tail(&conn->node, &svc->conns);
+	/* Under svc->lock: tlsgw_socks_stop() sees it, or it sees dead. */
+	tlsgw_session_register(&svc->tn->sessions, &conn->sess, NULL);
 	svc->n_conns++;
 	tlsgw_socks_hook(conn);
 	mutex_unlock(&svc->lock);
@@ -377,19 +397,23 @@ void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn)
 static void tlsgw_socks_set_state(struct tlsgw_socks_conn *conn, u8 state)
 {
 	mutex_lock(&conn->svc->lock);
-	conn->state = state;
+	WRITE_ONCE(conn->state, state);
 	mutex_unlock(&conn->svc->lock);
 }
 
-/* Unlists the connection and drops the list's reference. */
-static void tlsgw_socks_unlist(struct tlsgw_socks_conn *conn)
+/*
+ * Unregisters the connection (a close event if it relayed) and drops the
+ * registration's reference.
+ */
+static void tlsgw_socks_unlist(struct tlsgw_socks_conn *conn,
+			       enum tlsgw_close_reason reason)
 {
 	struct tlsgw_socks_svc *svc = conn->svc;
 
 	mutex_lock(&svc->lock);
-	list_del(&conn->node);
 	svc->n_conns--;
 	mutex_unlock(&svc->lock);
+	tlsgw_session_unregister(&conn->sess, reason);
 	tlsgw_socks_conn_put(conn);
 }
 
@@ -434,7 +458,7 @@ static void tlsgw_socks_shutdown(struct tlsgw_socks_conn *conn, bool abort)
 		kernel_sock_shutdown(peer, SHUT_RDWR);
 	}
 	mutex_unlock(&conn->svc->lock);
-	tlsgw_socks_unlist(conn);
+	tlsgw_socks_unlist(conn, TLSGW_CLOSE_UNSPEC);
 }
 
 /**
@@ -461,17 +485,14 @@ static void tlsgw_socks_abort(struct tlsgw_socks_conn *conn)
 		tlsgw_socks_shutdown(conn, true);
 }
 
-/**
- * tlsgw_socks_conn_kill() - ends a connection from outside the work
- * @conn: the connection; the caller holds a reference
- * @counter: if not 0, why (TLSGW_SOCKS_CTR_NEG_TIMEOUTS or _IDLE_CLOSED)
- *
- * Timeouts and service deletion: abortive. A relayed connection's relay is
- * closed (IDLE or KILLED).
- *
- * Context: process context; takes svc->lock.
+/*
+ * Ends a connection from outside the work (timeouts, SESSION_DEL, service
+ * deletion), abortively; counter, if not 0, says why
+ * (TLSGW_SOCKS_CTR_NEG_TIMEOUTS or _IDLE_CLOSED). A relayed connection's
+ * relay is closed (IDLE or KILLED). The caller holds a reference; takes
+ * svc->lock.
  */
-void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
+static void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
 {
 	bool relay;
 
@@ -490,6 +511,67 @@ void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
 		tlsgw_socks_count(conn, counter, 1);
 	tlsgw_socks_shutdown(conn, true);
 }
+
+/* Registry operations ----------------------------------------------------- */
+
+static void tlsgw_socks_sess_get(struct tlsgw_session *s)
+{
+	refcount_inc(&tlsgw_socks_of(s)->ref);
+}
+
+static void tlsgw_socks_sess_put(struct tlsgw_session *s)
+{
+	tlsgw_socks_conn_put(tlsgw_socks_of(s));
+}
+
+static void tlsgw_socks_sess_close(struct tlsgw_session *s,
+				   enum tlsgw_close_reason reason)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_of(s);
+	int counter = 0;
+
+	if (reason == TLSGW_CLOSE_IDLE)
+		counter = test_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags) ?
+			  TLSGW_SOCKS_CTR_NEG_TIMEOUTS :
+			  TLSGW_SOCKS_CTR_IDLE_CLOSED;
+	tlsgw_socks_conn_kill(conn, counter);
+}
+
+/*
+ * The registry's collector asks, under its lock: negotiation timeout
+ * until the request is in, then the idle timeout of a relay or a UDP
+ * association; the conn's own timer bounds the waits in between.
+ */
+static bool tlsgw_socks_sess_expired(struct tlsgw_session *s,
+				     unsigned long now)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_of(s);
+	struct tlsgw_socks_svc *svc = conn->svc;
+	unsigned long idle = svc->idle_timeout * HZ;
+	u8 state = READ_ONCE(conn->state);
+	unsigned long last;
+
+	if (state <= TLSGW_SOCKS_REQUEST) {
+		if (!time_after(now, conn->started + svc->neg_timeout * HZ))
+			return false;
+		set_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags);
+		return true;
+	}
+	if (state == TLSGW_SOCKS_RELAY)
+		last = READ_ONCE(conn->relay.last_active);
+	else if (state == TLSGW_SOCKS_UDP)
+		last = READ_ONCE(conn->last_active);
+	else
+		return false;
+	return idle && time_after(now, last + idle);
+}
+
+static const struct tlsgw_session_ops tlsgw_socks_session_ops = {
+	.get = tlsgw_socks_sess_get,
+	.put = tlsgw_socks_sess_put,
+	.close = tlsgw_socks_sess_close,
+	.expired = tlsgw_socks_sess_expired,
+};
 
 /* Replies ----------------------------------------------------------------- */
 
@@ -616,7 +698,7 @@ static void tlsgw_socks_relay_closed(struct tlsgw_relay *relay,
 		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_IDLE_CLOSED, 1);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, relay->dir[0].bytes);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_OUT, relay->dir[1].bytes);
-	tlsgw_socks_unlist(conn);
+	tlsgw_socks_unlist(conn, reason);
 }
 
 static const struct tlsgw_relay_ops tlsgw_socks_relay_ops = {
@@ -652,12 +734,13 @@ static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
 	mutex_lock(&svc->lock);
 	dead = test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
 	if (!dead) {
-		conn->state = TLSGW_SOCKS_RELAY;
+		WRITE_ONCE(conn->state, TLSGW_SOCKS_RELAY);
 		conn->client = NULL;	/* the relay owns them now */
 		conn->peer = NULL;
 	}
 	mutex_unlock(&svc->lock);
 	if (!dead) {
+		tlsgw_session_open(&conn->sess, relay);
 		tlsgw_relay_start(relay);
 		return;
 	}

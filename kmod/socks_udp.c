@@ -253,7 +253,7 @@ int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
 	err = test_bit(TLSGW_SOCKS_DEAD, &conn->flags) ? -ECONNABORTED : 0;
 	if (!err) {
 		conn->last_active = jiffies;
-		conn->state = TLSGW_SOCKS_UDP;
+		WRITE_ONCE(conn->state, TLSGW_SOCKS_UDP);
 		tlsgw_socks_udp_hook(conn, udp);
 	}
 	mutex_unlock(&conn->svc->lock);
