@@ -42,7 +42,15 @@ int event_parse(struct nl_msg *msg, struct monitor_event *ev,
 		struct tnl_status *st);
 
 /*
- * "session open <as session list>", "session close ID SERVICE reason
+ * Whether the monitor shows an event: kind (0: any) keeps only session
+ * events of that kind, service (NULL: any) only session events and SOCKS5
+ * denials of a service of that name.
+ */
+bool event_match(const struct monitor_event *ev, uint32_t kind,
+		 const char *service);
+
+/*
+ * "session open <as session list>", "session close ID KIND SERVICE reason
  * REASON in N out N", "socks denied SERVICE cmd CMD", "starttls FINDING
  * policy NAME proto P flow ID [blocked]", or a JSON object; with the
  * newline.

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The "session" object: tlsgwctl session [list | show ID | kill ID]. */
+/*
+ * The "session" object: tlsgwctl session [list [kind K] [service NAME] |
+ * show ID | kill ID].
+ */
 #include "session.h"
 
 #include <errno.h>
@@ -28,6 +31,32 @@ static const struct {
 static const char *const addr_names[SESSION_N_ADDR] = {
 	"client_peer", "client_local", "backend_peer", "backend_local",
 };
+
+static const char *const kind_names[] = {
+	[TLSGW_SESSION_KIND_TLS] = "tls",
+	[TLSGW_SESSION_KIND_SOCKS5] = "socks5",
+};
+
+const char *session_kind_name(uint32_t kind, char *buf, size_t size)
+{
+	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	snprintf(buf, size, "kind%" PRIu32, kind);
+	return buf;
+}
+
+int session_kind_parse(const char *name, uint32_t *kind)
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kind_names); i++) {
+		if (kind_names[i] && !strcmp(kind_names[i], name)) {
+			*kind = i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 /*
  * No libnl policy: it only checks minimum lengths. Every length is
@@ -63,6 +92,12 @@ int session_parse_nest(const struct nlattr *nest, struct tlsgw_session *s,
 				     "name", s->id);
 	s->has |= 1U << TLSGW_SESS_A_ID | 1U << TLSGW_SESS_A_SERVICE;
 
+	if (tb[TLSGW_SESS_A_KIND]) {
+		if (nla_len(tb[TLSGW_SESS_A_KIND]) != sizeof(uint32_t))
+			goto bad_len;
+		s->kind = nla_get_u32(tb[TLSGW_SESS_A_KIND]);
+		s->has |= 1U << TLSGW_SESS_A_KIND;
+	}
 	if (tb[TLSGW_SESS_A_TLS_VERSION]) {
 		if (nla_len(tb[TLSGW_SESS_A_TLS_VERSION]) != sizeof(uint16_t))
 			goto bad_len;
@@ -164,12 +199,21 @@ static const char *cipher_name(const struct tlsgw_session *s, char *buf,
 	return fmt_cipher(s->cipher, buf, size);
 }
 
+static const char *kind_name(const struct tlsgw_session *s, char *buf,
+			     size_t size)
+{
+	if (!session_has(s, TLSGW_SESS_A_KIND))
+		return NULL;
+	return session_kind_name(s->kind, buf, size);
+}
+
 void session_print_line(FILE *out, const struct tlsgw_session *s)
 {
 	char buf[32];
 	const char *name;
 
-	fprintf(out, "%" PRIu64 " ", s->id);
+	name = kind_name(s, buf, sizeof(buf));
+	fprintf(out, "%" PRIu64 " %s ", s->id, name ? name : "-");
 	fmt_sanitized(out, s->service);
 	fputc(' ', out);
 	put_addr(out, s, 0);
@@ -206,7 +250,9 @@ void session_print_detail(FILE *out, const struct tlsgw_session *s)
 	const char *name;
 	unsigned int i;
 
-	fprintf(out, "id %" PRIu64 "\nservice ", s->id);
+	name = kind_name(s, buf, sizeof(buf));
+	fprintf(out, "id %" PRIu64 "\nkind %s\nservice ", s->id,
+		name ? name : "-");
 	fmt_sanitized(out, s->service);
 	name = version_name(s, false, buf, sizeof(buf));
 	fprintf(out, "\nversion %s\n", name ? name : "-");
@@ -257,6 +303,7 @@ void session_json(struct json *j, const struct tlsgw_session *s)
 	json_object_open(j);
 	json_key(j, "id");
 	json_u64(j, s->id);
+	json_opt_string(j, "kind", kind_name(s, buf, sizeof(buf)));
 	json_key(j, "service");
 	json_string(j, s->service);
 	json_opt_string(j, "version", version_name(s, true, buf, sizeof(buf)));
@@ -306,6 +353,7 @@ struct session_list {
 	struct tlsgw_session *v;
 	size_t n, cap;
 	const char *service;	/* only these, or NULL for all */
+	uint32_t kind;		/* only these, or 0 for all */
 	bool single;		/* a doit: exactly one reply */
 };
 
@@ -319,7 +367,11 @@ static int on_session(struct nl_msg *msg, void *arg, struct tnl_status *st)
 		return tnl_bad_reply(st, "more than one SESSION_GET reply");
 	if (session_parse(msg, &s, st) < 0)
 		return -1;
+	/* The module filters too; an older one may not know KIND. */
 	if (l->service && strcmp(s.service, l->service))
+		return 0;
+	if (l->kind && (!session_has(&s, TLSGW_SESS_A_KIND) ||
+			s.kind != l->kind))
 		return 0;
 	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
 	if (!nv)
@@ -351,6 +403,18 @@ static int session_request(uint8_t cmd, int flags, uint64_t id,
 			goto nomem;
 		}
 		nla_nest_end(msg, nest);
+	} else if (l && (l->kind || l->service)) {
+		/* The dump's filter. */
+		nest = nla_nest_start(msg, TLSGW_A_SESSION);
+		if (!nest ||
+		    (l->kind && nla_put_u32(msg, TLSGW_SESS_A_KIND,
+					    l->kind) < 0) ||
+		    (l->service && nla_put_string(msg, TLSGW_SESS_A_SERVICE,
+						  l->service) < 0)) {
+			nlmsg_free(msg);
+			goto nomem;
+		}
+		nla_nest_end(msg, nest);
 	}
 	rc = tnl_transact(&nl, msg, fn, l, st);
 	tnl_close(&nl);
@@ -375,15 +439,27 @@ static int cmd_list(const struct cli_opts *opts, int argc, char **argv)
 	struct tnl_status st;
 	int rc = CLI_EXIT_OK;
 
-	if (argc >= 1 && !strcmp(argv[0], "service")) {
-		if (argc < 2)
-			return cli_usage_error("'service' needs a name");
-		l.service = argv[1];
+	while (argc > 0) {
+		if (!strcmp(argv[0], "service") && !l.service) {
+			if (argc < 2)
+				return cli_usage_error("'service' needs a "
+						       "name");
+			l.service = argv[1];
+		} else if (!strcmp(argv[0], "kind") && !l.kind) {
+			if (argc < 2)
+				return cli_usage_error("'kind' needs tls or "
+						       "socks5");
+			if (session_kind_parse(argv[1], &l.kind) < 0)
+				return cli_usage_error("invalid kind '%s': "
+						       "tls or socks5",
+						       argv[1]);
+		} else {
+			return cli_usage_error("unexpected argument '%s'",
+					       argv[0]);
+		}
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc > 0)
-		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	if (session_request(TLSGW_CMD_SESSION_GET, NLM_F_DUMP, 0, on_session,
 			    &l, &st) < 0) {
 		tnl_report(&st);
@@ -452,8 +528,8 @@ static int cmd_kill(const struct cli_opts *opts, int argc, char **argv)
 }
 
 static const struct cli_cmd session_cmds[] = {
-	{ "list", "[service NAME]", "the offloaded sessions, one per line",
-	  cmd_list },
+	{ "list", "[kind tls|socks5] [service NAME]",
+	  "the sessions (TLS and SOCKS5), one per line", cmd_list },
 	{ "show", "ID", "every detail of one session", cmd_show },
 	{ "kill", "ID", "close a session, resetting both connections",
 	  cmd_kill },
@@ -462,7 +538,8 @@ static const struct cli_cmd session_cmds[] = {
 
 const struct cli_object session_object = {
 	.name = "session",
-	.help = "TLS sessions offloaded to the kernel",
+	.help = "relayed connections: offloaded TLS sessions and SOCKS5 "
+		"connections",
 	.default_cmd = "list",
 	.cmds = session_cmds,
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The "session" object: offloaded TLS sessions (TLSGW_CMD_SESSION_GET and
- * _DEL). The parser and printers are shared with "monitor", whose events
+ * The "session" object: relayed connections of every kind, TLS sessions
+ * and SOCKS5 connections (TLSGW_CMD_SESSION_GET and _DEL). The parser and printers are shared with "monitor", whose events
  * carry a session as SESSION_GET reports it; they are separate from the
  * netlink round trips so the unit tests can feed them canned replies.
  */
@@ -25,6 +25,7 @@
 struct tlsgw_session {
 	uint32_t has;		/* bit 1 << TLSGW_SESS_A_* per attribute seen */
 	uint64_t id;
+	uint32_t kind;		/* enum tlsgw_session_kind, if has KIND */
 	char service[TLSGW_NAME_MAX];
 	uint16_t version;
 	uint16_t cipher;
@@ -50,13 +51,21 @@ static inline bool session_has(const struct tlsgw_session *s, int attr)
 int session_parse_nest(const struct nlattr *nest, struct tlsgw_session *s,
 		       struct tnl_status *st);
 
+/*
+ * The name of a kind ("tls", "socks5"; "kindN" for one this tool does not
+ * know), and back: 0 and *kind set, or -1 for an unknown name.
+ */
+const char *session_kind_name(uint32_t kind, char *buf, size_t size);
+int session_kind_parse(const char *name, uint32_t *kind);
+
 /* Parses one SESSION_GET reply (doit or dump part). */
 int session_parse(struct nl_msg *msg, struct tlsgw_session *s,
 		  struct tnl_status *st);
 
 /*
- * "ID SERVICE CPEER -> CLOCAL | BLOCAL -> BPEER tls1.3 aes-128-gcm in N
- * out N age Ns idle Ns", without the newline; "-" for what is missing.
+ * "ID KIND SERVICE CPEER -> CLOCAL | BLOCAL -> BPEER tls1.3 aes-128-gcm
+ * in N out N age Ns idle Ns", without the newline; "-" for what is
+ * missing.
  */
 void session_print_line(FILE *out, const struct tlsgw_session *s);
 
