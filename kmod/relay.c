@@ -143,8 +143,8 @@ static void tlsgw_relay_error_report(struct sock *sk)
  * @relay: the relay
  * @i: the side, 0: client, 1: backend
  *
- * sk_user_data is the claim, taken atomically under sk_callback_lock, so
- * one socket cannot join two relays (or another kernel user's callbacks).
+ * sk_user_data is the claim (tlsgw_sk_claim()), taken with the callbacks,
+ * so one socket cannot join two relays (or another user's callbacks).
  *
  * Context: process context; takes the socket's sk_callback_lock.
  * Return: 0, or -EBUSY if the socket is claimed already.
@@ -155,7 +155,7 @@ int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 	struct sock *sk = side->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data) {
+	if (!tlsgw_sk_claim(sk, relay)) {
 		write_unlock_bh(&sk->sk_callback_lock);
 		return -EBUSY;
 	}
@@ -163,7 +163,6 @@ int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 	side->write_space = sk->sk_write_space;
 	side->state_change = sk->sk_state_change;
 	side->error_report = sk->sk_error_report;
-	sk->sk_user_data = relay;
 	WRITE_ONCE(sk->sk_data_ready, tlsgw_relay_data_ready);
 	WRITE_ONCE(sk->sk_write_space, tlsgw_relay_write_space);
 	WRITE_ONCE(sk->sk_state_change, tlsgw_relay_state_change);
@@ -207,8 +206,7 @@ static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
 	struct sock *sk = side->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == relay) {
-		sk->sk_user_data = NULL;
+	if (tlsgw_sk_unclaim(sk, relay)) {
 		tlsgw_relay_restore(&sk->sk_data_ready, tlsgw_relay_data_ready,
 				    side->data_ready);
 		tlsgw_relay_restore(&sk->sk_write_space,

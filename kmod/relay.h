@@ -2,9 +2,11 @@
 #ifndef _TLSGW_RELAY_H
 #define _TLSGW_RELAY_H
 
+#include <linux/lockdep.h>
 #include <linux/net.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
+#include <net/sock.h>
 
 #include <linux/tlsgw.h>
 
@@ -117,6 +119,49 @@ struct tlsgw_relay {
 	unsigned long last_active;
 	struct work_struct work;
 };
+
+/**
+ * tlsgw_sk_claim() - claims a socket's callbacks for this module
+ * @sk: the socket
+ * @data: what sk_user_data will be (possibly with SK_USER_DATA_NOCOPY,
+ *	so that a listener's children do not inherit it)
+ *
+ * The one rule of every user of socket callbacks in this module (the
+ * relay, SOCKS5 negotiation, UDP associations, listeners): sk_user_data is
+ * the claim; it is taken only when nobody holds it, in the same
+ * sk_callback_lock section in which the caller saves and replaces the
+ * callbacks. A claimed socket is refused, never taken over.
+ *
+ * Context: the caller holds @sk's sk_callback_lock for writing.
+ * Return: true if claimed, false if another user holds it.
+ */
+static inline bool tlsgw_sk_claim(struct sock *sk, void *data)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	if (sk->sk_user_data)
+		return false;
+	sk->sk_user_data = data;
+	return true;
+}
+
+/**
+ * tlsgw_sk_unclaim() - gives a claim up, if it is @data's
+ * @sk: the socket
+ * @data: the claimant, without flag bits
+ *
+ * Context: the caller holds @sk's sk_callback_lock for writing.
+ * Return: true if @data held the claim (the caller then restores the
+ * callbacks it replaced), false if it did not.
+ */
+static inline bool tlsgw_sk_unclaim(struct sock *sk, const void *data)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	if (((uintptr_t)sk->sk_user_data & SK_USER_DATA_PTRMASK) !=
+	    (uintptr_t)data)
+		return false;
+	sk->sk_user_data = NULL;
+	return true;
+}
 
 int tlsgw_relay_module_init(void);
 size_t tlsgw_relay_bufsize(void);

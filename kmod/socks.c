@@ -205,14 +205,17 @@ static void tlsgw_socks_listen_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
+/* Our own fresh listening socket: nobody else can have claimed it. */
 static void tlsgw_socks_hook_listener(struct tlsgw_socks_svc *svc)
 {
 	struct sock *sk = svc->lsock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	svc->lsock_data_ready = sk->sk_data_ready;
-	sk->sk_user_data = (void *)((uintptr_t)svc | SK_USER_DATA_NOCOPY);
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_listen_ready);
+	if (!WARN_ON_ONCE(!tlsgw_sk_claim(sk, (void *)((uintptr_t)svc |
+						       SK_USER_DATA_NOCOPY)))) {
+		svc->lsock_data_ready = sk->sk_data_ready;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_listen_ready);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -223,7 +226,7 @@ static void tlsgw_socks_unhook_listener(struct tlsgw_socks_svc *svc,
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_data_ready == tlsgw_socks_listen_ready) {
 		WRITE_ONCE(sk->sk_data_ready, svc->lsock_data_ready);
-		sk->sk_user_data = NULL;
+		tlsgw_sk_unclaim(sk, svc);	/* a child has no claim */
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }

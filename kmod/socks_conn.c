@@ -140,17 +140,22 @@ void tlsgw_socks_data_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
+/* Claims the client socket (tlsgw_sk_claim()); false if claimed already. */
+static bool tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
 {
 	struct sock *sk = conn->client->sk;
+	bool claimed;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	conn->data_ready = sk->sk_data_ready;
-	conn->state_change = sk->sk_state_change;
-	sk->sk_user_data = conn;
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
-	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_data_ready);
+	claimed = tlsgw_sk_claim(sk, conn);
+	if (claimed) {
+		conn->data_ready = sk->sk_data_ready;
+		conn->state_change = sk->sk_state_change;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
+		WRITE_ONCE(sk->sk_state_change, tlsgw_socks_data_ready);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
+	return claimed;
 }
 
 /*
@@ -169,26 +174,32 @@ static void tlsgw_socks_peer_event(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void tlsgw_socks_hook_peer(struct tlsgw_socks_conn *conn,
-				  struct socket *sock)
+/* Claims a socket of ours (tlsgw_sk_claim()); -EBUSY if claimed already. */
+static int tlsgw_socks_hook_peer(struct tlsgw_socks_conn *conn,
+				 struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	bool claimed;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	conn->peer_data_ready = sk->sk_data_ready;
-	conn->peer_state_change = sk->sk_state_change;
-	conn->peer_write_space = sk->sk_write_space;
-	sk->sk_user_data = (void *)((uintptr_t)conn | SK_USER_DATA_NOCOPY);
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_peer_event);
-	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_peer_event);
-	WRITE_ONCE(sk->sk_write_space, tlsgw_socks_peer_event);
+	claimed = tlsgw_sk_claim(sk, (void *)((uintptr_t)conn |
+					      SK_USER_DATA_NOCOPY));
+	if (claimed) {
+		conn->peer_data_ready = sk->sk_data_ready;
+		conn->peer_state_change = sk->sk_state_change;
+		conn->peer_write_space = sk->sk_write_space;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_peer_event);
+		WRITE_ONCE(sk->sk_state_change, tlsgw_socks_peer_event);
+		WRITE_ONCE(sk->sk_write_space, tlsgw_socks_peer_event);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
+	return claimed ? 0 : -EBUSY;
 }
 
 /*
  * Gives sock the callbacks the peer socket had before we hooked it: on the
- * peer itself, or on a child accepted from the BIND listener (which
- * inherited ours, without sk_user_data).
+ * peer itself (and its claim up), or on a child accepted from the BIND
+ * listener (which inherited ours, without sk_user_data: no claim).
  */
 static void tlsgw_socks_unhook_peer(struct tlsgw_socks_conn *conn,
 				    struct socket *sock)
@@ -200,7 +211,7 @@ static void tlsgw_socks_unhook_peer(struct tlsgw_socks_conn *conn,
 		WRITE_ONCE(sk->sk_data_ready, conn->peer_data_ready);
 		WRITE_ONCE(sk->sk_state_change, conn->peer_state_change);
 		WRITE_ONCE(sk->sk_write_space, conn->peer_write_space);
-		sk->sk_user_data = NULL;
+		tlsgw_sk_unclaim(sk, conn);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -213,10 +224,9 @@ static void tlsgw_socks_unhook(struct tlsgw_socks_conn *conn)
 		return;
 	sk = conn->client->sk;
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == conn) {
+	if (tlsgw_sk_unclaim(sk, conn)) {
 		WRITE_ONCE(sk->sk_data_ready, conn->data_ready);
 		WRITE_ONCE(sk->sk_state_change, conn->state_change);
-		sk->sk_user_data = NULL;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -329,7 +339,8 @@ static const struct tlsgw_session_ops tlsgw_socks_session_ops;
  * Context: process context (the accept work); takes @svc->lock.
  * Return: the connection, or an ERR_PTR: -ENOMEM, -ENOTCONN, -ENOSPC over
  * the service's limit, -EMFILE over the per-source limit on negotiations,
- * -ESHUTDOWN when the service is going away.
+ * -ESHUTDOWN when the service is going away, -EBUSY if the socket's
+ * callbacks are claimed already.
  */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 					      struct socket *client)
@@ -372,11 +383,16 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 		kfree(conn);
 		return ERR_PTR(err);
 	}
+	if (!tlsgw_socks_hook(conn)) {
+		/* Somebody else's callbacks: not ours to take over. */
+		mutex_unlock(&svc->lock);
+		kfree(conn);
+		return ERR_PTR(-EBUSY);
+	}
 	kref_get(&svc->ref);
 	/* Under svc->lock: tlsgw_socks_stop() sees it, or it sees dead. */
 	tlsgw_session_register(&svc->tn->sessions, &conn->sess, NULL);
 	svc->n_conns++;
-	tlsgw_socks_hook(conn);
 	mutex_unlock(&svc->lock);
 	return conn;
 }
@@ -808,7 +824,11 @@ static int tlsgw_socks_dial(struct tlsgw_socks_conn *conn,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (err)
 		return err;
-	tlsgw_socks_hook_peer(conn, sock);
+	err = tlsgw_socks_hook_peer(conn, sock);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
 	err = tlsgw_socks_set_peer(conn, sock);
 	if (err) {
 		tlsgw_socks_unhook_peer(conn, sock);
@@ -989,7 +1009,12 @@ static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 	if (err)
 		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
 					TLSGW_SOCKS_CTR_CONNECT_FAILED);
-	tlsgw_socks_hook_peer(conn, lsock);
+	err = tlsgw_socks_hook_peer(conn, lsock);
+	if (err) {
+		sock_release(lsock);
+		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	}
 	err = tlsgw_socks_set_peer(conn, lsock);
 	if (err) {
 		tlsgw_socks_unhook_peer(conn, lsock);
