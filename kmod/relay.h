@@ -16,6 +16,11 @@
  * Side 0 is the client; when it carries kTLS RX, non-data records are
  * recognised (close_notify, alerts, TLS 1.3 KeyUpdate).
  *
+ * Setup: tlsgw_relay_setup() initializes the relay, claims and hooks both
+ * sockets and runs the owner's pre-start step (kTLS), undoing its own steps
+ * on failure; the owner then makes itself reachable and calls
+ * tlsgw_relay_start().
+ *
  * Lifetime: the owner embeds a struct tlsgw_relay and provides get/put on
  * itself through the ops. The socket callbacks find the relay through
  * sk_user_data under sk_callback_lock and take a reference for each queued
@@ -121,6 +126,31 @@ struct tlsgw_relay {
 };
 
 /**
+ * struct tlsgw_relay_conf - what tlsgw_relay_setup() makes a relay of
+ * @ops: the owner's operations
+ * @sock: the sockets, 0: client, 1: backend; the relay owns them once
+ *	set up
+ * @initial: plaintext from the client, relayed to the backend first
+ * @initial_len: length of @initial
+ * @prestart: optional, run once both sockets are hooked and before the
+ *	relay may start (kTLS goes on there, so that it wraps the relay's
+ *	callbacks); its error undoes the whole setup. It must leave the
+ *	sockets usable by the caller, or shut them down itself.
+ * @arg: @prestart's argument
+ * @busy: out: on -EBUSY, the side whose socket was claimed already
+ *	(see tlsgw_sk_claim()); -1 otherwise
+ */
+struct tlsgw_relay_conf {
+	const struct tlsgw_relay_ops *ops;
+	struct socket *sock[2];
+	const void *initial;
+	size_t initial_len;
+	int (*prestart)(struct tlsgw_relay *relay, void *arg);
+	void *arg;
+	int busy;
+};
+
+/**
  * tlsgw_sk_claim() - claims a socket's callbacks for this module
  * @sk: the socket
  * @data: what sk_user_data will be (possibly with SK_USER_DATA_NOCOPY,
@@ -167,12 +197,8 @@ int tlsgw_relay_module_init(void);
 size_t tlsgw_relay_bufsize(void);
 void tlsgw_relay_module_exit(void);
 
-int tlsgw_relay_init(struct tlsgw_relay *relay,
-		     const struct tlsgw_relay_ops *ops, struct socket *client,
-		     struct socket *backend, size_t bufsize,
-		     const void *initial, size_t initial_len);
-int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int side);
-void tlsgw_relay_unhook(struct tlsgw_relay *relay);
+int tlsgw_relay_setup(struct tlsgw_relay *relay,
+		      struct tlsgw_relay_conf *conf);
 void tlsgw_relay_start(struct tlsgw_relay *relay);
 void tlsgw_relay_close(struct tlsgw_relay *relay,
 		       enum tlsgw_close_reason reason);

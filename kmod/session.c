@@ -302,70 +302,40 @@ static struct tlsgw_service *tlsgw_session_slot(struct tlsgw_net *tn,
 	return err ? ERR_PTR(err) : svc;
 }
 
-/*
- * kTLS goes on after our callbacks, so that it wraps them and wakes the
- * relay once per complete record. Once the ULP is attached the client
- * connection cannot go back to userspace: a later failure resets it.
+/**
+ * struct tlsgw_session_keys - the pre-start step's argument
+ * @o: the offload request, with the keys
+ * @extack: for the reason of a failure
  */
-static int tlsgw_session_install(struct tlsgw_tls_session *s,
-				 const struct tlsgw_offload *o,
-				 struct netlink_ext_ack *extack)
+struct tlsgw_session_keys {
+	const struct tlsgw_offload *o;
+	struct netlink_ext_ack *extack;
+};
+
+/*
+ * The relay's pre-start step: kTLS goes on after our callbacks, so that
+ * it wraps them and wakes the relay once per complete record. Once the
+ * ULP is attached the client connection cannot go back to userspace: a
+ * later failure resets it.
+ */
+static int tlsgw_session_ktls(struct tlsgw_relay *relay, void *arg)
 {
-	struct tlsgw_relay *relay = &s->relay;
+	const struct tlsgw_session_keys *k = arg;
 	struct socket *client = relay->side[0].sock;
 	int err;
 
-	err = tlsgw_relay_hook_socket(relay, 0);
-	if (err) {
-		tlsgw_side_msg(extack, tlsgw_msg_busy[0]);
-		return err;
-	}
-	err = tlsgw_relay_hook_socket(relay, 1);
-	if (err) {
-		tlsgw_side_msg(extack, tlsgw_msg_busy[1]);
-		goto unhook;
-	}
-	err = tlsgw_ktls_attach(client, extack);
+	err = tlsgw_ktls_attach(client, k->extack);
 	if (err)
-		goto unhook;
+		return err;
 	relay->client_tls = true;
-	err = tlsgw_ktls_install(client, &o->keys, true, extack);
+	err = tlsgw_ktls_install(client, &k->o->keys, true, k->extack);
 	if (!err)
-		err = tlsgw_ktls_install(client, &o->keys, false, extack);
-	if (!err)
-		return 0;
-	sock_no_linger(client->sk);
-	kernel_sock_shutdown(client, SHUT_RDWR);
-unhook:
-	tlsgw_relay_unhook(relay);
-	return err;
-}
-
-static struct tlsgw_tls_session *
-tlsgw_session_new(struct tlsgw_net *tn, const struct tlsgw_offload *o,
-		  struct socket *client, struct socket *backend)
-{
-	size_t bufsize = tlsgw_relay_bufsize();
-	struct tlsgw_tls_session *s;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return NULL;
-	refcount_set(&s->ref, 1);
-	s->tn = tn;
-	s->version = o->keys.version;
-	s->cipher = o->keys.cipher;
-	if (tlsgw_relay_init(&s->relay, &tlsgw_session_relay_ops, client,
-			     backend, bufsize, o->initial, o->initial_len)) {
-		/* The caller still owns the sockets. */
-		s->relay.side[0].sock = NULL;
-		s->relay.side[1].sock = NULL;
-		tlsgw_relay_release(&s->relay);
-		kfree(s);
-		return NULL;
+		err = tlsgw_ktls_install(client, &k->o->keys, false, k->extack);
+	if (err) {
+		sock_no_linger(client->sk);
+		kernel_sock_shutdown(client, SHUT_RDWR);
 	}
-	atomic_inc(&tn->sessions_alive);
-	return s;
+	return err;
 }
 
 static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
@@ -373,26 +343,38 @@ static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
 			       struct socket *client, struct socket *backend,
 			       u64 *id, struct netlink_ext_ack *extack)
 {
+	struct tlsgw_session_keys keys = { .o = o, .extack = extack };
+	struct tlsgw_relay_conf conf = {
+		.ops = &tlsgw_session_relay_ops,
+		.sock = { client, backend },
+		.initial = o->initial,
+		.initial_len = o->initial_len,
+		.prestart = tlsgw_session_ktls,
+		.arg = &keys,
+	};
 	struct tlsgw_tls_session *s;
 	int err;
 
-	s = tlsgw_session_new(tn, o, client, backend);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
+	refcount_set(&s->ref, 1);
+	s->tn = tn;
 	s->svc = svc;
+	s->version = o->keys.version;
+	s->cipher = o->keys.cipher;
 	tlsgw_session_init(&s->sess, &tlsgw_tls_session_ops,
 			   TLSGW_SESSION_KIND_TLS, svc, svc->name,
 			   &svc->idle_timeout);
-	err = tlsgw_session_install(s, o, extack);
+	err = tlsgw_relay_setup(&s->relay, &conf);
 	if (err) {
 		/* Nothing was listed: the sockets go back to the caller. */
-		s->relay.side[0].sock = NULL;
-		s->relay.side[1].sock = NULL;
-		tlsgw_relay_release(&s->relay);
+		if (conf.busy >= 0)
+			tlsgw_side_msg(extack, tlsgw_msg_busy[conf.busy]);
 		kfree(s);
-		tlsgw_session_gone(tn);
 		return err;
 	}
+	atomic_inc(&tn->sessions_alive);
 	/*
 	 * Registered, the session can be closed (collector, SESSION_DEL,
 	 * SERVICE_DEL) and its registration's reference dropped at any time:

@@ -724,48 +724,54 @@ static const struct tlsgw_relay_ops tlsgw_socks_relay_ops = {
 };
 
 /*
- * Hands client and peer to the relay engine with the bytes the client
- * sent after its request. Returns false if the connection was killed
- * meanwhile (it is then closed already).
+ * The relay's pre-start step, with both sockets hooked: unless the
+ * connection was killed meanwhile, the relay owns the sockets from now on
+ * (under svc->lock, which orders it with the killers).
  */
-static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
+static int tlsgw_socks_take_over(struct tlsgw_relay *relay, void *arg)
 {
-	struct tlsgw_relay *relay = &conn->relay;
-	struct tlsgw_socks_svc *svc = conn->svc;
-	bool dead;
+	struct tlsgw_socks_conn *conn = arg;
+	int err = 0;
 
-	tlsgw_socks_disarm(conn);
-	tlsgw_socks_unhook(conn);
-	tlsgw_socks_unhook_peer(conn, conn->peer);
-	if (tlsgw_relay_init(relay, &tlsgw_socks_relay_ops, conn->client,
-			     conn->peer, tlsgw_relay_bufsize(), conn->buf,
-			     conn->len))
-		goto fail;
-	memzero_explicit(conn->buf, sizeof(conn->buf));
-	if (tlsgw_relay_hook_socket(relay, 0))
-		goto fail;
-	if (tlsgw_relay_hook_socket(relay, 1))
-		goto unhook;
-
-	mutex_lock(&svc->lock);
-	dead = test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
-	if (!dead) {
+	mutex_lock(&conn->svc->lock);
+	if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags)) {
+		err = -ECONNABORTED;
+	} else {
 		WRITE_ONCE(conn->state, TLSGW_SOCKS_RELAY);
 		conn->client = NULL;	/* the relay owns them now */
 		conn->peer = NULL;
 	}
-	mutex_unlock(&svc->lock);
-	if (!dead) {
-		tlsgw_session_open(&conn->sess, relay);
-		tlsgw_relay_start(relay);
+	mutex_unlock(&conn->svc->lock);
+	return err;
+}
+
+/*
+ * Hands client and peer to the relay engine with the bytes the client
+ * sent after its request. If that fails, or the connection was killed
+ * meanwhile, it is closed (by the killer, or here).
+ */
+static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
+{
+	struct tlsgw_relay_conf conf = {
+		.ops = &tlsgw_socks_relay_ops,
+		.sock = { conn->client, conn->peer },
+		.initial = conn->buf,
+		.initial_len = conn->len,
+		.prestart = tlsgw_socks_take_over,
+		.arg = conn,
+	};
+	int err;
+
+	tlsgw_socks_disarm(conn);
+	tlsgw_socks_unhook(conn);
+	tlsgw_socks_unhook_peer(conn, conn->peer);
+	err = tlsgw_relay_setup(&conn->relay, &conf);
+	memzero_explicit(conn->buf, sizeof(conn->buf));
+	if (!err) {
+		tlsgw_session_open(&conn->sess, &conn->relay);
+		tlsgw_relay_start(&conn->relay);
 		return;
 	}
-unhook:
-	tlsgw_relay_unhook(relay);
-fail:
-	relay->side[0].sock = NULL;
-	relay->side[1].sock = NULL;
-	tlsgw_relay_release(relay);
 	if (tlsgw_socks_mark_dead(conn))
 		tlsgw_socks_shutdown(conn, true);
 }
