@@ -16,6 +16,7 @@
 #include "core/feature.h"
 #include "core/netlink.h"
 #include "core/pernet.h"
+#include "core/registry.h"
 #include "core/version.h"
 #include "tls/service.h"
 #include "tls/session.h"
@@ -95,6 +96,8 @@ static const struct nla_policy tlsgw_sess_policy[TLSGW_SESS_A_MAX + 1] = {
 	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BYTES_OUT),
 	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_IN),
 	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_OUT),
+	[TLSGW_SESS_A_KIND] = NLA_POLICY_RANGE(NLA_U32, TLSGW_SESSION_KIND_TLS,
+					       TLSGW_SESSION_KIND_MAX),
 };
 
 static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
@@ -497,39 +500,41 @@ u64 tlsgw_ms_since(unsigned long then)
 /*
  * Addresses are left out of events: their subscribers need CAP_NET_ADMIN
  * as every command does, but an event may outlive the session it tells of.
+ * The caller holds a reference on the session.
  */
 static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s,
 			     bool addresses)
 {
-	const struct tlsgw_relay *r = &s->relay;
+	struct sockaddr_storage addr[TLSGW_ADDR_NUM];
+	const struct tlsgw_relay *r;
 	struct nlattr *nest;
 	int i;
 
+	r = tlsgw_session_snapshot(s, addr);
 	nest = nla_nest_start(skb, TLSGW_A_SESSION);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_ID, s->id, TLSGW_SESS_A_PAD) ||
-	    nla_put_string(skb, TLSGW_SESS_A_SERVICE, s->svc->name) ||
-	    nla_put_u16(skb, TLSGW_SESS_A_TLS_VERSION, s->version) ||
-	    nla_put_u16(skb, TLSGW_SESS_A_CIPHER, s->cipher))
+	    nla_put_u32(skb, TLSGW_SESS_A_KIND, s->kind) ||
+	    nla_put_string(skb, TLSGW_SESS_A_SERVICE, s->service))
 		goto cancel;
 	for (i = 0; addresses && i < TLSGW_ADDR_NUM; i++)
-		if (tlsgw_put_addr(skb, TLSGW_SESS_A_CLIENT_PEER + i,
-				   &s->addr[i]))
+		if (tlsgw_put_addr(skb, TLSGW_SESS_A_CLIENT_PEER + i, &addr[i]))
 			goto cancel;
 	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_AGE_MS,
-			      tlsgw_ms_since(s->created), TLSGW_SESS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_SESS_A_IDLE_MS,
-			      tlsgw_ms_since(READ_ONCE(r->last_active)),
-			      TLSGW_SESS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_IN,
-			      READ_ONCE(r->dir[0].bytes), TLSGW_SESS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_OUT,
-			      READ_ONCE(r->dir[1].bytes), TLSGW_SESS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_IN,
-			      READ_ONCE(r->dir[0].records), TLSGW_SESS_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_OUT,
-			      READ_ONCE(r->dir[1].records), TLSGW_SESS_A_PAD))
+			      tlsgw_ms_since(s->created), TLSGW_SESS_A_PAD))
+		goto cancel;
+	if (r && (nla_put_u64_64bit(skb, TLSGW_SESS_A_IDLE_MS,
+				    tlsgw_ms_since(READ_ONCE(r->last_active)),
+				    TLSGW_SESS_A_PAD) ||
+		  nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_IN,
+				    READ_ONCE(r->dir[0].bytes),
+				    TLSGW_SESS_A_PAD) ||
+		  nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_OUT,
+				    READ_ONCE(r->dir[1].bytes),
+				    TLSGW_SESS_A_PAD)))
+		goto cancel;
+	if (s->ops->fill && s->ops->fill(skb, s))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -669,7 +674,7 @@ static struct tlsgw_session *tlsgw_session_lookup(struct genl_info *info,
 	err = tlsgw_session_id(info, &id);
 	if (err)
 		return ERR_PTR(err);
-	s = tlsgw_session_get_by_id(tn, id);
+	s = tlsgw_session_get_by_id(&tn->sessions, id);
 	if (!s) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such session");
 		return ERR_PTR(-ENOENT);
@@ -699,24 +704,65 @@ static int tlsgw_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: the last session id dumped; the list is in id order. */
+/*
+ * The dump's filter: TLSGW_A_SESSION with KIND and SERVICE, both optional
+ * (the policy checked them already); anything else in it is refused.
+ */
+static int tlsgw_session_filter(struct netlink_callback *cb, u32 *kind,
+				const char **service)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *nest = info->attrs[TLSGW_A_SESSION];
+	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
+	int err, i;
+
+	*kind = 0;
+	*service = NULL;
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, TLSGW_SESS_A_MAX, nest, tlsgw_sess_policy,
+			       cb->extack);
+	if (err)
+		return err;
+	for (i = 1; i <= TLSGW_SESS_A_MAX; i++) {
+		if (!tb[i] || i == TLSGW_SESS_A_KIND ||
+		    i == TLSGW_SESS_A_SERVICE)
+			continue;
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[i],
+				    "only KIND and SERVICE filter a session dump");
+		return -EINVAL;
+	}
+	if (tb[TLSGW_SESS_A_KIND])
+		*kind = nla_get_u32(tb[TLSGW_SESS_A_KIND]);
+	if (tb[TLSGW_SESS_A_SERVICE])
+		*service = nla_data(tb[TLSGW_SESS_A_SERVICE]);
+	return 0;
+}
+
+/* cb->args[0]: the last session id dumped; the registry is in id order. */
 static int tlsgw_session_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
 	struct tlsgw_session *s;
+	const char *service;
+	u32 kind;
+	int err;
 
-	mutex_lock(&tn->lock);
-	list_for_each_entry(s, &tn->sessions, node) {
-		if (s->id <= (u64)cb->args[0])
-			continue;
-		if (tlsgw_put_session_msg(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					  TLSGW_CMD_SESSION_GET, s))
+	err = tlsgw_session_filter(cb, &kind, &service);
+	if (err)
+		return err;
+	while ((s = tlsgw_session_get_next(&tn->sessions, cb->args[0], kind,
+					   service))) {
+		err = tlsgw_put_session_msg(skb, NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    TLSGW_CMD_SESSION_GET, s);
+		if (!err)
+			cb->args[0] = s->id;
+		tlsgw_session_put(s);
+		if (err)
 			break;
-		cb->args[0] = s->id;
 	}
-	mutex_unlock(&tn->lock);
 	return skb->len;
 }
 
@@ -728,7 +774,7 @@ static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	s = tlsgw_session_lookup(info, tn);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	tlsgw_session_kill(s);
+	tlsgw_session_close(s, TLSGW_CLOSE_KILLED);
 	tlsgw_session_put(s);
 	return 0;
 }
@@ -840,7 +886,7 @@ bool tlsgw_event_wanted(struct net *net)
 void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
 			      enum tlsgw_close_reason reason)
 {
-	struct net *net = s->tn->net;
+	struct net *net = s->reg->net;
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;

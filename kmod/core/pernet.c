@@ -50,6 +50,7 @@ static int __net_init tlsgw_net_init(struct net *net)
 
 	tn->net = net;
 	mutex_init(&tn->lock);
+	tlsgw_registry_init(&tn->sessions, net);
 	for (i = 0; i < TLSGW_FEATURES; i++) {
 		f = tlsgw_features[i];
 		err = f->net_init ? f->net_init(tn) : 0;

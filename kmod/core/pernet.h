@@ -9,6 +9,8 @@
 
 #include <linux/tlsgw.h>
 
+#include "core/registry.h"
+
 struct tlsgw_stls_table;
 
 /**
@@ -17,12 +19,11 @@ struct tlsgw_stls_table;
  * @lock: see Locking
  * @services: struct tlsgw_service list; under @lock
  * @n_services: length of @services; under @lock
- * @sessions: struct tlsgw_session list, in increasing id order; under @lock
- * @n_sessions: length of @sessions; under @lock
- * @sessions_alive: sessions allocated, listed or not (atomic)
- * @next_session_id: id of the next session; under @lock
- * @dying: no new sessions; under @lock
- * @gc: the idle collector (idle timeouts)
+ * @sessions: the session registry (every kind), with its own lock
+ * @n_sessions: TLS sessions holding a slot of the namespace's limit;
+ *	under @lock
+ * @sessions_alive: TLS sessions allocated, listed or not (atomic)
+ * @dying: no new TLS sessions; under @lock
  * @ctr: the namespace's counters (atomic)
  * @socks: SOCKS5 services (socks.c); under @lock
  * @n_socks: length of @socks; under @lock
@@ -53,19 +54,18 @@ struct tlsgw_stls_table;
  *
  * Locking: @lock is a mutex (it is taken in netlink requests, the relay
  * workqueue and the idle collector, all process context) and guards the
- * members marked so above. Counters are atomic and need no lock.
+ * members marked so above. The registry's lock nests inside it.
+ * Counters are atomic and need no lock.
  */
 struct tlsgw_net {
 	struct net *net;
 	struct mutex lock;		/* see Locking */
 	struct list_head services;
 	unsigned int n_services;
-	struct list_head sessions;
+	struct tlsgw_registry sessions;
 	unsigned int n_sessions;
 	atomic_t sessions_alive;
-	u64 next_session_id;
 	bool dying;
-	struct delayed_work gc;
 	atomic64_t ctr[__TLSGW_CTR_MAX];
 	struct list_head socks;
 	unsigned int n_socks;

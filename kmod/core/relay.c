@@ -138,24 +138,19 @@ static void tlsgw_relay_error_report(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-/**
- * tlsgw_relay_hook_socket() - claims one side's socket for the relay
- * @relay: the relay
- * @i: the side, 0: client, 1: backend
- *
- * sk_user_data is the claim, taken atomically under sk_callback_lock, so
- * one socket cannot join two relays (or another kernel user's callbacks).
- *
- * Context: process context; takes the socket's sk_callback_lock.
- * Return: 0, or -EBUSY if the socket is claimed already.
+/*
+ * Claims one side's socket (0: client, 1: backend) for the relay: the
+ * claim (tlsgw_sk_claim()) is taken with the callbacks, so one socket
+ * cannot join two relays or another user's callbacks. -EBUSY if it is
+ * claimed already.
  */
-int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
+static int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 {
 	struct tlsgw_relay_hook *side = &relay->side[i];
 	struct sock *sk = side->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data) {
+	if (!tlsgw_sk_claim(sk, relay)) {
 		write_unlock_bh(&sk->sk_callback_lock);
 		return -EBUSY;
 	}
@@ -163,7 +158,6 @@ int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int i)
 	side->write_space = sk->sk_write_space;
 	side->state_change = sk->sk_state_change;
 	side->error_report = sk->sk_error_report;
-	sk->sk_user_data = relay;
 	WRITE_ONCE(sk->sk_data_ready, tlsgw_relay_data_ready);
 	WRITE_ONCE(sk->sk_write_space, tlsgw_relay_write_space);
 	WRITE_ONCE(sk->sk_state_change, tlsgw_relay_state_change);
@@ -207,8 +201,7 @@ static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
 	struct sock *sk = side->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == relay) {
-		sk->sk_user_data = NULL;
+	if (tlsgw_sk_unclaim(sk, relay)) {
 		tlsgw_relay_restore(&sk->sk_data_ready, tlsgw_relay_data_ready,
 				    side->data_ready);
 		tlsgw_relay_restore(&sk->sk_write_space,
@@ -225,16 +218,12 @@ static void tlsgw_relay_unhook_socket(struct tlsgw_relay *relay, int i)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/**
- * tlsgw_relay_unhook() - undoes tlsgw_relay_hook_socket() on both sockets
- * @relay: the relay
- *
- * For failed setups, and tlsgw_relay_close(). Afterwards no callback of
- * ours can reach the relay.
- *
- * Context: process context; takes the sockets' sk_callback_lock.
+/*
+ * Undoes tlsgw_relay_hook_socket() on both sockets (those it hooked), for
+ * failed setups and tlsgw_relay_close(). Afterwards no callback of ours
+ * can reach the relay.
  */
-void tlsgw_relay_unhook(struct tlsgw_relay *relay)
+static void tlsgw_relay_unhook(struct tlsgw_relay *relay)
 {
 	int i;
 
@@ -557,23 +546,12 @@ out:
 	relay->ops->put(relay);
 }
 
-/**
- * tlsgw_relay_init() - initializes a relay between two sockets
- * @relay: the relay, embedded in its owner
- * @ops: the owner's operations
- * @client: the client's socket (side 0)
- * @backend: the backend's socket (side 1)
- * @bufsize: each direction's buffer size
- * @initial: plaintext from the client, relayed to the backend first
- * @initial_len: length of @initial
- *
- * Context: process context.
- * Return: 0 or -ENOMEM.
- */
-int tlsgw_relay_init(struct tlsgw_relay *relay,
-		     const struct tlsgw_relay_ops *ops, struct socket *client,
-		     struct socket *backend, size_t bufsize,
-		     const void *initial, size_t initial_len)
+/* Initializes a relay between two sockets: 0 or -ENOMEM. */
+static int tlsgw_relay_init(struct tlsgw_relay *relay,
+			    const struct tlsgw_relay_ops *ops,
+			    struct socket *client, struct socket *backend,
+			    size_t bufsize, const void *initial,
+			    size_t initial_len)
 {
 	int i;
 
@@ -596,6 +574,56 @@ int tlsgw_relay_init(struct tlsgw_relay *relay,
 		relay->dir[0].tail = initial_len;
 	}
 	return 0;
+}
+
+/**
+ * tlsgw_relay_setup() - makes a relay of two sockets, ready to start
+ * @relay: the relay, embedded in its (zeroed) owner
+ * @conf: the owner's operations, the sockets, the first bytes and the
+ *	pre-start step; @conf->busy is set
+ *
+ * Initializes the relay, hooks (claims) both sockets, then runs
+ * @conf->prestart. On success the relay holds the sockets, hooked and not
+ * started: the owner makes it reachable, then calls tlsgw_relay_start().
+ * On failure it undoes its own steps: the callbacks are restored, the
+ * buffers freed, and the sockets are the caller's again.
+ *
+ * Context: process context; sleeps (allocations), takes the sockets'
+ * sk_callback_lock.
+ * Return: 0, -ENOMEM, -EBUSY if a socket is claimed already (its side in
+ * @conf->busy), or the error of @conf->prestart.
+ */
+int tlsgw_relay_setup(struct tlsgw_relay *relay, struct tlsgw_relay_conf *conf)
+{
+	int err, i;
+
+	conf->busy = -1;
+	err = tlsgw_relay_init(relay, conf->ops, conf->sock[0], conf->sock[1],
+			       tlsgw_relay_bufsize(), conf->initial,
+			       conf->initial_len);
+	if (err)
+		goto release;
+	for (i = 0; i < 2; i++) {
+		err = tlsgw_relay_hook_socket(relay, i);
+		if (err) {
+			conf->busy = i;
+			goto unhook;
+		}
+	}
+	if (conf->prestart) {
+		err = conf->prestart(relay, conf->arg);
+		if (err)
+			goto unhook;
+	}
+	return 0;
+unhook:
+	tlsgw_relay_unhook(relay);
+release:
+	/* The caller still owns the sockets. */
+	relay->side[0].sock = NULL;
+	relay->side[1].sock = NULL;
+	tlsgw_relay_release(relay);
+	return err;
 }
 
 /**

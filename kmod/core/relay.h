@@ -2,9 +2,11 @@
 #ifndef _TLSGW_RELAY_H
 #define _TLSGW_RELAY_H
 
+#include <linux/lockdep.h>
 #include <linux/net.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
+#include <net/sock.h>
 
 #include <linux/tlsgw.h>
 
@@ -13,6 +15,11 @@
  * directions, driven by socket callbacks and a workqueue, never blocking.
  * Side 0 is the client; when it carries kTLS RX, non-data records are
  * recognised (close_notify, alerts, TLS 1.3 KeyUpdate).
+ *
+ * Setup: tlsgw_relay_setup() initializes the relay, claims and hooks both
+ * sockets and runs the owner's pre-start step (kTLS), undoing its own steps
+ * on failure; the owner then makes itself reachable and calls
+ * tlsgw_relay_start().
  *
  * Lifetime: the owner embeds a struct tlsgw_relay and provides get/put on
  * itself through the ops. The socket callbacks find the relay through
@@ -118,16 +125,80 @@ struct tlsgw_relay {
 	struct work_struct work;
 };
 
+/**
+ * struct tlsgw_relay_conf - what tlsgw_relay_setup() makes a relay of
+ * @ops: the owner's operations
+ * @sock: the sockets, 0: client, 1: backend; the relay owns them once
+ *	set up
+ * @initial: plaintext from the client, relayed to the backend first
+ * @initial_len: length of @initial
+ * @prestart: optional, run once both sockets are hooked and before the
+ *	relay may start (kTLS goes on there, so that it wraps the relay's
+ *	callbacks); its error undoes the whole setup. It must leave the
+ *	sockets usable by the caller, or shut them down itself.
+ * @arg: @prestart's argument
+ * @busy: out: on -EBUSY, the side whose socket was claimed already
+ *	(see tlsgw_sk_claim()); -1 otherwise
+ */
+struct tlsgw_relay_conf {
+	const struct tlsgw_relay_ops *ops;
+	struct socket *sock[2];
+	const void *initial;
+	size_t initial_len;
+	int (*prestart)(struct tlsgw_relay *relay, void *arg);
+	void *arg;
+	int busy;
+};
+
+/**
+ * tlsgw_sk_claim() - claims a socket's callbacks for this module
+ * @sk: the socket
+ * @data: what sk_user_data will be (possibly with SK_USER_DATA_NOCOPY,
+ *	so that a listener's children do not inherit it)
+ *
+ * The one rule of every user of socket callbacks in this module (the
+ * relay, SOCKS5 negotiation, UDP associations, listeners): sk_user_data is
+ * the claim; it is taken only when nobody holds it, in the same
+ * sk_callback_lock section in which the caller saves and replaces the
+ * callbacks. A claimed socket is refused, never taken over.
+ *
+ * Context: the caller holds @sk's sk_callback_lock for writing.
+ * Return: true if claimed, false if another user holds it.
+ */
+static inline bool tlsgw_sk_claim(struct sock *sk, void *data)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	if (sk->sk_user_data)
+		return false;
+	sk->sk_user_data = data;
+	return true;
+}
+
+/**
+ * tlsgw_sk_unclaim() - gives a claim up, if it is @data's
+ * @sk: the socket
+ * @data: the claimant, without flag bits
+ *
+ * Context: the caller holds @sk's sk_callback_lock for writing.
+ * Return: true if @data held the claim (the caller then restores the
+ * callbacks it replaced), false if it did not.
+ */
+static inline bool tlsgw_sk_unclaim(struct sock *sk, const void *data)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	if (((uintptr_t)sk->sk_user_data & SK_USER_DATA_PTRMASK) !=
+	    (uintptr_t)data)
+		return false;
+	sk->sk_user_data = NULL;
+	return true;
+}
+
 int tlsgw_relay_module_init(void);
 size_t tlsgw_relay_bufsize(void);
 void tlsgw_relay_module_exit(void);
 
-int tlsgw_relay_init(struct tlsgw_relay *relay,
-		     const struct tlsgw_relay_ops *ops, struct socket *client,
-		     struct socket *backend, size_t bufsize,
-		     const void *initial, size_t initial_len);
-int tlsgw_relay_hook_socket(struct tlsgw_relay *relay, int side);
-void tlsgw_relay_unhook(struct tlsgw_relay *relay);
+int tlsgw_relay_setup(struct tlsgw_relay *relay,
+		      struct tlsgw_relay_conf *conf);
 void tlsgw_relay_start(struct tlsgw_relay *relay);
 void tlsgw_relay_close(struct tlsgw_relay *relay,
 		       enum tlsgw_close_reason reason);

@@ -140,17 +140,22 @@ void tlsgw_socks_data_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
+/* Claims the client socket (tlsgw_sk_claim()); false if claimed already. */
+static bool tlsgw_socks_hook(struct tlsgw_socks_conn *conn)
 {
 	struct sock *sk = conn->client->sk;
+	bool claimed;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	conn->data_ready = sk->sk_data_ready;
-	conn->state_change = sk->sk_state_change;
-	sk->sk_user_data = conn;
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
-	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_data_ready);
+	claimed = tlsgw_sk_claim(sk, conn);
+	if (claimed) {
+		conn->data_ready = sk->sk_data_ready;
+		conn->state_change = sk->sk_state_change;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
+		WRITE_ONCE(sk->sk_state_change, tlsgw_socks_data_ready);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
+	return claimed;
 }
 
 /*
@@ -169,26 +174,32 @@ static void tlsgw_socks_peer_event(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void tlsgw_socks_hook_peer(struct tlsgw_socks_conn *conn,
-				  struct socket *sock)
+/* Claims a socket of ours (tlsgw_sk_claim()); -EBUSY if claimed already. */
+static int tlsgw_socks_hook_peer(struct tlsgw_socks_conn *conn,
+				 struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	bool claimed;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	conn->peer_data_ready = sk->sk_data_ready;
-	conn->peer_state_change = sk->sk_state_change;
-	conn->peer_write_space = sk->sk_write_space;
-	sk->sk_user_data = (void *)((uintptr_t)conn | SK_USER_DATA_NOCOPY);
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_peer_event);
-	WRITE_ONCE(sk->sk_state_change, tlsgw_socks_peer_event);
-	WRITE_ONCE(sk->sk_write_space, tlsgw_socks_peer_event);
+	claimed = tlsgw_sk_claim(sk, (void *)((uintptr_t)conn |
+					      SK_USER_DATA_NOCOPY));
+	if (claimed) {
+		conn->peer_data_ready = sk->sk_data_ready;
+		conn->peer_state_change = sk->sk_state_change;
+		conn->peer_write_space = sk->sk_write_space;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_peer_event);
+		WRITE_ONCE(sk->sk_state_change, tlsgw_socks_peer_event);
+		WRITE_ONCE(sk->sk_write_space, tlsgw_socks_peer_event);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
+	return claimed ? 0 : -EBUSY;
 }
 
 /*
  * Gives sock the callbacks the peer socket had before we hooked it: on the
- * peer itself, or on a child accepted from the BIND listener (which
- * inherited ours, without sk_user_data).
+ * peer itself (and its claim up), or on a child accepted from the BIND
+ * listener (which inherited ours, without sk_user_data: no claim).
  */
 static void tlsgw_socks_unhook_peer(struct tlsgw_socks_conn *conn,
 				    struct socket *sock)
@@ -200,7 +211,7 @@ static void tlsgw_socks_unhook_peer(struct tlsgw_socks_conn *conn,
 		WRITE_ONCE(sk->sk_data_ready, conn->peer_data_ready);
 		WRITE_ONCE(sk->sk_state_change, conn->peer_state_change);
 		WRITE_ONCE(sk->sk_write_space, conn->peer_write_space);
-		sk->sk_user_data = NULL;
+		tlsgw_sk_unclaim(sk, conn);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -213,10 +224,9 @@ static void tlsgw_socks_unhook(struct tlsgw_socks_conn *conn)
 		return;
 	sk = conn->client->sk;
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == conn) {
+	if (tlsgw_sk_unclaim(sk, conn)) {
 		WRITE_ONCE(sk->sk_data_ready, conn->data_ready);
 		WRITE_ONCE(sk->sk_state_change, conn->state_change);
-		sk->sk_user_data = NULL;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -290,20 +300,36 @@ void tlsgw_socks_unmap(struct sockaddr_storage *ss)
 
 static void tlsgw_socks_resolved(struct tlsgw_resolve_req *req);
 
-/* Connections from addr (any port) still negotiating. */
-static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
-					    const struct sockaddr_storage *addr)
+static struct tlsgw_socks_conn *tlsgw_socks_of(const struct tlsgw_session *s)
 {
-	struct tlsgw_socks_conn *conn;
-	unsigned int n = 0;
-
-	lockdep_assert_held(&svc->lock);
-	list_for_each_entry(conn, &svc->conns, node)
-		if (conn->state < TLSGW_SOCKS_UDP &&
-		    tlsgw_socks_addr_equal(&conn->client_addr, addr, false))
-			n++;
-	return n;
+	return container_of(s, struct tlsgw_socks_conn, sess);
 }
+
+/* A connection of the same service from the same address, negotiating. */
+static bool tlsgw_socks_same_source(const struct tlsgw_session *s,
+				    const void *arg)
+{
+	const struct tlsgw_socks_conn *new = arg;
+	const struct tlsgw_socks_conn *conn;
+
+	if (s->kind != TLSGW_SESSION_KIND_SOCKS5 || s->owner != new->svc)
+		return false;
+	conn = tlsgw_socks_of(s);
+	return READ_ONCE(conn->state) < TLSGW_SOCKS_UDP &&
+	       tlsgw_socks_addr_equal(&conn->client_addr, &new->client_addr,
+				      false);
+}
+
+/* Connections from conn's address (any port) still negotiating. */
+static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
+					    const struct tlsgw_socks_conn *conn)
+{
+	lockdep_assert_held(&svc->lock);
+	return tlsgw_sessions_count(&svc->tn->sessions,
+				    tlsgw_socks_same_source, conn);
+}
+
+static const struct tlsgw_session_ops tlsgw_socks_session_ops;
 
 /**
  * tlsgw_socks_conn_new() - a new client, listed and hooked
@@ -313,7 +339,8 @@ static unsigned int tlsgw_socks_negotiating(struct tlsgw_socks_svc *svc,
  * Context: process context (the accept work); takes @svc->lock.
  * Return: the connection, or an ERR_PTR: -ENOMEM, -ENOTCONN, -ENOSPC over
  * the service's limit, -EMFILE over the per-source limit on negotiations,
- * -ESHUTDOWN when the service is going away.
+ * -ESHUTDOWN when the service is going away, -EBUSY if the socket's
+ * callbacks are claimed already.
  */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 					      struct socket *client)
@@ -326,7 +353,6 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&conn->ref, 1);
-	INIT_LIST_HEAD(&conn->reap);
 	conn->client = client;
 	conn->started = jiffies;
 	conn->last_active = jiffies;
@@ -338,25 +364,35 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 		err = -ENOTCONN;
 	tlsgw_socks_unmap(&conn->client_addr);
 	tlsgw_socks_unmap(&conn->local_addr);
+	tlsgw_session_init(&conn->sess, &tlsgw_socks_session_ops,
+			   TLSGW_SESSION_KIND_SOCKS5, svc, svc->name,
+			   &svc->idle_timeout);
+	conn->sess.addr[TLSGW_ADDR_CLIENT_PEER] = conn->client_addr;
+	conn->sess.addr[TLSGW_ADDR_CLIENT_LOCAL] = conn->local_addr;
+	conn->svc = svc;	/* for the count; no reference yet */
 
 	mutex_lock(&svc->lock);
 	if (svc->dead)
 		err = -ESHUTDOWN;
 	else if (svc->n_conns >= svc->max_sessions)
 		err = -ENOSPC;
-	else if (limit &&
-		 tlsgw_socks_negotiating(svc, &conn->client_addr) >= limit)
+	else if (limit && tlsgw_socks_negotiating(svc, conn) >= limit)
 		err = -EMFILE;
 	if (err) {
 		mutex_unlock(&svc->lock);
 		kfree(conn);
 		return ERR_PTR(err);
 	}
+	if (!tlsgw_socks_hook(conn)) {
+		/* Somebody else's callbacks: not ours to take over. */
+		mutex_unlock(&svc->lock);
+		kfree(conn);
+		return ERR_PTR(-EBUSY);
+	}
 	kref_get(&svc->ref);
-	conn->svc = svc;
-	list_add_tail(&conn->node, &svc->conns);
+	/* Under svc->lock: tlsgw_socks_stop() sees it, or it sees dead. */
+	tlsgw_session_register(&svc->tn->sessions, &conn->sess, NULL);
 	svc->n_conns++;
-	tlsgw_socks_hook(conn);
 	mutex_unlock(&svc->lock);
 	return conn;
 }
@@ -377,19 +413,23 @@ void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn)
 static void tlsgw_socks_set_state(struct tlsgw_socks_conn *conn, u8 state)
 {
 	mutex_lock(&conn->svc->lock);
-	conn->state = state;
+	WRITE_ONCE(conn->state, state);
 	mutex_unlock(&conn->svc->lock);
 }
 
-/* Unlists the connection and drops the list's reference. */
-static void tlsgw_socks_unlist(struct tlsgw_socks_conn *conn)
+/*
+ * Unregisters the connection (a close event if it relayed) and drops the
+ * registration's reference.
+ */
+static void tlsgw_socks_unlist(struct tlsgw_socks_conn *conn,
+			       enum tlsgw_close_reason reason)
 {
 	struct tlsgw_socks_svc *svc = conn->svc;
 
 	mutex_lock(&svc->lock);
-	list_del(&conn->node);
 	svc->n_conns--;
 	mutex_unlock(&svc->lock);
+	tlsgw_session_unregister(&conn->sess, reason);
 	tlsgw_socks_conn_put(conn);
 }
 
@@ -434,7 +474,7 @@ static void tlsgw_socks_shutdown(struct tlsgw_socks_conn *conn, bool abort)
 		kernel_sock_shutdown(peer, SHUT_RDWR);
 	}
 	mutex_unlock(&conn->svc->lock);
-	tlsgw_socks_unlist(conn);
+	tlsgw_socks_unlist(conn, TLSGW_CLOSE_UNSPEC);
 }
 
 /**
@@ -461,17 +501,14 @@ static void tlsgw_socks_abort(struct tlsgw_socks_conn *conn)
 		tlsgw_socks_shutdown(conn, true);
 }
 
-/**
- * tlsgw_socks_conn_kill() - ends a connection from outside the work
- * @conn: the connection; the caller holds a reference
- * @counter: if not 0, why (TLSGW_SOCKS_CTR_NEG_TIMEOUTS or _IDLE_CLOSED)
- *
- * Timeouts and service deletion: abortive. A relayed connection's relay is
- * closed (IDLE or KILLED).
- *
- * Context: process context; takes svc->lock.
+/*
+ * Ends a connection from outside the work (timeouts, SESSION_DEL, service
+ * deletion), abortively; counter, if not 0, says why
+ * (TLSGW_SOCKS_CTR_NEG_TIMEOUTS or _IDLE_CLOSED). A relayed connection's
+ * relay is closed (IDLE or KILLED). The caller holds a reference; takes
+ * svc->lock.
  */
-void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
+static void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
 {
 	bool relay;
 
@@ -490,6 +527,67 @@ void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter)
 		tlsgw_socks_count(conn, counter, 1);
 	tlsgw_socks_shutdown(conn, true);
 }
+
+/* Registry operations ----------------------------------------------------- */
+
+static void tlsgw_socks_sess_get(struct tlsgw_session *s)
+{
+	refcount_inc(&tlsgw_socks_of(s)->ref);
+}
+
+static void tlsgw_socks_sess_put(struct tlsgw_session *s)
+{
+	tlsgw_socks_conn_put(tlsgw_socks_of(s));
+}
+
+static void tlsgw_socks_sess_close(struct tlsgw_session *s,
+				   enum tlsgw_close_reason reason)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_of(s);
+	int counter = 0;
+
+	if (reason == TLSGW_CLOSE_IDLE)
+		counter = test_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags) ?
+			  TLSGW_SOCKS_CTR_NEG_TIMEOUTS :
+			  TLSGW_SOCKS_CTR_IDLE_CLOSED;
+	tlsgw_socks_conn_kill(conn, counter);
+}
+
+/*
+ * The registry's collector asks, under its lock: negotiation timeout
+ * until the request is in, then the idle timeout of a relay or a UDP
+ * association; the conn's own timer bounds the waits in between.
+ */
+static bool tlsgw_socks_sess_expired(struct tlsgw_session *s,
+				     unsigned long now)
+{
+	struct tlsgw_socks_conn *conn = tlsgw_socks_of(s);
+	struct tlsgw_socks_svc *svc = conn->svc;
+	unsigned long idle = svc->idle_timeout * HZ;
+	u8 state = READ_ONCE(conn->state);
+	unsigned long last;
+
+	if (state <= TLSGW_SOCKS_REQUEST) {
+		if (!time_after(now, conn->started + svc->neg_timeout * HZ))
+			return false;
+		set_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags);
+		return true;
+	}
+	if (state == TLSGW_SOCKS_RELAY)
+		last = READ_ONCE(conn->relay.last_active);
+	else if (state == TLSGW_SOCKS_UDP)
+		last = READ_ONCE(conn->last_active);
+	else
+		return false;
+	return idle && time_after(now, last + idle);
+}
+
+static const struct tlsgw_session_ops tlsgw_socks_session_ops = {
+	.get = tlsgw_socks_sess_get,
+	.put = tlsgw_socks_sess_put,
+	.close = tlsgw_socks_sess_close,
+	.expired = tlsgw_socks_sess_expired,
+};
 
 /* Replies ----------------------------------------------------------------- */
 
@@ -616,7 +714,7 @@ static void tlsgw_socks_relay_closed(struct tlsgw_relay *relay,
 		tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_IDLE_CLOSED, 1);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_IN, relay->dir[0].bytes);
 	tlsgw_socks_count(conn, TLSGW_SOCKS_CTR_BYTES_OUT, relay->dir[1].bytes);
-	tlsgw_socks_unlist(conn);
+	tlsgw_socks_unlist(conn, reason);
 }
 
 static const struct tlsgw_relay_ops tlsgw_socks_relay_ops = {
@@ -626,47 +724,54 @@ static const struct tlsgw_relay_ops tlsgw_socks_relay_ops = {
 };
 
 /*
+ * The relay's pre-start step, with both sockets hooked: unless the
+ * connection was killed meanwhile, the relay owns the sockets from now on
+ * (under svc->lock, which orders it with the killers).
+ */
+static int tlsgw_socks_take_over(struct tlsgw_relay *relay, void *arg)
+{
+	struct tlsgw_socks_conn *conn = arg;
+	int err = 0;
+
+	mutex_lock(&conn->svc->lock);
+	if (test_bit(TLSGW_SOCKS_DEAD, &conn->flags)) {
+		err = -ECONNABORTED;
+	} else {
+		WRITE_ONCE(conn->state, TLSGW_SOCKS_RELAY);
+		conn->client = NULL;	/* the relay owns them now */
+		conn->peer = NULL;
+	}
+	mutex_unlock(&conn->svc->lock);
+	return err;
+}
+
+/*
  * Hands client and peer to the relay engine with the bytes the client
- * sent after its request. Returns false if the connection was killed
- * meanwhile (it is then closed already).
+ * sent after its request. If that fails, or the connection was killed
+ * meanwhile, it is closed (by the killer, or here).
  */
 static void tlsgw_socks_handoff(struct tlsgw_socks_conn *conn)
 {
-	struct tlsgw_relay *relay = &conn->relay;
-	struct tlsgw_socks_svc *svc = conn->svc;
-	bool dead;
+	struct tlsgw_relay_conf conf = {
+		.ops = &tlsgw_socks_relay_ops,
+		.sock = { conn->client, conn->peer },
+		.initial = conn->buf,
+		.initial_len = conn->len,
+		.prestart = tlsgw_socks_take_over,
+		.arg = conn,
+	};
+	int err;
 
 	tlsgw_socks_disarm(conn);
 	tlsgw_socks_unhook(conn);
 	tlsgw_socks_unhook_peer(conn, conn->peer);
-	if (tlsgw_relay_init(relay, &tlsgw_socks_relay_ops, conn->client,
-			     conn->peer, tlsgw_relay_bufsize(), conn->buf,
-			     conn->len))
-		goto fail;
+	err = tlsgw_relay_setup(&conn->relay, &conf);
 	memzero_explicit(conn->buf, sizeof(conn->buf));
-	if (tlsgw_relay_hook_socket(relay, 0))
-		goto fail;
-	if (tlsgw_relay_hook_socket(relay, 1))
-		goto unhook;
-
-	mutex_lock(&svc->lock);
-	dead = test_bit(TLSGW_SOCKS_DEAD, &conn->flags);
-	if (!dead) {
-		conn->state = TLSGW_SOCKS_RELAY;
-		conn->client = NULL;	/* the relay owns them now */
-		conn->peer = NULL;
-	}
-	mutex_unlock(&svc->lock);
-	if (!dead) {
-		tlsgw_relay_start(relay);
+	if (!err) {
+		tlsgw_session_open(&conn->sess, &conn->relay);
+		tlsgw_relay_start(&conn->relay);
 		return;
 	}
-unhook:
-	tlsgw_relay_unhook(relay);
-fail:
-	relay->side[0].sock = NULL;
-	relay->side[1].sock = NULL;
-	tlsgw_relay_release(relay);
 	if (tlsgw_socks_mark_dead(conn))
 		tlsgw_socks_shutdown(conn, true);
 }
@@ -725,7 +830,11 @@ static int tlsgw_socks_dial(struct tlsgw_socks_conn *conn,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (err)
 		return err;
-	tlsgw_socks_hook_peer(conn, sock);
+	err = tlsgw_socks_hook_peer(conn, sock);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
 	err = tlsgw_socks_set_peer(conn, sock);
 	if (err) {
 		tlsgw_socks_unhook_peer(conn, sock);
@@ -906,7 +1015,12 @@ static void tlsgw_socks_bind(struct tlsgw_socks_conn *conn,
 	if (err)
 		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
 					TLSGW_SOCKS_CTR_CONNECT_FAILED);
-	tlsgw_socks_hook_peer(conn, lsock);
+	err = tlsgw_socks_hook_peer(conn, lsock);
+	if (err) {
+		sock_release(lsock);
+		return tlsgw_socks_fail(conn, SOCKS_REP_FAILURE,
+					TLSGW_SOCKS_CTR_CONNECT_FAILED);
+	}
 	err = tlsgw_socks_set_peer(conn, lsock);
 	if (err) {
 		tlsgw_socks_unhook_peer(conn, lsock);

@@ -215,18 +215,14 @@ static int tlsgw_socks_put_ctrs(struct sk_buff *skb, int attr,
 /* Live connections and their relayed bytes; caller holds svc->lock. */
 static void tlsgw_socks_live(struct tlsgw_socks_svc *svc, u64 *extra)
 {
-	struct tlsgw_socks_conn *conn;
+	u64 in, out;
 
 	lockdep_assert_held(&svc->lock);
 	extra[TLSGW_SOCKS_CTR_ACTIVE] = svc->n_conns;
-	list_for_each_entry(conn, &svc->conns, node) {
-		if (conn->state != TLSGW_SOCKS_RELAY)
-			continue;
-		extra[TLSGW_SOCKS_CTR_BYTES_IN] +=
-			READ_ONCE(conn->relay.dir[0].bytes);
-		extra[TLSGW_SOCKS_CTR_BYTES_OUT] +=
-			READ_ONCE(conn->relay.dir[1].bytes);
-	}
+	tlsgw_registry_bytes(&svc->tn->sessions, TLSGW_SESSION_KIND_SOCKS5, svc,
+			     &in, &out);
+	extra[TLSGW_SOCKS_CTR_BYTES_IN] += in;
+	extra[TLSGW_SOCKS_CTR_BYTES_OUT] += out;
 }
 
 static int tlsgw_socks_put_users(struct sk_buff *skb,

@@ -25,7 +25,6 @@ static unsigned int socks_max_source_negotiations = 256;
 module_param(socks_max_source_negotiations, uint, 0644);
 MODULE_PARM_DESC(socks_max_source_negotiations, "SOCKS5 connections from one address that may be negotiating at once, per service (0: no limit)");
 
-#define TLSGW_SOCKS_GC_INTERVAL	HZ
 #define TLSGW_SOCKS_BACKLOG	128
 #define TLSGW_SOCKS_ACCEPT_BUDGET	64	/* connections per work run */
 
@@ -188,7 +187,6 @@ static void tlsgw_socks_admit(struct tlsgw_socks_svc *svc,
 	}
 	atomic64_inc(&svc->ctr[TLSGW_SOCKS_CTR_CONNECTIONS]);
 	tlsgw_socks_conn_start(conn);
-	tlsgw_socks_gc_kick(svc);
 }
 
 /*
@@ -207,14 +205,17 @@ static void tlsgw_socks_listen_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
+/* Our own fresh listening socket: nobody else can have claimed it. */
 static void tlsgw_socks_hook_listener(struct tlsgw_socks_svc *svc)
 {
 	struct sock *sk = svc->lsock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	svc->lsock_data_ready = sk->sk_data_ready;
-	sk->sk_user_data = (void *)((uintptr_t)svc | SK_USER_DATA_NOCOPY);
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_listen_ready);
+	if (!WARN_ON_ONCE(!tlsgw_sk_claim(sk, (void *)((uintptr_t)svc |
+						       SK_USER_DATA_NOCOPY)))) {
+		svc->lsock_data_ready = sk->sk_data_ready;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_listen_ready);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -225,7 +226,7 @@ static void tlsgw_socks_unhook_listener(struct tlsgw_socks_svc *svc,
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_data_ready == tlsgw_socks_listen_ready) {
 		WRITE_ONCE(sk->sk_data_ready, svc->lsock_data_ready);
-		sk->sk_user_data = NULL;
+		tlsgw_sk_unclaim(sk, svc);	/* a child has no claim */
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -260,88 +261,6 @@ static void tlsgw_socks_accept(struct work_struct *work)
 		tlsgw_socks_admit(svc, sock);
 	}
 	mod_delayed_work(socks_wq, &svc->accept, 0);	/* more: yield */
-}
-
-/* Timeouts ---------------------------------------------------------------- */
-
-/**
- * tlsgw_socks_gc_kick() - queues the service's collector, if not queued
- * @svc: the service
- *
- * Context: any.
- */
-void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc)
-{
-	queue_delayed_work(socks_wq, &svc->gc, TLSGW_SOCKS_GC_INTERVAL);
-}
-
-static bool tlsgw_socks_expired(struct tlsgw_socks_conn *conn,
-				unsigned long now, int *counter)
-{
-	struct tlsgw_socks_svc *svc = conn->svc;
-	unsigned long idle = svc->idle_timeout * HZ;
-	unsigned long last;
-
-	if (conn->state <= TLSGW_SOCKS_REQUEST) {
-		*counter = TLSGW_SOCKS_CTR_NEG_TIMEOUTS;
-		return time_after(now, conn->started + svc->neg_timeout * HZ);
-	}
-	*counter = TLSGW_SOCKS_CTR_IDLE_CLOSED;
-	if (conn->state == TLSGW_SOCKS_RELAY)
-		last = READ_ONCE(conn->relay.last_active);
-	else if (conn->state == TLSGW_SOCKS_UDP)
-		last = READ_ONCE(conn->last_active);
-	else
-		return false;	/* the conn's timer bounds its waits */
-	return idle && time_after(now, last + idle);
-}
-
-/*
- * The gc and tlsgw_socks_stop() can run side by side; each skips a
- * connection on the other's list (conn->reap, tested and changed under
- * svc->lock only). Takes it off the list and drops the list's reference.
- */
-static void tlsgw_socks_unreap(struct tlsgw_socks_svc *svc,
-			       struct tlsgw_socks_conn *conn)
-{
-	mutex_lock(&svc->lock);
-	list_del_init(&conn->reap);
-	mutex_unlock(&svc->lock);
-	tlsgw_socks_conn_put(conn);
-}
-
-static void tlsgw_socks_gc(struct work_struct *work)
-{
-	struct tlsgw_socks_svc *svc = container_of(to_delayed_work(work),
-						   struct tlsgw_socks_svc, gc);
-	struct tlsgw_socks_conn *conn, *tmp;
-	unsigned long now = jiffies;
-	LIST_HEAD(reap);
-	int counter;
-	bool more;
-
-	mutex_lock(&svc->lock);
-	list_for_each_entry(conn, &svc->conns, node) {
-		if (!list_empty(&conn->reap) ||
-		    !tlsgw_socks_expired(conn, now, &counter))
-			continue;
-		if (counter == TLSGW_SOCKS_CTR_NEG_TIMEOUTS)
-			set_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags);
-		refcount_inc(&conn->ref);
-		list_add_tail(&conn->reap, &reap);
-	}
-	more = !list_empty(&svc->conns) && !svc->dead;
-	mutex_unlock(&svc->lock);
-
-	list_for_each_entry_safe(conn, tmp, &reap, reap) {
-		counter = test_bit(TLSGW_SOCKS_TIMED_OUT, &conn->flags) ?
-			  TLSGW_SOCKS_CTR_NEG_TIMEOUTS :
-			  TLSGW_SOCKS_CTR_IDLE_CLOSED;
-		tlsgw_socks_conn_kill(conn, counter);
-		tlsgw_socks_unreap(svc, conn);
-	}
-	if (more)
-		tlsgw_socks_gc_kick(svc);
 }
 
 /* Create and delete ------------------------------------------------------- */
@@ -401,19 +320,17 @@ static struct tlsgw_socks_svc *tlsgw_socks_alloc(struct tlsgw_net *tn,
 	mutex_init(&svc->lock);
 	INIT_LIST_HEAD(&svc->users);
 	INIT_LIST_HEAD(&svc->rules);
-	INIT_LIST_HEAD(&svc->conns);
-	INIT_DELAYED_WORK(&svc->gc, tlsgw_socks_gc);
 	INIT_DELAYED_WORK(&svc->accept, tlsgw_socks_accept);
 	atomic_inc(&tn->socks_alive);
 	return svc;
 }
 
-/* Stops accepting, ends every connection and waits for the timeouts. */
+/*
+ * Stops accepting and ends every connection (those the registry's idle
+ * collector is ending at the same time are left to it).
+ */
 static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
 {
-	struct tlsgw_socks_conn *conn, *tmp;
-	LIST_HEAD(reap);
-
 	mutex_lock(&svc->lock);
 	svc->dead = true;
 	mutex_unlock(&svc->lock);
@@ -425,19 +342,7 @@ static void tlsgw_socks_stop(struct tlsgw_socks_svc *svc)
 		kernel_sock_shutdown(svc->lsock, SHUT_RDWR);
 	}
 
-	mutex_lock(&svc->lock);
-	list_for_each_entry(conn, &svc->conns, node) {
-		if (!list_empty(&conn->reap))
-			continue;	/* the gc's: it ends it, we wait for it */
-		refcount_inc(&conn->ref);
-		list_add_tail(&conn->reap, &reap);
-	}
-	mutex_unlock(&svc->lock);
-	list_for_each_entry_safe(conn, tmp, &reap, reap) {
-		tlsgw_socks_conn_kill(conn, 0);
-		tlsgw_socks_unreap(svc, conn);
-	}
-	cancel_delayed_work_sync(&svc->gc);
+	tlsgw_sessions_close_owner(&svc->tn->sessions, svc, TLSGW_CLOSE_KILLED);
 	if (svc->lsock) {
 		sock_release(svc->lsock);
 		svc->lsock = NULL;

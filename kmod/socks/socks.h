@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 
 #include "core/pernet.h"
+#include "core/registry.h"
 #include "core/relay.h"
 
 /*
@@ -20,7 +21,10 @@
  * accept work), users, rules and the connections. A struct
  * tlsgw_socks_conn per accepted client goes through negotiation
  * (socks_conn.c), then relays TCP with the relay engine or UDP datagrams
- * (socks_udp.c).
+ * (socks_udp.c). Connections are sessions of kind SOCKS5 in the
+ * namespace's registry (registry.h) from the accept on: the registry lists
+ * them, times them out and closes them; the service keeps their count and
+ * counters.
  */
 
 #define TLSGW_SOCKS_SALT_LEN	16
@@ -101,16 +105,14 @@ struct tlsgw_socks_rule {
  * @lsock: the listening socket
  * @lsock_data_ready: @lsock's stock data_ready, while hooked
  * @accept: takes what the listener queued
- * @lock: guards @users, @n_users, @rules, @n_rules, @conns, @n_conns and
- *	@dead
+ * @lock: guards @users, @n_users, @rules, @n_rules, @n_conns and @dead;
+ *	the registry's lock nests inside it
  * @users: struct tlsgw_socks_user list
  * @n_users: length of @users
  * @rules: struct tlsgw_socks_rule list, in order
  * @n_rules: length of @rules
- * @conns: struct tlsgw_socks_conn list
- * @n_conns: length of @conns
+ * @n_conns: connections of the service in the registry
  * @dead: the service is stopped: no new connections
- * @gc: negotiation and idle timeouts
  * @ctr: the service's counters (atomic)
  *
  * The configuration fields are constant after creation.
@@ -134,10 +136,8 @@ struct tlsgw_socks_svc {
 	unsigned int n_users;
 	struct list_head rules;
 	unsigned int n_rules;
-	struct list_head conns;
 	unsigned int n_conns;
 	bool dead;
-	struct delayed_work gc;
 	atomic64_t ctr[__TLSGW_SOCKS_CTR_MAX];
 };
 
@@ -197,9 +197,9 @@ struct tlsgw_resolve_req {
 
 /**
  * struct tlsgw_socks_conn - a SOCKS5 client connection
- * @node: in svc->conns; under svc->lock
- * @reap: in the private list of the one killer ending it (the gc or
- *	tlsgw_socks_stop()), or empty; changed and tested under svc->lock
+ * @sess: its entry in the namespace's session registry (kind SOCKS5,
+ *	owner the service); the registry's collectors end it through its
+ *	ops
  * @ref: see Lifetime
  * @svc: the service; a reference is held
  * @user: the user it authenticated as, a reference held, or NULL
@@ -231,8 +231,8 @@ struct tlsgw_resolve_req {
  * @udp: the UDP association, or NULL
  * @relay: the relay, once the relay engine owns the sockets
  *
- * Lifetime: listed in svc->conns until it closes; the list holds one
- * reference, queued work and socket callbacks (through the work) others,
+ * Lifetime: registered from the accept until it closes; the registration
+ * holds one reference, queued work and socket callbacks (through the work) others,
  * a pending timer one, a pending resolve one. Sockets are released on
  * the last put (by the relay when it owns them).
  *
@@ -244,12 +244,12 @@ struct tlsgw_resolve_req {
  * is the only user of the negotiation fields, and it never sleeps on a
  * peer: the resolver's answer, the peer socket's callbacks (connect done,
  * BIND peer arrived) and the timer (connect, resolve, BIND timeouts) queue
- * it. Sockets are released on the last put (by the relay when it owns
- * them).
+ * it. @state is also read locklessly (READ_ONCE()) by the registry's
+ * collector and the per-source count, which only look. Sockets are
+ * released on the last put (by the relay when it owns them).
  */
 struct tlsgw_socks_conn {
-	struct list_head node;
-	struct list_head reap;
+	struct tlsgw_session sess;
 	refcount_t ref;
 	struct tlsgw_socks_svc *svc;
 	struct tlsgw_socks_user *user;
@@ -331,7 +331,6 @@ struct tlsgw_socks_svc *tlsgw_socks_get(struct tlsgw_net *tn,
 					const char *name);
 void tlsgw_socks_put(struct tlsgw_socks_svc *svc);
 void tlsgw_socks_count(struct tlsgw_socks_conn *conn, int which, u64 n);
-void tlsgw_socks_gc_kick(struct tlsgw_socks_svc *svc);
 struct workqueue_struct *tlsgw_socks_wq(void);
 unsigned int tlsgw_socks_connect_timeout(void);
 unsigned int tlsgw_socks_bind_timeout(void);
@@ -342,7 +341,6 @@ struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 					      struct socket *client);
 void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_put(struct tlsgw_socks_conn *conn);
-void tlsgw_socks_conn_kill(struct tlsgw_socks_conn *conn, int counter);
 bool tlsgw_socks_conn_close(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kick(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_conn_kick_put(struct tlsgw_socks_conn *conn);

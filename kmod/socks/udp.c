@@ -56,15 +56,15 @@ struct tlsgw_socks_udp {
 	size_t held_len;
 };
 
-static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
+/* Gives the UDP socket its callback back, if the conn's claim holds it. */
+static void tlsgw_socks_udp_unhook(struct tlsgw_socks_conn *conn,
+				   struct tlsgw_socks_udp *udp)
 {
 	struct sock *sk = udp->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data) {
+	if (tlsgw_sk_unclaim(sk, conn))
 		WRITE_ONCE(sk->sk_data_ready, udp->data_ready);
-		sk->sk_user_data = NULL;
-	}
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -79,7 +79,7 @@ static void tlsgw_socks_udp_unhook(struct tlsgw_socks_udp *udp)
 void tlsgw_socks_udp_stop(struct tlsgw_socks_conn *conn)
 {
 	if (conn->udp && conn->udp->sock)
-		tlsgw_socks_udp_unhook(conn->udp);
+		tlsgw_socks_udp_unhook(conn, conn->udp);
 }
 
 /**
@@ -95,7 +95,7 @@ void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn)
 	if (!udp)
 		return;
 	if (udp->sock) {
-		tlsgw_socks_udp_unhook(udp);
+		tlsgw_socks_udp_unhook(conn, udp);
 		sock_release(udp->sock);
 	}
 	kvfree(udp->buf);
@@ -188,16 +188,21 @@ static int tlsgw_socks_udp_open(struct tlsgw_socks_conn *conn,
 	return kernel_bind(udp->sock, (struct sockaddr *)any4, sizeof(*any4));
 }
 
-static void tlsgw_socks_udp_hook(struct tlsgw_socks_conn *conn,
+/* Claims the UDP socket (tlsgw_sk_claim()); false if claimed already. */
+static bool tlsgw_socks_udp_hook(struct tlsgw_socks_conn *conn,
 				 struct tlsgw_socks_udp *udp)
 {
 	struct sock *sk = udp->sock->sk;
+	bool claimed;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	udp->data_ready = sk->sk_data_ready;
-	sk->sk_user_data = conn;
-	WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
+	claimed = tlsgw_sk_claim(sk, conn);
+	if (claimed) {
+		udp->data_ready = sk->sk_data_ready;
+		WRITE_ONCE(sk->sk_data_ready, tlsgw_socks_data_ready);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
+	return claimed;
 }
 
 /**
@@ -251,10 +256,11 @@ int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
 	 */
 	mutex_lock(&conn->svc->lock);
 	err = test_bit(TLSGW_SOCKS_DEAD, &conn->flags) ? -ECONNABORTED : 0;
+	if (!err && !tlsgw_socks_udp_hook(conn, udp))
+		err = -EBUSY;
 	if (!err) {
 		conn->last_active = jiffies;
-		conn->state = TLSGW_SOCKS_UDP;
-		tlsgw_socks_udp_hook(conn, udp);
+		WRITE_ONCE(conn->state, TLSGW_SOCKS_UDP);
 	}
 	mutex_unlock(&conn->svc->lock);
 	if (err)

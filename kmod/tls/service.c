@@ -173,8 +173,6 @@ void tlsgw_services_flush(struct tlsgw_net *tn)
 static int tlsgw_tls_net_init(struct tlsgw_net *tn)
 {
 	INIT_LIST_HEAD(&tn->services);
-	INIT_LIST_HEAD(&tn->sessions);
-	tlsgw_sessions_init(tn);
 	return 0;
 }
 

@@ -20,8 +20,6 @@ static unsigned int max_sessions = 10000;
 module_param(max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "live sessions allowed per network namespace");
 
-#define TLSGW_GC_INTERVAL	HZ
-
 /*
  * The last reference may be dropped by a relay work after the namespace
  * began to exit: tn->sessions_alive tells tlsgw_sessions_shutdown() when
@@ -34,7 +32,7 @@ static void tlsgw_session_gone(struct tlsgw_net *tn)
 		wake_up_var(&tn->sessions_alive);
 }
 
-static void tlsgw_session_free(struct tlsgw_session *s)
+static void tlsgw_session_free(struct tlsgw_tls_session *s)
 {
 	struct tlsgw_net *tn = s->tn;
 
@@ -44,23 +42,16 @@ static void tlsgw_session_free(struct tlsgw_session *s)
 	tlsgw_session_gone(tn);
 }
 
-/**
- * tlsgw_session_put() - drops a reference on a session
- * @s: the session
- *
- * The last reference frees it and releases its sockets.
- *
- * Context: process context.
- */
-void tlsgw_session_put(struct tlsgw_session *s)
+/* The last reference frees it and releases its sockets. */
+static void tlsgw_session_put_tls(struct tlsgw_tls_session *s)
 {
 	if (refcount_dec_and_test(&s->ref))
 		tlsgw_session_free(s);
 }
 
-static struct tlsgw_session *tlsgw_session_of(struct tlsgw_relay *relay)
+static struct tlsgw_tls_session *tlsgw_session_of(struct tlsgw_relay *relay)
 {
-	return container_of(relay, struct tlsgw_session, relay);
+	return container_of(relay, struct tlsgw_tls_session, relay);
 }
 
 static void tlsgw_session_relay_get(struct tlsgw_relay *relay)
@@ -70,7 +61,7 @@ static void tlsgw_session_relay_get(struct tlsgw_relay *relay)
 
 static void tlsgw_session_relay_put(struct tlsgw_relay *relay)
 {
-	tlsgw_session_put(tlsgw_session_of(relay));
+	tlsgw_session_put_tls(tlsgw_session_of(relay));
 }
 
 static int tlsgw_close_counter(enum tlsgw_close_reason reason)
@@ -96,22 +87,27 @@ static int tlsgw_close_counter(enum tlsgw_close_reason reason)
 	}
 }
 
-static void tlsgw_session_count(struct tlsgw_session *s, int which, u64 n)
+static void tlsgw_session_count(struct tlsgw_tls_session *s, int which, u64 n)
 {
 	tlsgw_count(s->tn->ctr, which, n);
 	tlsgw_count(s->svc->ctr, which, n);
 }
 
-/* The relay ended: unlist, account, tell listeners, drop the list's ref. */
+/*
+ * The relay ended: unlist (under tn->lock, so that the counters and the
+ * live sessions' bytes are read consistently), account, tell listeners,
+ * drop the registration's reference.
+ */
 static void tlsgw_session_closed(struct tlsgw_relay *relay,
 				 enum tlsgw_close_reason reason)
 {
-	struct tlsgw_session *s = tlsgw_session_of(relay);
+	struct tlsgw_tls_session *s = tlsgw_session_of(relay);
 	struct tlsgw_net *tn = s->tn;
 	int ctr = tlsgw_close_counter(reason);
+	bool event;
 
 	mutex_lock(&tn->lock);
-	list_del(&s->node);
+	event = tlsgw_session_unlist(&s->sess);
 	tn->n_sessions--;
 	s->svc->n_sessions--;
 	mutex_unlock(&tn->lock);
@@ -122,14 +118,61 @@ static void tlsgw_session_closed(struct tlsgw_relay *relay,
 		tlsgw_session_count(s, TLSGW_CTR_ALERTS_SENT, 1);
 	tlsgw_session_count(s, TLSGW_CTR_BYTES_IN, relay->dir[0].bytes);
 	tlsgw_session_count(s, TLSGW_CTR_BYTES_OUT, relay->dir[1].bytes);
-	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_CLOSE, reason);
-	tlsgw_session_put(s);
+	if (event)
+		tlsgw_session_close_event(&s->sess, reason);
+	tlsgw_session_put_tls(s);
 }
 
 static const struct tlsgw_relay_ops tlsgw_session_relay_ops = {
 	.get = tlsgw_session_relay_get,
 	.put = tlsgw_session_relay_put,
 	.closed = tlsgw_session_closed,
+};
+
+/* Registry operations ----------------------------------------------------- */
+
+static struct tlsgw_tls_session *tlsgw_tls_of(const struct tlsgw_session *sess)
+{
+	return container_of(sess, struct tlsgw_tls_session, sess);
+}
+
+static void tlsgw_tls_get(struct tlsgw_session *sess)
+{
+	refcount_inc(&tlsgw_tls_of(sess)->ref);
+}
+
+static void tlsgw_tls_put(struct tlsgw_session *sess)
+{
+	tlsgw_session_put_tls(tlsgw_tls_of(sess));
+}
+
+static void tlsgw_tls_close(struct tlsgw_session *sess,
+			    enum tlsgw_close_reason reason)
+{
+	tlsgw_relay_close(&tlsgw_tls_of(sess)->relay, reason);
+}
+
+static int tlsgw_tls_fill(struct sk_buff *skb,
+			  const struct tlsgw_session *sess)
+{
+	const struct tlsgw_tls_session *s = tlsgw_tls_of(sess);
+	const struct tlsgw_relay *r = &s->relay;
+
+	if (nla_put_u16(skb, TLSGW_SESS_A_TLS_VERSION, s->version) ||
+	    nla_put_u16(skb, TLSGW_SESS_A_CIPHER, s->cipher) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_IN,
+			      READ_ONCE(r->dir[0].records), TLSGW_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSGW_SESS_A_RECORDS_OUT,
+			      READ_ONCE(r->dir[1].records), TLSGW_SESS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static const struct tlsgw_session_ops tlsgw_tls_session_ops = {
+	.get = tlsgw_tls_get,
+	.put = tlsgw_tls_put,
+	.close = tlsgw_tls_close,
+	.fill = tlsgw_tls_fill,
 };
 
 /* The extack macros want literals; these come from the tables below. */
@@ -259,93 +302,40 @@ static struct tlsgw_service *tlsgw_session_slot(struct tlsgw_net *tn,
 	return err ? ERR_PTR(err) : svc;
 }
 
-static void tlsgw_session_addresses(struct tlsgw_session *s)
-{
-	struct socket *c = s->relay.side[0].sock;
-	struct socket *b = s->relay.side[1].sock;
-
-	kernel_getpeername(c, (struct sockaddr *)&s->addr[TLSGW_ADDR_CLIENT_PEER]);
-	kernel_getsockname(c, (struct sockaddr *)&s->addr[TLSGW_ADDR_CLIENT_LOCAL]);
-	kernel_getpeername(b, (struct sockaddr *)&s->addr[TLSGW_ADDR_BACKEND_PEER]);
-	kernel_getsockname(b, (struct sockaddr *)&s->addr[TLSGW_ADDR_BACKEND_LOCAL]);
-}
+/**
+ * struct tlsgw_session_keys - the pre-start step's argument
+ * @o: the offload request, with the keys
+ * @extack: for the reason of a failure
+ */
+struct tlsgw_session_keys {
+	const struct tlsgw_offload *o;
+	struct netlink_ext_ack *extack;
+};
 
 /*
- * kTLS goes on after our callbacks, so that it wraps them and wakes the
- * relay once per complete record. Once the ULP is attached the client
- * connection cannot go back to userspace: a later failure resets it.
+ * The relay's pre-start step: kTLS goes on after our callbacks, so that
+ * it wraps them and wakes the relay once per complete record. Once the
+ * ULP is attached the client connection cannot go back to userspace: a
+ * later failure resets it.
  */
-static int tlsgw_session_install(struct tlsgw_session *s,
-				 const struct tlsgw_offload *o,
-				 struct netlink_ext_ack *extack)
+static int tlsgw_session_ktls(struct tlsgw_relay *relay, void *arg)
 {
-	struct tlsgw_relay *relay = &s->relay;
+	const struct tlsgw_session_keys *k = arg;
 	struct socket *client = relay->side[0].sock;
 	int err;
 
-	err = tlsgw_relay_hook_socket(relay, 0);
-	if (err) {
-		tlsgw_side_msg(extack, tlsgw_msg_busy[0]);
-		return err;
-	}
-	err = tlsgw_relay_hook_socket(relay, 1);
-	if (err) {
-		tlsgw_side_msg(extack, tlsgw_msg_busy[1]);
-		goto unhook;
-	}
-	err = tlsgw_ktls_attach(client, extack);
+	err = tlsgw_ktls_attach(client, k->extack);
 	if (err)
-		goto unhook;
+		return err;
 	relay->client_tls = true;
-	err = tlsgw_ktls_install(client, &o->keys, true, extack);
+	err = tlsgw_ktls_install(client, &k->o->keys, true, k->extack);
 	if (!err)
-		err = tlsgw_ktls_install(client, &o->keys, false, extack);
-	if (!err)
-		return 0;
-	sock_no_linger(client->sk);
-	kernel_sock_shutdown(client, SHUT_RDWR);
-unhook:
-	tlsgw_relay_unhook(relay);
-	return err;
-}
-
-static struct tlsgw_session *tlsgw_session_new(struct tlsgw_net *tn,
-					       const struct tlsgw_offload *o,
-					       struct socket *client,
-					       struct socket *backend)
-{
-	size_t bufsize = tlsgw_relay_bufsize();
-	struct tlsgw_session *s;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return NULL;
-	refcount_set(&s->ref, 1);
-	INIT_LIST_HEAD(&s->reap);
-	s->tn = tn;
-	s->version = o->keys.version;
-	s->cipher = o->keys.cipher;
-	s->created = jiffies;
-	if (tlsgw_relay_init(&s->relay, &tlsgw_session_relay_ops, client,
-			     backend, bufsize, o->initial, o->initial_len)) {
-		/* The caller still owns the sockets. */
-		s->relay.side[0].sock = NULL;
-		s->relay.side[1].sock = NULL;
-		tlsgw_relay_release(&s->relay);
-		kfree(s);
-		return NULL;
+		err = tlsgw_ktls_install(client, &k->o->keys, false, k->extack);
+	if (err) {
+		sock_no_linger(client->sk);
+		kernel_sock_shutdown(client, SHUT_RDWR);
 	}
-	atomic_inc(&tn->sessions_alive);
-	return s;
-}
-
-static void tlsgw_session_list(struct tlsgw_net *tn, struct tlsgw_session *s)
-{
-	mutex_lock(&tn->lock);
-	s->id = ++tn->next_session_id;
-	list_add_tail(&s->node, &tn->sessions);
-	mutex_unlock(&tn->lock);
-	queue_delayed_work(system_wq, &tn->gc, TLSGW_GC_INTERVAL);
+	return err;
 }
 
 static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
@@ -353,36 +343,49 @@ static int tlsgw_session_setup(struct tlsgw_net *tn, struct tlsgw_service *svc,
 			       struct socket *client, struct socket *backend,
 			       u64 *id, struct netlink_ext_ack *extack)
 {
-	struct tlsgw_session *s;
+	struct tlsgw_session_keys keys = { .o = o, .extack = extack };
+	struct tlsgw_relay_conf conf = {
+		.ops = &tlsgw_session_relay_ops,
+		.sock = { client, backend },
+		.initial = o->initial,
+		.initial_len = o->initial_len,
+		.prestart = tlsgw_session_ktls,
+		.arg = &keys,
+	};
+	struct tlsgw_tls_session *s;
 	int err;
 
-	s = tlsgw_session_new(tn, o, client, backend);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
+	refcount_set(&s->ref, 1);
+	s->tn = tn;
 	s->svc = svc;
-	err = tlsgw_session_install(s, o, extack);
+	s->version = o->keys.version;
+	s->cipher = o->keys.cipher;
+	tlsgw_session_init(&s->sess, &tlsgw_tls_session_ops,
+			   TLSGW_SESSION_KIND_TLS, svc, svc->name,
+			   &svc->idle_timeout);
+	err = tlsgw_relay_setup(&s->relay, &conf);
 	if (err) {
 		/* Nothing was listed: the sockets go back to the caller. */
-		s->relay.side[0].sock = NULL;
-		s->relay.side[1].sock = NULL;
-		tlsgw_relay_release(&s->relay);
+		if (conf.busy >= 0)
+			tlsgw_side_msg(extack, tlsgw_msg_busy[conf.busy]);
 		kfree(s);
-		tlsgw_session_gone(tn);
 		return err;
 	}
-	tlsgw_session_addresses(s);
+	atomic_inc(&tn->sessions_alive);
 	/*
-	 * Listed, the session can be closed (collector, SESSION_DEL,
-	 * SERVICE_DEL) and its list reference dropped at any time: setup
-	 * holds its own until it is done with s.
+	 * Registered, the session can be closed (collector, SESSION_DEL,
+	 * SERVICE_DEL) and its registration's reference dropped at any time:
+	 * setup holds its own until it is done with s.
 	 */
 	refcount_inc(&s->ref);
-	tlsgw_session_list(tn, s);
-	*id = s->id;
 	tlsgw_session_count(s, TLSGW_CTR_SESSIONS_OPENED, 1);
-	tlsgw_genl_session_event(s, TLSGW_EVENT_SESSION_OPEN, 0);
+	tlsgw_session_register(&tn->sessions, &s->sess, &s->relay);
+	*id = s->sess.id;
 	tlsgw_relay_start(&s->relay);
-	tlsgw_session_put(s);
+	tlsgw_session_put_tls(s);
 	return 0;
 }
 
@@ -444,118 +447,17 @@ fail:
 }
 
 /**
- * tlsgw_session_get_by_id() - looks a listed session up by id
- * @tn: the namespace
- * @id: the session's id
- *
- * Context: process context; takes @tn->lock.
- * Return: the session with a reference the caller puts, or NULL.
- */
-struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id)
-{
-	struct tlsgw_session *s, *found = NULL;
-
-	mutex_lock(&tn->lock);
-	list_for_each_entry(s, &tn->sessions, node) {
-		if (s->id == id) {
-			refcount_inc(&s->ref);
-			found = s;
-			break;
-		}
-	}
-	mutex_unlock(&tn->lock);
-	return found;
-}
-
-/**
- * tlsgw_session_kill() - closes a session's relay (reason KILLED)
- * @s: the session; the caller holds a reference
- *
- * Context: process context.
- */
-void tlsgw_session_kill(struct tlsgw_session *s)
-{
-	tlsgw_relay_close(&s->relay, TLSGW_CLOSE_KILLED);
-}
-
-/*
- * Closing takes tn->lock (in tlsgw_session_closed), so sessions are
- * collected with a reference under the lock and closed after it.
- */
-static void tlsgw_sessions_close_matching(struct tlsgw_net *tn,
-					  bool (*match)(struct tlsgw_session *s,
-							const void *arg),
-					  const void *arg,
-					  enum tlsgw_close_reason reason)
-{
-	struct tlsgw_session *s, *tmp;
-	LIST_HEAD(reap);
-
-	/*
-	 * Collectors run side by side (the idle collector with a service
-	 * delete or the namespace's shutdown): a session already on another
-	 * one's list is left to it, which closes it anyway. Its entry is
-	 * unlinked under the lock, so that list_empty() tells.
-	 */
-	mutex_lock(&tn->lock);
-	list_for_each_entry(s, &tn->sessions, node) {
-		if (match(s, arg) && list_empty(&s->reap)) {
-			refcount_inc(&s->ref);
-			list_add_tail(&s->reap, &reap);
-		}
-	}
-	mutex_unlock(&tn->lock);
-
-	list_for_each_entry_safe(s, tmp, &reap, reap) {
-		tlsgw_relay_close(&s->relay, reason);
-		mutex_lock(&tn->lock);
-		list_del_init(&s->reap);
-		mutex_unlock(&tn->lock);
-		tlsgw_session_put(s);
-	}
-}
-
-static bool tlsgw_session_of_service(struct tlsgw_session *s, const void *svc)
-{
-	return s->svc == svc;
-}
-
-/**
  * tlsgw_sessions_close_service() - closes every session of a service
  * @tn: the namespace
  * @svc: the service
  *
- * Context: process context; takes @tn->lock, then closes outside it.
+ * Context: process context; takes the registry's lock, then closes
+ * outside it.
  */
 void tlsgw_sessions_close_service(struct tlsgw_net *tn,
 				  struct tlsgw_service *svc)
 {
-	tlsgw_sessions_close_matching(tn, tlsgw_session_of_service, svc,
-				      TLSGW_CLOSE_KILLED);
-}
-
-static bool tlsgw_session_idle(struct tlsgw_session *s, const void *now)
-{
-	unsigned long timeout = READ_ONCE(s->svc->idle_timeout) * HZ;
-
-	return timeout && time_after(*(const unsigned long *)now,
-				     READ_ONCE(s->relay.last_active) + timeout);
-}
-
-static void tlsgw_sessions_gc(struct work_struct *work)
-{
-	struct tlsgw_net *tn = container_of(to_delayed_work(work),
-					    struct tlsgw_net, gc);
-	unsigned long now = jiffies;
-	bool more;
-
-	tlsgw_sessions_close_matching(tn, tlsgw_session_idle, &now,
-				      TLSGW_CLOSE_IDLE);
-	mutex_lock(&tn->lock);
-	more = !list_empty(&tn->sessions) && !tn->dying;
-	mutex_unlock(&tn->lock);
-	if (more)
-		schedule_delayed_work(&tn->gc, TLSGW_GC_INTERVAL);
+	tlsgw_sessions_close_owner(&tn->sessions, svc, TLSGW_CLOSE_KILLED);
 }
 
 /**
@@ -574,20 +476,9 @@ unsigned int __tlsgw_sessions_bytes(struct tlsgw_net *tn,
 				    struct tlsgw_service *svc, u64 *in,
 				    u64 *out)
 {
-	struct tlsgw_session *s;
-	unsigned int n = 0;
-
 	lockdep_assert_held(&tn->lock);
-	*in = 0;
-	*out = 0;
-	list_for_each_entry(s, &tn->sessions, node) {
-		if (svc && s->svc != svc)
-			continue;
-		*in += READ_ONCE(s->relay.dir[0].bytes);
-		*out += READ_ONCE(s->relay.dir[1].bytes);
-		n++;
-	}
-	return n;
+	return tlsgw_registry_bytes(&tn->sessions, TLSGW_SESSION_KIND_TLS, svc,
+				    in, out);
 }
 
 /**
@@ -612,22 +503,6 @@ unsigned int tlsgw_sessions_bytes(struct tlsgw_net *tn,
 }
 
 /**
- * tlsgw_sessions_init() - initializes a namespace's idle collector
- * @tn: the namespace
- *
- * Context: namespace init.
- */
-void tlsgw_sessions_init(struct tlsgw_net *tn)
-{
-	INIT_DELAYED_WORK(&tn->gc, tlsgw_sessions_gc);
-}
-
-static bool tlsgw_session_any(struct tlsgw_session *s, const void *arg)
-{
-	return true;
-}
-
-/**
  * tlsgw_sessions_shutdown() - ends every session of a namespace
  * @tn: the namespace
  *
@@ -645,9 +520,6 @@ void tlsgw_sessions_shutdown(struct tlsgw_net *tn)
 	mutex_lock(&tn->lock);
 	tn->dying = true;
 	mutex_unlock(&tn->lock);
-	tlsgw_sessions_close_matching(tn, tlsgw_session_any, NULL,
-				      TLSGW_CLOSE_SHUTDOWN);
-	cancel_delayed_work_sync(&tn->gc);
+	tlsgw_registry_shutdown(&tn->sessions);
 	wait_var_event(&tn->sessions_alive, !atomic_read(&tn->sessions_alive));
-	WARN_ON_ONCE(!list_empty(&tn->sessions));
 }

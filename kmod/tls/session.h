@@ -7,52 +7,35 @@
 
 #include "core/ktls.h"
 #include "core/pernet.h"
+#include "core/registry.h"
 #include "core/relay.h"
 #include "tls/service.h"
 
-enum {
-	TLSGW_ADDR_CLIENT_PEER,
-	TLSGW_ADDR_CLIENT_LOCAL,
-	TLSGW_ADDR_BACKEND_PEER,
-	TLSGW_ADDR_BACKEND_LOCAL,
-	TLSGW_ADDR_NUM,
-};
-
 /**
- * struct tlsgw_session - a relayed TLS session
- * @node: in tn->sessions; under tn->lock
- * @reap: in the private list of the one collector closing it
- *	(tlsgw_sessions_close_matching()), or empty; linked, unlinked
- *	and tested under tn->lock
+ * struct tlsgw_tls_session - a relayed TLS session
+ * @sess: its entry in the namespace's session registry (kind TLS)
  * @ref: see Lifetime
- * @id: the session's id in its namespace
  * @tn: the namespace
  * @svc: the service; a reference is held
  * @version: TLS version
  * @cipher: TLS cipher
- * @created: jiffies at creation
- * @addr: the sockets' addresses, by TLSGW_ADDR_*
  * @relay: the relay between the client and the backend
  *
- * Lifetime: listed in tn->sessions from the end of a successful offload
- * until its relay closes; the list holds one reference, queued relay work
- * and callers that looked it up hold others. Freed (sockets released) on
- * the last put, in process context.
+ * Lifetime: registered from the end of a successful offload until its
+ * relay closes; the registration holds one reference, queued relay work,
+ * collectors and callers that looked it up hold others. Freed (sockets
+ * released) on the last put, in process context.
  *
- * Locking: all fields but the list linkage are set before it is listed
+ * Locking: all fields but the registry's are set before it is registered
  * and constant after.
  */
-struct tlsgw_session {
-	struct list_head node;
-	struct list_head reap;
+struct tlsgw_tls_session {
+	struct tlsgw_session sess;
 	refcount_t ref;
-	u64 id;
 	struct tlsgw_net *tn;
 	struct tlsgw_service *svc;
 	u16 version;
 	u16 cipher;
-	unsigned long created;
-	struct sockaddr_storage addr[TLSGW_ADDR_NUM];
 	struct tlsgw_relay relay;
 };
 
@@ -74,12 +57,8 @@ struct tlsgw_offload {
 	size_t initial_len;
 };
 
-void tlsgw_sessions_init(struct tlsgw_net *tn);
 int tlsgw_session_offload(struct tlsgw_net *tn, const struct tlsgw_offload *o,
 			  u64 *id, struct netlink_ext_ack *extack);
-struct tlsgw_session *tlsgw_session_get_by_id(struct tlsgw_net *tn, u64 id);
-void tlsgw_session_put(struct tlsgw_session *s);
-void tlsgw_session_kill(struct tlsgw_session *s);
 void tlsgw_sessions_close_service(struct tlsgw_net *tn,
 				  struct tlsgw_service *svc);
 void tlsgw_sessions_shutdown(struct tlsgw_net *tn);

@@ -45,7 +45,15 @@ extern const struct cli_object stats_object;
  * that a reader at the end of a pipe sees it.
  */
 /*
- * "session open <as session list>", "session close ID SERVICE reason
+ * Whether the monitor shows an event: kind (0: any) keeps only session
+ * events of that kind, service (NULL: any) only session events and SOCKS5
+ * denials of a service of that name.
+ */
+bool event_match(const struct monitor_event *ev, uint32_t kind,
+		 const char *service);
+
+/*
+ * "session open <as session list>", "session close ID KIND SERVICE reason
  * REASON in N out N", "socks denied SERVICE cmd CMD", "starttls FINDING
  * policy NAME proto P flow ID [blocked]", or a JSON object; with the
  * newline.

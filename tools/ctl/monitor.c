@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The "monitor" object: tlsgwctl monitor [count N]. */
+/*
+ * The "monitor" object: tlsgwctl monitor [events] [kind K] [service NAME]
+ * [count N].
+ */
 #define _GNU_SOURCE	/* ppoll() */
 #include "ctl.h"
 
@@ -98,7 +101,9 @@ static void print_text(FILE *out, const struct monitor_event *ev)
 		fputc('\n', out);
 		return;
 	}
-	fprintf(out, "%" PRIu64 " ", s->id);
+	fprintf(out, "%" PRIu64 " %s ", s->id,
+		session_has(s, TLSGW_SESS_A_KIND) ?
+		session_kind_name(s->kind, buf, sizeof(buf)) : "-");
 	fmt_sanitized(out, s->service);
 	fprintf(out, " reason %s in ", reason_name(ev, buf, sizeof(buf)));
 	if (session_has(s, TLSGW_SESS_A_BYTES_IN))
@@ -160,6 +165,27 @@ void event_print(FILE *out, const struct monitor_event *ev,
 		print_text(out, ev);
 }
 
+bool event_match(const struct monitor_event *ev, uint32_t kind,
+		 const char *service)
+{
+	bool session = ev->type == TLSGW_EVENT_SESSION_OPEN ||
+		       ev->type == TLSGW_EVENT_SESSION_CLOSE;
+	const char *name;
+
+	if (kind && (!session || !session_has(&ev->session, TLSGW_SESS_A_KIND) ||
+		     ev->session.kind != kind))
+		return false;
+	if (!service)
+		return true;
+	if (session)
+		name = ev->session.service;
+	else if (ev->type == TLSGW_EVENT_SOCKS_DENIED)
+		name = ev->socks_service;
+	else
+		return false;
+	return !strcmp(name, service);
+}
+
 /* The event loop ----------------------------------------------------------- */
 
 static volatile sig_atomic_t stop_signal;
@@ -174,6 +200,8 @@ struct monitor {
 	int family;
 	uint64_t count;		/* 0: until interrupted */
 	uint64_t seen;
+	uint32_t kind;		/* only session events of it, 0: all */
+	const char *service;	/* only events of it, NULL: all */
 	bool write_error;
 };
 
@@ -194,6 +222,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 		cli_error("warning: ignoring a malformed event: %s", st.msg);
 		return NL_OK;
 	}
+	if (!event_match(&ev, m->kind, m->service))
+		return NL_OK;
 	event_print(stdout, &ev, m->opts);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		m->write_error = true;
@@ -322,6 +352,18 @@ static int event_loop(struct tnl *nl, struct monitor *m,
 	return rc;
 }
 
+/* What a keyword of "monitor events" takes, or NULL if it is none. */
+static const char *arg_needs(const char *kw)
+{
+	if (!strcmp(kw, "count"))
+		return "a number";
+	if (!strcmp(kw, "kind"))
+		return "tls or socks5";
+	if (!strcmp(kw, "service"))
+		return "a name";
+	return NULL;
+}
+
 static int cmd_events(const struct cli_opts *opts, int argc, char **argv)
 {
 	struct monitor m = { .opts = opts };
@@ -329,17 +371,31 @@ static int cmd_events(const struct cli_opts *opts, int argc, char **argv)
 	struct tnl nl;
 	int rc;
 
-	if (argc >= 1 && !strcmp(argv[0], "count")) {
-		if (argc < 2)
-			return cli_usage_error("'count' needs a number");
-		if (fmt_parse_u64(argv[1], &m.count) < 0 || m.count == 0)
-			return cli_usage_error("invalid count '%s': a number "
-					       "from 1", argv[1]);
+	while (argc > 0) {
+		const char *what = arg_needs(argv[0]);
+
+		if (what && argc < 2)
+			return cli_usage_error("'%s' needs %s", argv[0], what);
+		if (!strcmp(argv[0], "count") && !m.count) {
+			if (fmt_parse_u64(argv[1], &m.count) < 0 ||
+			    m.count == 0)
+				return cli_usage_error("invalid count '%s': "
+						       "a number from 1",
+						       argv[1]);
+		} else if (!strcmp(argv[0], "kind") && !m.kind) {
+			if (session_kind_parse(argv[1], &m.kind) < 0)
+				return cli_usage_error("invalid kind '%s': "
+						       "tls or socks5",
+						       argv[1]);
+		} else if (!strcmp(argv[0], "service") && !m.service) {
+			m.service = argv[1];
+		} else {
+			return cli_usage_error("unexpected argument '%s'",
+					       argv[0]);
+		}
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc > 0)
-		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	if (setup_signals(&waitmask) < 0)
 		return CLI_EXIT_FAIL;
 	if (subscribe(&nl) < 0) {
@@ -354,8 +410,10 @@ static int cmd_events(const struct cli_opts *opts, int argc, char **argv)
 }
 
 static const struct cli_cmd monitor_cmds[] = {
-	{ "events", "[count N]", "print session, SOCKS5 and STARTTLS events "
-	  "as they happen, until interrupted or after N events", cmd_events },
+	{ "events", "[kind tls|socks5] [service NAME] [count N]",
+	  "print session, SOCKS5 and STARTTLS events as they happen (only "
+	  "the session events of a kind, only the events of a service), "
+	  "until interrupted or after N events", cmd_events },
 	{ 0 }
 };
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The "session" object: tlsgwctl session [list | show ID | kill ID]. */
+/*
+ * The "session" object: tlsgwctl session [list [kind K] [service NAME] |
+ * show ID | kill ID].
+ */
 #include "ctl.h"
 
 #include <errno.h>
@@ -56,12 +59,21 @@ static const char *cipher_name(const struct tlsgw_session *s, char *buf,
 	return fmt_cipher(s->cipher, buf, size);
 }
 
+static const char *kind_name(const struct tlsgw_session *s, char *buf,
+			     size_t size)
+{
+	if (!session_has(s, TLSGW_SESS_A_KIND))
+		return NULL;
+	return session_kind_name(s->kind, buf, size);
+}
+
 void session_print_line(FILE *out, const struct tlsgw_session *s)
 {
 	char buf[32];
 	const char *name;
 
-	fprintf(out, "%" PRIu64 " ", s->id);
+	name = kind_name(s, buf, sizeof(buf));
+	fprintf(out, "%" PRIu64 " %s ", s->id, name ? name : "-");
 	fmt_sanitized(out, s->service);
 	fputc(' ', out);
 	put_addr(out, s, 0);
@@ -98,7 +110,9 @@ void session_print_detail(FILE *out, const struct tlsgw_session *s)
 	const char *name;
 	unsigned int i;
 
-	fprintf(out, "id %" PRIu64 "\nservice ", s->id);
+	name = kind_name(s, buf, sizeof(buf));
+	fprintf(out, "id %" PRIu64 "\nkind %s\nservice ", s->id,
+		name ? name : "-");
 	fmt_sanitized(out, s->service);
 	name = version_name(s, false, buf, sizeof(buf));
 	fprintf(out, "\nversion %s\n", name ? name : "-");
@@ -149,6 +163,7 @@ void session_json(struct json *j, const struct tlsgw_session *s)
 	json_object_open(j);
 	json_key(j, "id");
 	json_u64(j, s->id);
+	json_opt_string(j, "kind", kind_name(s, buf, sizeof(buf)));
 	json_key(j, "service");
 	json_string(j, s->service);
 	json_opt_string(j, "version", version_name(s, true, buf, sizeof(buf)));
@@ -220,15 +235,27 @@ static int cmd_list(const struct cli_opts *opts, int argc, char **argv)
 	struct tnl_status st;
 	int rc = CLI_EXIT_OK;
 
-	if (argc >= 1 && !strcmp(argv[0], "service")) {
-		if (argc < 2)
-			return cli_usage_error("'service' needs a name");
-		l.service = argv[1];
+	while (argc > 0) {
+		if (!strcmp(argv[0], "service") && !l.service) {
+			if (argc < 2)
+				return cli_usage_error("'service' needs a "
+						       "name");
+			l.service = argv[1];
+		} else if (!strcmp(argv[0], "kind") && !l.kind) {
+			if (argc < 2)
+				return cli_usage_error("'kind' needs tls or "
+						       "socks5");
+			if (session_kind_parse(argv[1], &l.kind) < 0)
+				return cli_usage_error("invalid kind '%s': "
+						       "tls or socks5",
+						       argv[1]);
+		} else {
+			return cli_usage_error("unexpected argument '%s'",
+					       argv[0]);
+		}
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc > 0)
-		return cli_usage_error("unexpected argument '%s'", argv[0]);
 	if (request(TLSGW_CMD_SESSION_GET, NLM_F_DUMP, 0, &l, &st) < 0) {
 		tnl_report(&st);
 		rc = CLI_EXIT_FAIL;
@@ -294,8 +321,8 @@ static int cmd_kill(const struct cli_opts *opts, int argc, char **argv)
 }
 
 static const struct cli_cmd session_cmds[] = {
-	{ "list", "[service NAME]", "the offloaded sessions, one per line",
-	  cmd_list },
+	{ "list", "[kind tls|socks5] [service NAME]",
+	  "the sessions (TLS and SOCKS5), one per line", cmd_list },
 	{ "show", "ID", "every detail of one session", cmd_show },
 	{ "kill", "ID", "close a session, resetting both connections",
 	  cmd_kill },
@@ -304,7 +331,8 @@ static const struct cli_cmd session_cmds[] = {
 
 const struct cli_object session_object = {
 	.name = "session",
-	.help = "TLS sessions offloaded to the kernel",
+	.help = "relayed connections: offloaded TLS sessions and SOCKS5 "
+		"connections",
 	.default_cmd = "list",
 	.cmds = session_cmds,
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netlink client for TLS sessions: SESSION_GET replies (and the
+ * The netlink client for sessions of every kind: SESSION_GET replies (and the
  * session nest of events), SESSION_GET/DEL requests and the
  * SESSION_OFFLOAD request that hands a session to the kernel; see
  * session.h.
@@ -27,6 +27,34 @@ const struct session_u64_attr session_u64_attrs[SESSION_N_U64] = {
 const char *const session_addr_names[SESSION_N_ADDR] = {
 	"client_peer", "client_local", "backend_peer", "backend_local",
 };
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const kind_names[] = {
+	[TLSGW_SESSION_KIND_TLS] = "tls",
+	[TLSGW_SESSION_KIND_SOCKS5] = "socks5",
+};
+
+const char *session_kind_name(uint32_t kind, char *buf, size_t size)
+{
+	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	snprintf(buf, size, "kind%" PRIu32, kind);
+	return buf;
+}
+
+int session_kind_parse(const char *name, uint32_t *kind)
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kind_names); i++) {
+		if (kind_names[i] && !strcmp(kind_names[i], name)) {
+			*kind = i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 /*
  * No libnl policy: it only checks minimum lengths. Every length is
@@ -61,6 +89,13 @@ int session_parse_nest(const struct nlattr *nest, struct tlsgw_session *s,
 		return tnl_bad_reply(st, "session %" PRIu64 ": bad service "
 				     "name", s->id);
 	s->has |= 1U << TLSGW_SESS_A_ID | 1U << TLSGW_SESS_A_SERVICE;
+
+	if (tb[TLSGW_SESS_A_KIND]) {
+		if (nla_len(tb[TLSGW_SESS_A_KIND]) != sizeof(uint32_t))
+			goto bad_len;
+		s->kind = nla_get_u32(tb[TLSGW_SESS_A_KIND]);
+		s->has |= 1U << TLSGW_SESS_A_KIND;
+	}
 
 	if (tb[TLSGW_SESS_A_TLS_VERSION]) {
 		if (nla_len(tb[TLSGW_SESS_A_TLS_VERSION]) != sizeof(uint16_t))
@@ -126,7 +161,11 @@ static int on_session(struct nl_msg *msg, void *arg, struct tnl_status *st)
 		return tnl_bad_reply(st, "more than one SESSION_GET reply");
 	if (session_parse(msg, &s, st) < 0)
 		return -1;
+	/* The module filters too; an older one may not know KIND. */
 	if (l->service && strcmp(s.service, l->service))
+		return 0;
+	if (l->kind && (!session_has(&s, TLSGW_SESS_A_KIND) ||
+			s.kind != l->kind))
 		return 0;
 	nv = fmt_grow(l->v, &l->cap, l->n, sizeof(*l->v), st);
 	if (!nv)
@@ -148,6 +187,18 @@ int session_request(struct tnl *nl, uint8_t cmd, int flags, uint64_t id,
 	if (!(flags & NLM_F_DUMP)) {
 		nest = nla_nest_start(msg, TLSGW_A_SESSION);
 		if (!nest || nla_put_u64(msg, TLSGW_SESS_A_ID, id) < 0) {
+			nlmsg_free(msg);
+			goto nomem;
+		}
+		nla_nest_end(msg, nest);
+	} else if (l && (l->kind || l->service)) {
+		/* The dump's filter. */
+		nest = nla_nest_start(msg, TLSGW_A_SESSION);
+		if (!nest ||
+		    (l->kind && nla_put_u32(msg, TLSGW_SESS_A_KIND,
+					    l->kind) < 0) ||
+		    (l->service && nla_put_string(msg, TLSGW_SESS_A_SERVICE,
+						  l->service) < 0)) {
 			nlmsg_free(msg);
 			goto nomem;
 		}

@@ -24,6 +24,7 @@
 struct tlsgw_session {
 	uint32_t has;		/* bit 1 << TLSGW_SESS_A_* per attribute seen */
 	uint64_t id;
+	uint32_t kind;		/* enum tlsgw_session_kind, if has KIND */
 	char service[TLSGW_NAME_MAX];
 	uint16_t version;
 	uint16_t cipher;
@@ -60,6 +61,13 @@ static inline bool session_has(const struct tlsgw_session *s, int attr)
 int session_parse_nest(const struct nlattr *nest, struct tlsgw_session *s,
 		       struct tnl_status *st);
 
+/*
+ * The name of a kind ("tls", "socks5"; "kindN" for one this tool does not
+ * know), and back: 0 and *kind set, or -1 for an unknown name.
+ */
+const char *session_kind_name(uint32_t kind, char *buf, size_t size);
+int session_kind_parse(const char *name, uint32_t *kind);
+
 /* Parses one SESSION_GET reply (doit or dump part). */
 int session_parse(struct nl_msg *msg, struct tlsgw_session *s,
 		  struct tnl_status *st);
@@ -69,12 +77,14 @@ struct session_list {
 	struct tlsgw_session *v;
 	size_t n, cap;
 	const char *service;	/* only these, or NULL for all */
+	uint32_t kind;		/* only these, or 0 for all */
 	bool single;		/* a doit: exactly one reply */
 };
 
 /*
  * A session request on nl: cmd with the session id (unless flags has
- * NLM_F_DUMP); replies, if l, appended to l. 0, or -1 with st filled.
+ * NLM_F_DUMP; a dump asks the kernel for l's kind and service only);
+ * replies, if l, appended to l. 0, or -1 with st filled.
  */
 int session_request(struct tnl *nl, uint8_t cmd, int flags, uint64_t id,
 		    struct session_list *l, struct tnl_status *st);

@@ -15,7 +15,7 @@
 #include "ctl.h"
 #include "tap.h"
 
-#define PLAN 20
+#define PLAN 24
 
 static char *buf;
 static size_t len;
@@ -48,6 +48,7 @@ static struct nl_msg *event(uint8_t cmd, bool with_event, int type,
 		nest = nla_nest_start(msg, TLSGW_A_SESSION | NLA_F_NESTED);
 		nla_put_u64(msg, TLSGW_SESS_A_ID, 7);
 		nla_put_string(msg, TLSGW_SESS_A_SERVICE, "web");
+		nla_put_u32(msg, TLSGW_SESS_A_KIND, TLSGW_SESSION_KIND_TLS);
 		nla_put_u16(msg, TLSGW_SESS_A_TLS_VERSION, 0x0303);
 		nla_put_u16(msg, TLSGW_SESS_A_CIPHER, 54);
 		put_v4(msg, TLSGW_SESS_A_CLIENT_PEER, "192.0.2.1", 50000);
@@ -94,7 +95,8 @@ static const char *printed(struct nl_msg *msg, bool json)
 }
 
 #define SESSION_JSON \
-	"{\"id\":7,\"service\":\"web\",\"version\":\"1.2\"," \
+	"{\"id\":7,\"kind\":\"tls\",\"service\":\"web\"," \
+	"\"version\":\"1.2\"," \
 	"\"cipher\":\"chacha20-poly1305\"," \
 	"\"client_peer\":\"192.0.2.1:50000\"," \
 	"\"client_local\":\"192.0.2.2:443\"," \
@@ -106,12 +108,12 @@ static const char *printed(struct nl_msg *msg, bool json)
 static void test_print(void)
 {
 	tap_is(printed(good(TLSGW_EVENT_SESSION_OPEN, -1), false),
-	       "session open 7 web 192.0.2.1:50000 -> 192.0.2.2:443 | "
+	       "session open 7 tls web 192.0.2.1:50000 -> 192.0.2.2:443 | "
 	       "127.0.0.1:40000 -> 127.0.0.1:8080 tls1.2 chacha20-poly1305 "
 	       "in 11 out 22 age 1s idle 0s\n", "open event, text");
 	tap_is(printed(good(TLSGW_EVENT_SESSION_CLOSE,
 			    TLSGW_CLOSE_BACKEND_RESET), false),
-	       "session close 7 web reason backend-reset in 11 out 22\n",
+	       "session close 7 tls web reason backend-reset in 11 out 22\n",
 	       "close event, text");
 	tap_is(printed(good(TLSGW_EVENT_SESSION_OPEN, -1), true),
 	       "{\"event\":\"session-open\",\"session\":" SESSION_JSON "}\n",
@@ -124,7 +126,7 @@ static void test_print(void)
 	       "{\"event\":\"session-close\",\"reason\":\"reason77\","
 	       "\"session\":" SESSION_JSON "}\n", "unknown reason by number");
 	tap_is(printed(good(9, -1), false),
-	       "session event9 7 web 192.0.2.1:50000 -> 192.0.2.2:443 | "
+	       "session event9 7 tls web 192.0.2.1:50000 -> 192.0.2.2:443 | "
 	       "127.0.0.1:40000 -> 127.0.0.1:8080 tls1.2 chacha20-poly1305 "
 	       "in 11 out 22 age 1s idle 0s\n", "unknown event by number");
 }
@@ -161,6 +163,36 @@ static void test_socks(void)
 	tap_is(printed(denied("p", -1), true),
 	       "{\"event\":\"socks-denied\",\"service\":\"p\"}\n",
 	       "SOCKS denial without a command");
+}
+
+/* Whether event_match() keeps the parsed msg. */
+static bool kept(struct nl_msg *msg, uint32_t kind, const char *service)
+{
+	struct monitor_event ev;
+	struct tnl_status st = { 0 };
+	bool rc;
+
+	rc = event_parse(msg, &ev, &st) == 0 && event_match(&ev, kind, service);
+	nlmsg_free(msg);
+	return rc;
+}
+
+static void test_filter(void)
+{
+	tap_ok(kept(good(TLSGW_EVENT_SESSION_OPEN, -1), 0, NULL) &&
+	       kept(good(TLSGW_EVENT_SESSION_OPEN, -1),
+		    TLSGW_SESSION_KIND_TLS, "web") &&
+	       kept(denied("proxy", TLSGW_SOCKS_CMD_CONNECT), 0, "proxy"),
+	       "filter: matching events are kept");
+	tap_ok(!kept(good(TLSGW_EVENT_SESSION_CLOSE, 1),
+		     TLSGW_SESSION_KIND_SOCKS5, NULL),
+	       "filter: a TLS session is not of kind socks5");
+	tap_ok(!kept(good(TLSGW_EVENT_SESSION_CLOSE, 1), 0, "other") &&
+	       !kept(denied("proxy", TLSGW_SOCKS_CMD_CONNECT), 0, "web"),
+	       "filter: another service's events are dropped");
+	tap_ok(!kept(denied("proxy", TLSGW_SOCKS_CMD_CONNECT),
+		     TLSGW_SESSION_KIND_SOCKS5, NULL),
+	       "filter: a kind keeps only session events");
 }
 
 /* A STARTTLS finding event; finding < 0: none, policy NULL: no nest. */
@@ -254,6 +286,7 @@ int main(void)
 	tap_plan(PLAN);
 	test_print();
 	test_socks();
+	test_filter();
 	test_starttls();
 	test_reject();
 	free(buf);

@@ -16,7 +16,7 @@
 #include "ctl.h"
 #include "tap.h"
 
-#define PLAN 27
+#define PLAN 33
 
 static char *buf;
 static size_t len;
@@ -49,7 +49,7 @@ static struct nl_msg *header(uint8_t cmd)
 	return msg;
 }
 
-enum variant { V4, V6, BARE, ODD };
+enum variant { V4, V6, BARE, ODD, SOCKS };
 
 /* A session as the module reports it, in several variants. */
 static struct nl_msg *reply(enum variant v)
@@ -61,9 +61,19 @@ static struct nl_msg *reply(enum variant v)
 	nla_put_u64(msg, TLSGW_SESS_A_ID, 42);
 	/* What 32-bit kernels put before u64s; must be ignored. */
 	nla_put(msg, TLSGW_SESS_A_PAD, 0, NULL);
-	nla_put_string(msg, TLSGW_SESS_A_SERVICE, "web");
+	nla_put_string(msg, TLSGW_SESS_A_SERVICE, v == SOCKS ? "px" : "web");
 	if (v == BARE)
 		goto end;
+	nla_put_u32(msg, TLSGW_SESS_A_KIND, v == ODD ? 99 :
+		    v == SOCKS ? TLSGW_SESSION_KIND_SOCKS5 :
+		    TLSGW_SESSION_KIND_TLS);
+	if (v == SOCKS) {
+		/* Negotiating: the client's side and an age only. */
+		put_v4(msg, TLSGW_SESS_A_CLIENT_PEER, "192.0.2.1", 50000);
+		put_v4(msg, TLSGW_SESS_A_CLIENT_LOCAL, "192.0.2.2", 1080);
+		nla_put_u64(msg, TLSGW_SESS_A_AGE_MS, 2000);
+		goto end;
+	}
 	nla_put_u16(msg, TLSGW_SESS_A_TLS_VERSION, v == ODD ? 0x0305 : 0x0304);
 	nla_put_u16(msg, TLSGW_SESS_A_CIPHER, v == ODD ? 99 : 51);
 	if (v == V6) {
@@ -135,30 +145,43 @@ static const char *printed(struct nl_msg *msg, enum how how)
 static void test_print(void)
 {
 	tap_is(printed(reply(V4), LINE),
-	       "42 web 192.0.2.1:50000 -> 192.0.2.2:443 | 127.0.0.1:40000 -> "
-	       "127.0.0.1:8080 tls1.3 aes-128-gcm in 100 out 2000 age 12s "
+	       "42 tls web 192.0.2.1:50000 -> 192.0.2.2:443 | 127.0.0.1:40000 "
+	       "-> 127.0.0.1:8080 tls1.3 aes-128-gcm in 100 out 2000 age 12s "
 	       "idle 0s", "IPv4 list line");
 	tap_is(printed(reply(V6), LINE),
-	       "42 web [2001:db8::1]:50000 -> [2001:db8::2]:443 | "
+	       "42 tls web [2001:db8::1]:50000 -> [2001:db8::2]:443 | "
 	       "[::ffff:10.0.0.1]:40000 -> [fe80::1%3]:8080 tls1.3 "
 	       "aes-128-gcm in 100 out 2000 age 12s idle 0s",
 	       "IPv6 list line, with scope and a mapped address");
 	tap_is(printed(reply(BARE), LINE),
-	       "42 web - -> - | - -> - - - in - out - age - idle -",
+	       "42 - web - -> - | - -> - - - in - out - age - idle -",
 	       "missing attributes print as -");
 	tap_is(printed(reply(ODD), LINE),
-	       "42 web 192.0.2.1:50000 -> 192.0.2.2:443 | 127.0.0.1:40000 -> "
-	       "127.0.0.1:8080 0x0305 cipher99 in 100 out 2000 age 12s "
-	       "idle 0s", "unknown version and cipher by number, newer "
-	       "attribute ignored");
+	       "42 kind99 web 192.0.2.1:50000 -> 192.0.2.2:443 | "
+	       "127.0.0.1:40000 -> 127.0.0.1:8080 0x0305 cipher99 in 100 "
+	       "out 2000 age 12s idle 0s", "unknown kind, version and cipher "
+	       "by number, newer attribute ignored");
+	tap_is(printed(reply(SOCKS), LINE),
+	       "42 socks5 px 192.0.2.1:50000 -> 192.0.2.2:1080 | - -> - - - "
+	       "in - out - age 2s idle -", "SOCKS5 line, negotiating");
+	tap_is(printed(reply(SOCKS), JSON),
+	       "{\"id\":42,\"kind\":\"socks5\",\"service\":\"px\","
+	       "\"version\":null,\"cipher\":null,"
+	       "\"client_peer\":\"192.0.2.1:50000\","
+	       "\"client_local\":\"192.0.2.2:1080\","
+	       "\"backend_peer\":null,\"backend_local\":null,"
+	       "\"age_ms\":2000,\"idle_ms\":null,\"bytes_in\":null,"
+	       "\"bytes_out\":null,\"records_in\":null,"
+	       "\"records_out\":null}\n", "SOCKS5 JSON, negotiating");
 	tap_is(printed(reply(V4), DETAIL),
-	       "id 42\nservice web\nversion tls1.3\ncipher aes-128-gcm\n"
+	       "id 42\nkind tls\nservice web\nversion tls1.3\ncipher aes-128-gcm\n"
 	       "client-peer 192.0.2.1:50000\nclient-local 192.0.2.2:443\n"
 	       "backend-local 127.0.0.1:40000\nbackend-peer 127.0.0.1:8080\n"
 	       "age 12.345s\nidle 0.250s\nbytes-in 100\nbytes-out 2000\n"
 	       "records-in 3\nrecords-out 4\n", "show: every field");
 	tap_is(printed(reply(V6), JSON),
-	       "{\"id\":42,\"service\":\"web\",\"version\":\"1.3\","
+	       "{\"id\":42,\"kind\":\"tls\",\"service\":\"web\","
+	       "\"version\":\"1.3\","
 	       "\"cipher\":\"aes-128-gcm\","
 	       "\"client_peer\":\"[2001:db8::1]:50000\","
 	       "\"client_local\":\"[2001:db8::2]:443\","
@@ -168,12 +191,32 @@ static void test_print(void)
 	       "\"bytes_out\":2000,\"records_in\":3,\"records_out\":4}\n",
 	       "JSON object");
 	tap_is(printed(reply(BARE), LIST_JSON),
-	       "[{\"id\":42,\"service\":\"web\",\"version\":null,"
+	       "[{\"id\":42,\"kind\":null,\"service\":\"web\","
+	       "\"version\":null,"
 	       "\"cipher\":null,\"client_peer\":null,\"client_local\":null,"
 	       "\"backend_peer\":null,\"backend_local\":null,"
 	       "\"age_ms\":null,\"idle_ms\":null,\"bytes_in\":null,"
 	       "\"bytes_out\":null,\"records_in\":null,"
 	       "\"records_out\":null}]\n", "JSON list, missing as null");
+}
+
+static void test_kinds(void)
+{
+	uint32_t k = 0;
+	char b[32];
+
+	tap_ok(!session_kind_parse("tls", &k) && k == TLSGW_SESSION_KIND_TLS &&
+	       !session_kind_parse("socks5", &k) &&
+	       k == TLSGW_SESSION_KIND_SOCKS5,
+	       "kind names parse");
+	tap_ok(session_kind_parse("socks", &k) < 0 &&
+	       session_kind_parse("", &k) < 0 &&
+	       session_kind_parse("kind1", &k) < 0,
+	       "unknown kind names are refused");
+	tap_ok(!strcmp(session_kind_name(TLSGW_SESSION_KIND_SOCKS5, b,
+					 sizeof(b)), "socks5") &&
+	       !strcmp(session_kind_name(0, b, sizeof(b)), "kind0"),
+	       "kind names print, unknown ones by number");
 }
 
 static void test_ciphers(void)
@@ -298,6 +341,13 @@ static void long_version(struct nl_msg *m)
 	nla_put_u32(m, TLSGW_SESS_A_TLS_VERSION, 0x0304);
 }
 
+static void short_kind(struct nl_msg *m)
+{
+	nla_put_u64(m, TLSGW_SESS_A_ID, 1);
+	nla_put_string(m, TLSGW_SESS_A_SERVICE, "web");
+	nla_put_u16(m, TLSGW_SESS_A_KIND, TLSGW_SESSION_KIND_TLS);
+}
+
 /* An attribute header claiming more than the nest holds. */
 static void truncated_attr(struct nl_msg *m)
 {
@@ -331,6 +381,7 @@ static void test_reject(void)
 	tap_ok(rejected(custom(short_counter), "u32 counter"),
 	       "u32 byte counter");
 	tap_ok(rejected(custom(long_version), "u32 version"), "u32 version");
+	tap_ok(rejected(custom(short_kind), "u16 kind"), "u16 kind");
 	tap_ok(rejected(custom(truncated_attr), "truncated attribute"),
 	       "truncated attribute at the end of the nest");
 
@@ -386,6 +437,7 @@ int main(void)
 {
 	tap_plan(PLAN);
 	test_print();
+	test_kinds();
 	test_ciphers();
 	test_reject();
 	test_done();

@@ -150,22 +150,51 @@
  *	client socket failed"); the backend socket is untouched. Key
  *	material is zeroed in the kernel once installed and never reported.
  *
+ * Sessions: every relayed connection of the namespace, whatever relays
+ * it, is a session with an id (unique in the namespace, never reused
+ * while the module is loaded), a kind (enum tlsgw_session_kind) and the
+ * name of its service: TLS sessions (SESSION_OFFLOAD, kind TLS, service
+ * a SERVICE_NEW name) and SOCKS5 client connections (kind SOCKS5,
+ * service a SOCKS_NEW name) from the accept on, while they negotiate and
+ * while they relay a CONNECT or BIND (UDP associations too, until they
+ * end). SESSION_GET, SESSION_DEL and the events below cover every kind;
+ * limits and counters stay with each kind's service.
+ *
  * TLSGW_CMD_SESSION_GET (doit with TLSGW_SESS_A_ID, or dump)
- *	Returns TLSGW_A_SESSION with ID, SERVICE, TLS_VERSION, CIPHER and
+ *	Returns TLSGW_A_SESSION with
+ *	  TLSGW_SESS_A_ID		u64
+ *	  TLSGW_SESS_A_KIND		u32, enum tlsgw_session_kind
+ *	  TLSGW_SESS_A_SERVICE		string, the service's name
  *	  TLSGW_SESS_A_CLIENT_PEER,	binary struct sockaddr_in or
  *	  _CLIENT_LOCAL, _BACKEND_PEER,	sockaddr_in6: the two connections'
- *	  _BACKEND_LOCAL		addresses
- *	  TLSGW_SESS_A_AGE_MS		u64, since the offload
+ *	  _BACKEND_LOCAL		addresses (SOCKS5: the backend's once
+ *					it relays)
+ *	  TLSGW_SESS_A_AGE_MS		u64, since the offload (SOCKS5: the
+ *					accept)
+ *	and, once the session relays (always for TLS; SOCKS5 from the
+ *	success reply of a CONNECT or BIND on):
  *	  TLSGW_SESS_A_IDLE_MS		u64, since the last byte relayed
  *	  TLSGW_SESS_A_BYTES_IN		u64, plaintext client -> backend
  *	  TLSGW_SESS_A_BYTES_OUT	u64, plaintext backend -> client
+ *	and for kind TLS:
+ *	  TLSGW_SESS_A_TLS_VERSION	u16
+ *	  TLSGW_SESS_A_CIPHER		u16
  *	  TLSGW_SESS_A_RECORDS_IN	u64, TLS records received (a lower
  *					bound: one read may span records)
  *	  TLSGW_SESS_A_RECORDS_OUT	u64, TLS records sent
+ *	A dump may carry TLSGW_A_SESSION with filters, all optional:
+ *	  TLSGW_SESS_A_KIND		u32, only sessions of that kind
+ *	  TLSGW_SESS_A_SERVICE		string, only sessions of services of
+ *					that name (of any kind unless KIND
+ *					says)
+ *	-ERANGE for an unknown kind, -EINVAL for any other attribute in
+ *	the filter (with an extack message). Sessions come in increasing id
+ *	order.
  *
  * TLSGW_CMD_SESSION_DEL (doit)
  *	Takes TLSGW_A_SESSION with TLSGW_SESS_A_ID; closes the session with
- *	reason TLSGW_CLOSE_KILLED (both connections are reset). -ENOENT if
+ *	reason TLSGW_CLOSE_KILLED (both connections are reset; a SOCKS5
+ *	connection still negotiating is reset without a reply). -ENOENT if
  *	there is no such session.
  *
  * TLSGW_CMD_EVENT (multicast only, group TLSGW_MCGRP_EVENTS)
@@ -174,7 +203,11 @@
  *	  TLSGW_EV_A_REASON		u32, enum tlsgw_close_reason (close
  *					events)
  *	and, beside it, TLSGW_A_SESSION as SESSION_GET reports it at that
- *	moment but without the four addresses, which SESSION_GET has.
+ *	moment (with its KIND) but without the four addresses, which
+ *	SESSION_GET has. A session opens when it starts relaying (TLS: the
+ *	offload; SOCKS5: the success reply of a CONNECT or BIND) and only a
+ *	session that opened sends a close event: a SOCKS5 connection that
+ *	fails or is denied while negotiating sends neither.
  *
  *	STARTTLS events (TLSGW_EV_A_TYPE TLSGW_EVENT_STARTTLS, one per
  *	finding, sent from the packet path) carry instead
@@ -590,11 +623,23 @@ enum tlsgw_session_attr {
 	TLSGW_SESS_A_RECORDS_IN,	/* u64 */
 	TLSGW_SESS_A_RECORDS_OUT,	/* u64 */
 	TLSGW_SESS_A_PAD,
+	TLSGW_SESS_A_KIND,		/* u32, enum tlsgw_session_kind */
 
 	__TLSGW_SESS_A_MAX
 };
 
 #define TLSGW_SESS_A_MAX (__TLSGW_SESS_A_MAX - 1)
+
+/* What relays a session's bytes; new kinds are appended. */
+enum tlsgw_session_kind {
+	TLSGW_SESSION_KIND_UNSPEC,
+	TLSGW_SESSION_KIND_TLS,		/* SESSION_OFFLOAD: kTLS to a backend */
+	TLSGW_SESSION_KIND_SOCKS5,	/* a SOCKS5 client (CONNECT, BIND) */
+
+	__TLSGW_SESSION_KIND_MAX
+};
+
+#define TLSGW_SESSION_KIND_MAX (__TLSGW_SESSION_KIND_MAX - 1)
 
 enum tlsgw_event_attr {
 	TLSGW_EV_A_UNSPEC,
