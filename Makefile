@@ -10,7 +10,8 @@
 #                   kernel built once from linux-source-6.1 (cached)
 #   make vm         shell in the test guest with tlsgw loaded
 #   make demo       the demo, in the test guest
-#   make lint       checkpatch --strict, kernel-doc, sparse, W=1, cppcheck
+#   make lint       checkpatch --strict, kernel-doc, kmod/'s layering,
+#                   sparse, W=1, cppcheck
 #   make fuzz       the STARTTLS parsers' libFuzzer harnesses, FUZZ_TIME
 #                   seconds each (not part of check; installs clang)
 #
@@ -127,6 +128,8 @@ lint: deps $(CHECKPATCH) $(KERNELDOC)
 	@# kernel-doc on every struct and non-static function, and no warning
 	perl $(KERNELDOC) -v -none $(KMOD_SRCS) 2>&1 | tee .lint.log
 	@! grep -q 'warning:' .lint.log || { echo "lint: kernel-doc warnings"; exit 1; }
+	@# core includes no feature, no feature another's, no include circle
+	python3 scripts/check-includes.py
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee .lint.log
 	@! grep -E 'warning:|error:' .lint.log || { echo "lint: compiler or sparse warnings"; exit 1; }

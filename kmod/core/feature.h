@@ -42,12 +42,16 @@ struct tlsgw_feature {
 	unsigned int n_ops;
 };
 
-/* Defined by each feature (tls/, socks/, starttls/). */
+/*
+ * The registry's commands (SESSION_GET, _DEL; core/registry.c) come first,
+ * then each feature (tls/, socks/, starttls/).
+ */
+extern const struct tlsgw_feature tlsgw_registry_feature;
 extern const struct tlsgw_feature tlsgw_tls_feature;
 extern const struct tlsgw_feature tlsgw_socks_feature;
 extern const struct tlsgw_feature tlsgw_stls_feature;
 
-#define TLSGW_FEATURES	3
+#define TLSGW_FEATURES	4
 
 /* In init order (main.c). */
 extern const struct tlsgw_feature *const tlsgw_features[TLSGW_FEATURES];

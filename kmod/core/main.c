@@ -17,6 +17,7 @@
 #include "core/version.h"
 
 const struct tlsgw_feature *const tlsgw_features[TLSGW_FEATURES] = {
+	&tlsgw_registry_feature,
 	&tlsgw_tls_feature,
 	&tlsgw_socks_feature,
 	&tlsgw_stls_feature,

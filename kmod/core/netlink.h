@@ -12,8 +12,6 @@ struct tlsgw_session;
 
 int tlsgw_genl_init(void);
 void tlsgw_genl_exit(void);
-void tlsgw_genl_session_event(struct tlsgw_session *s, enum tlsgw_event type,
-			      enum tlsgw_close_reason reason);
 void tlsgw_genl_read_lock(void);
 void tlsgw_genl_read_unlock(void);
 bool tlsgw_genl_is_live(void);
@@ -39,6 +37,8 @@ bool tlsgw_name_valid(const char *name);
 void *tlsgw_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		     u8 cmd);
 u64 tlsgw_ms_since(unsigned long then);
+int tlsgw_reply(struct genl_info *info, struct sk_buff *msg, void *hdr,
+		int err);
 
 /**
  * struct tlsgw_counters - what a counters nest reports

@@ -8,9 +8,16 @@
 #include <linux/jiffies.h>
 #include <linux/string.h>
 #include <linux/wait_bit.h>
+#include <net/genetlink.h>
 
+#include "core/feature.h"
 #include "core/netlink.h"
+#include "core/pernet.h"
 #include "core/registry.h"
+
+static void tlsgw_genl_session_event(struct tlsgw_session *s,
+				     enum tlsgw_event type,
+				     enum tlsgw_close_reason reason);
 
 #define TLSGW_REGISTRY_GC_INTERVAL	HZ
 
@@ -491,3 +498,292 @@ void tlsgw_registry_shutdown(struct tlsgw_registry *reg)
 	wait_var_event(&reg->n_sessions, !READ_ONCE(reg->n_sessions));
 	mutex_destroy(&reg->lock);
 }
+
+/* Netlink: SESSION_GET, SESSION_DEL, events --------------------------- */
+
+/* The session nest: SESSION_GET and _DEL here, SESSION_OFFLOAD in tls/. */
+const struct nla_policy tlsgw_sess_policy[TLSGW_SESS_A_MAX + 1] = {
+	[TLSGW_SESS_A_ID] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_SERVICE] = { .type = NLA_NUL_STRING,
+				   .len = TLSGW_NAME_MAX - 1 },
+	[TLSGW_SESS_A_CLIENT_FD] = { .type = NLA_S32 },
+	[TLSGW_SESS_A_BACKEND_FD] = { .type = NLA_S32 },
+	[TLSGW_SESS_A_TLS_VERSION] = { .type = NLA_U16 },
+	[TLSGW_SESS_A_CIPHER] = { .type = NLA_U16 },
+	[TLSGW_SESS_A_TX_KEY] = { .type = NLA_BINARY, .len = 32 },
+	[TLSGW_SESS_A_TX_IV] = { .type = NLA_BINARY, .len = 12 },
+	[TLSGW_SESS_A_TX_SEQ] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_RX_KEY] = { .type = NLA_BINARY, .len = 32 },
+	[TLSGW_SESS_A_RX_IV] = { .type = NLA_BINARY, .len = 12 },
+	[TLSGW_SESS_A_RX_SEQ] = { .type = NLA_U64 },
+	[TLSGW_SESS_A_INITIAL_DATA] = { .type = NLA_BINARY,
+					.len = TLSGW_INITIAL_DATA_MAX },
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_CLIENT_PEER),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_CLIENT_LOCAL),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BACKEND_PEER),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BACKEND_LOCAL),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_AGE_MS),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_IDLE_MS),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BYTES_IN),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_BYTES_OUT),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_IN),
+	TLSGW_REPLY_ONLY(TLSGW_SESS_A_RECORDS_OUT),
+	[TLSGW_SESS_A_KIND] = NLA_POLICY_RANGE(NLA_U32, TLSGW_SESSION_KIND_TLS,
+					       TLSGW_SESSION_KIND_MAX),
+};
+
+static const struct nla_policy tlsgw_session_policy[TLSGW_A_MAX + 1] = {
+	[TLSGW_A_SESSION] = NLA_POLICY_NESTED(tlsgw_sess_policy),
+};
+
+static int tlsgw_put_addr(struct sk_buff *skb, int type,
+			  const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return nla_put(skb, type, sizeof(struct sockaddr_in), ss);
+	if (ss->ss_family == AF_INET6)
+		return nla_put(skb, type, sizeof(struct sockaddr_in6), ss);
+	return 0;
+}
+
+/*
+ * Addresses are left out of events: their subscribers need CAP_NET_ADMIN
+ * as every command does, but an event may outlive the session it tells of.
+ * The caller holds a reference on the session.
+ */
+static int tlsgw_put_session(struct sk_buff *skb, struct tlsgw_session *s,
+			     bool addresses)
+{
+	struct sockaddr_storage addr[TLSGW_ADDR_NUM];
+	const struct tlsgw_relay *r;
+	struct nlattr *nest;
+	int i;
+
+	r = tlsgw_session_snapshot(s, addr);
+	nest = nla_nest_start(skb, TLSGW_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_ID, s->id, TLSGW_SESS_A_PAD) ||
+	    nla_put_u32(skb, TLSGW_SESS_A_KIND, s->kind) ||
+	    nla_put_string(skb, TLSGW_SESS_A_SERVICE, s->service))
+		goto cancel;
+	for (i = 0; addresses && i < TLSGW_ADDR_NUM; i++)
+		if (tlsgw_put_addr(skb, TLSGW_SESS_A_CLIENT_PEER + i, &addr[i]))
+			goto cancel;
+	if (nla_put_u64_64bit(skb, TLSGW_SESS_A_AGE_MS,
+			      tlsgw_ms_since(s->created), TLSGW_SESS_A_PAD))
+		goto cancel;
+	if (r && (nla_put_u64_64bit(skb, TLSGW_SESS_A_IDLE_MS,
+				    tlsgw_ms_since(READ_ONCE(r->last_active)),
+				    TLSGW_SESS_A_PAD) ||
+		  nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_IN,
+				    READ_ONCE(r->dir[0].bytes),
+				    TLSGW_SESS_A_PAD) ||
+		  nla_put_u64_64bit(skb, TLSGW_SESS_A_BYTES_OUT,
+				    READ_ONCE(r->dir[1].bytes),
+				    TLSGW_SESS_A_PAD)))
+		goto cancel;
+	if (s->ops->fill && s->ops->fill(skb, s))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int tlsgw_put_session_msg(struct sk_buff *skb, u32 portid, u32 seq,
+				 int flags, u8 cmd, struct tlsgw_session *s)
+{
+	void *hdr;
+
+	hdr = tlsgw_genl_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (tlsgw_put_session(skb, s, true)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int tlsgw_session_id(struct genl_info *info, u64 *id)
+{
+	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
+	int err;
+
+	err = tlsgw_parse_nest_req(info, TLSGW_A_SESSION, TLSGW_SESS_A_MAX,
+				   tlsgw_sess_policy, tb, TLSGW_SESS_A_ID);
+	if (err)
+		return err;
+	*id = nla_get_u64(tb[TLSGW_SESS_A_ID]);
+	return 0;
+}
+
+static struct tlsgw_session *tlsgw_session_lookup(struct genl_info *info,
+						  struct tlsgw_net *tn)
+{
+	struct tlsgw_session *s;
+	u64 id;
+	int err;
+
+	err = tlsgw_session_id(info, &id);
+	if (err)
+		return ERR_PTR(err);
+	s = tlsgw_session_get_by_id(&tn->sessions, id);
+	if (!s) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such session");
+		return ERR_PTR(-ENOENT);
+	}
+	return s;
+}
+
+static int tlsgw_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_session *s;
+	struct sk_buff *msg;
+	int err;
+
+	s = tlsgw_session_lookup(info, tn);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? tlsgw_put_session_msg(msg, info->snd_portid,
+					  info->snd_seq, 0,
+					  TLSGW_CMD_SESSION_GET, s) : -ENOMEM;
+	tlsgw_session_put(s);
+	if (err) {
+		nlmsg_free(msg);
+		return err == -EMSGSIZE ? -ENOBUFS : err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The dump's filter: TLSGW_A_SESSION with KIND and SERVICE, both optional
+ * (the policy checked them already); anything else in it is refused.
+ */
+static int tlsgw_session_filter(struct netlink_callback *cb, u32 *kind,
+				const char **service)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *nest = info->attrs[TLSGW_A_SESSION];
+	struct nlattr *tb[TLSGW_SESS_A_MAX + 1];
+	int err, i;
+
+	*kind = 0;
+	*service = NULL;
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, TLSGW_SESS_A_MAX, nest, tlsgw_sess_policy,
+			       cb->extack);
+	if (err)
+		return err;
+	for (i = 1; i <= TLSGW_SESS_A_MAX; i++) {
+		if (!tb[i] || i == TLSGW_SESS_A_KIND ||
+		    i == TLSGW_SESS_A_SERVICE)
+			continue;
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[i],
+				    "only KIND and SERVICE filter a session dump");
+		return -EINVAL;
+	}
+	if (tb[TLSGW_SESS_A_KIND])
+		*kind = nla_get_u32(tb[TLSGW_SESS_A_KIND]);
+	if (tb[TLSGW_SESS_A_SERVICE])
+		*service = nla_data(tb[TLSGW_SESS_A_SERVICE]);
+	return 0;
+}
+
+/* cb->args[0]: the last session id dumped; the registry is in id order. */
+static int tlsgw_session_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct tlsgw_net *tn = tlsgw_net(sock_net(skb->sk));
+	struct tlsgw_session *s;
+	const char *service;
+	u32 kind;
+	int err;
+
+	err = tlsgw_session_filter(cb, &kind, &service);
+	if (err)
+		return err;
+	while ((s = tlsgw_session_get_next(&tn->sessions, cb->args[0], kind,
+					   service))) {
+		err = tlsgw_put_session_msg(skb, NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    TLSGW_CMD_SESSION_GET, s);
+		if (!err)
+			cb->args[0] = s->id;
+		tlsgw_session_put(s);
+		if (err)
+			break;
+	}
+	return skb->len;
+}
+
+static int tlsgw_session_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsgw_net *tn = tlsgw_request_net(info);
+	struct tlsgw_session *s;
+
+	s = tlsgw_session_lookup(info, tn);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	tlsgw_session_close(s, TLSGW_CLOSE_KILLED);
+	tlsgw_session_put(s);
+	return 0;
+}
+
+/*
+ * tlsgw_genl_session_event() - multicasts a session event
+ * @s: the session
+ * @type: TLSGW_EVENT_SESSION_*
+ * @reason: enum tlsgw_close_reason, 0: none
+ *
+ * Sends nothing without listeners or once the family is being
+ * unregistered.
+ *
+ * Context: process context; takes tlsgw_genl_sem for reading.
+ */
+static void tlsgw_genl_session_event(struct tlsgw_session *s,
+				     enum tlsgw_event type,
+				     enum tlsgw_close_reason reason)
+{
+	struct net *net = s->reg->net;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	tlsgw_genl_read_lock();
+	if (!tlsgw_event_wanted(net))
+		goto out;
+	msg = tlsgw_event_start(type, GFP_KERNEL, &hdr, &nest);
+	if (!msg)
+		goto out;
+	if (reason && nla_put_u32(msg, TLSGW_EV_A_REASON, reason))
+		goto free;
+	nla_nest_end(msg, nest);
+	if (tlsgw_put_session(msg, s, false))
+		goto free;
+	tlsgw_event_send(net, msg, hdr, GFP_KERNEL);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	tlsgw_genl_read_unlock();
+}
+
+static const struct genl_ops tlsgw_registry_genl_ops[] = {
+	TLSGW_OP(TLSGW_CMD_SESSION_GET, tlsgw_session_get_doit,
+		 tlsgw_session_dumpit, tlsgw_session_policy),
+	TLSGW_OP(TLSGW_CMD_SESSION_DEL, tlsgw_session_del_doit, NULL,
+		 tlsgw_session_policy),
+};
+
+const struct tlsgw_feature tlsgw_registry_feature = {
+	.name = "sessions",
+	.ops = tlsgw_registry_genl_ops,
+	.n_ops = ARRAY_SIZE(tlsgw_registry_genl_ops),
+};

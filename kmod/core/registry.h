@@ -130,6 +130,9 @@ struct tlsgw_registry {
 	struct delayed_work gc;
 };
 
+/* The session nest's policy (SESSION_OFFLOAD's too, in tls/netlink.c). */
+extern const struct nla_policy tlsgw_sess_policy[TLSGW_SESS_A_MAX + 1];
+
 void tlsgw_registry_init(struct tlsgw_registry *reg, struct net *net);
 void tlsgw_registry_shutdown(struct tlsgw_registry *reg);
 

@@ -6,8 +6,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "core/feature.h"
-#include "core/netlink.h"
 #include "tls/service.h"
 #include "tls/session.h"
 
@@ -170,27 +168,29 @@ void tlsgw_services_flush(struct tlsgw_net *tn)
 	mutex_unlock(&tn->lock);
 }
 
-static int tlsgw_tls_net_init(struct tlsgw_net *tn)
+/**
+ * tlsgw_tls_net_init() - a namespace's TLS state
+ * @tn: the namespace
+ *
+ * Context: namespace init.
+ * Return: 0.
+ */
+int tlsgw_tls_net_init(struct tlsgw_net *tn)
 {
 	INIT_LIST_HEAD(&tn->services);
 	return 0;
 }
 
-/* Sessions first: they hold their services. */
-static void tlsgw_tls_net_exit(struct tlsgw_net *tn)
+/**
+ * tlsgw_tls_net_exit() - ends TLS in a namespace
+ * @tn: the namespace
+ *
+ * Sessions first: they hold their services.
+ *
+ * Context: namespace exit; sleeps.
+ */
+void tlsgw_tls_net_exit(struct tlsgw_net *tn)
 {
 	tlsgw_sessions_shutdown(tn);
 	tlsgw_services_flush(tn);
 }
-
-static void tlsgw_tls_gauges(struct tlsgw_net *tn, struct tlsgw_counters *c)
-{
-	c->active = tlsgw_sessions_bytes(tn, NULL, &c->live_in, &c->live_out);
-}
-
-const struct tlsgw_feature tlsgw_tls_feature = {
-	.name = "tls",
-	.gauges = tlsgw_tls_gauges,
-	.net_init = tlsgw_tls_net_init,
-	.net_exit = tlsgw_tls_net_exit,
-};

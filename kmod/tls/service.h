@@ -59,5 +59,7 @@ int tlsgw_service_del(struct tlsgw_net *tn, const char *name,
 		      struct netlink_ext_ack *extack);
 void tlsgw_service_put(struct tlsgw_service *svc);
 void tlsgw_services_flush(struct tlsgw_net *tn);
+int tlsgw_tls_net_init(struct tlsgw_net *tn);
+void tlsgw_tls_net_exit(struct tlsgw_net *tn);
 
 #endif /* _TLSGW_SERVICE_H */
