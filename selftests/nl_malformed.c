@@ -582,6 +582,26 @@ static void t_stls_policy(void)
 	       E_NOTSUPP, false);
 }
 
+/*
+ * SESSION_GET's dump filter: a KIND outside enum tlsgw_session_kind is
+ * refused by the policy, before the dump starts.
+ */
+static void t_session_filter(void)
+{
+	struct nlattr nla = { .nla_type = TLSGW_A_SESSION | NLA_F_NESTED };
+	struct req r;
+	size_t off;
+
+	req_init(&r, family_id, TLSGW_CMD_SESSION_GET);
+	r.nlh.nlmsg_flags |= NLM_F_DUMP;
+	off = r.len;
+	req_raw(&r, &nla, sizeof(nla));
+	req_u32(&r, TLSGW_SESS_A_KIND, TLSGW_SESSION_KIND_MAX + 1);
+	((struct nlattr *)(r.buf + off))->nla_len = r.len - off;
+	expect("SESSION_GET dump filtered by an unknown KIND -> "
+	       "EINVAL/ERANGE + extack", &r, E_INVAL_RANGE, true);
+}
+
 /* A valid GET_INFO: one reply carrying the version, then ack 0. */
 static bool get_info_works(void)
 {
@@ -681,7 +701,7 @@ static void (*const tests[])(void) = {
 	t_unknown_cmd, t_unknown_attr, t_flags_short, t_flags_unknown_bit,
 	t_output_only, t_nla_len_short, t_nla_len_past_end,
 	t_truncated_genlhdr, t_trailing_garbage, t_nested_garbage,
-	t_stls_policy, t_control, t_storm,
+	t_stls_policy, t_session_filter, t_control, t_storm,
 };
 
 #define N_TESTS (sizeof(tests) / sizeof(tests[0]))

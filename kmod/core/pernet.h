@@ -25,10 +25,10 @@ struct tlsgw_stls_table;
  * @sessions_alive: TLS sessions allocated, listed or not (atomic)
  * @dying: no new TLS sessions; under @lock
  * @ctr: the namespace's counters (atomic)
- * @socks: SOCKS5 services (socks.c); under @lock
+ * @socks: SOCKS5 services (socks/service.c); under @lock
  * @n_socks: length of @socks; under @lock
  * @socks_alive: SOCKS5 services allocated, listed or not (atomic)
- * @resolve_lock: guards the name resolution upcalls (socks_resolve.c):
+ * @resolve_lock: guards the name resolution upcalls (socks/resolve.c):
  *	@resolves, @n_resolves, @next_resolve_id, @resolver_portid and
  *	@resolve_dying
  * @resolves: pending upcalls; under @resolve_lock
@@ -37,7 +37,7 @@ struct tlsgw_stls_table;
  * @resolver_portid: netlink port id of the registered resolver, 0: none;
  *	under @resolve_lock
  * @resolve_dying: no new upcalls; under @resolve_lock
- * @stls_policies: STARTTLS policies (starttls_policy.c); written under
+ * @stls_policies: STARTTLS policies (starttls/policy.c); written under
  *	@lock, read by the netfilter hooks under RCU
  * @n_stls_policies: length of @stls_policies; under @lock
  * @n_stls_fail_closed: fail-closed policies of @stls_policies; written

@@ -7,7 +7,7 @@
  * the outgoing (or BIND listening) socket and a per-connection timer
  * (resolve, connect and BIND timeouts) queue it again. A client that
  * leaves meanwhile ends it. On success the relay engine (CONNECT, BIND) or
- * socks_udp.c (UDP ASSOCIATE) takes over. See socks.h for lifetime and
+ * udp.c (UDP ASSOCIATE) takes over. See socks.h for lifetime and
  * locking.
  */
 

@@ -20,9 +20,9 @@
  * service: a kernel listening socket (its data_ready callback queues the
  * accept work), users, rules and the connections. A struct
  * tlsgw_socks_conn per accepted client goes through negotiation
- * (socks_conn.c), then relays TCP with the relay engine or UDP datagrams
- * (socks_udp.c). Connections are sessions of kind SOCKS5 in the
- * namespace's registry (registry.h) from the accept on: the registry lists
+ * (conn.c), then relays TCP with the relay engine or UDP datagrams
+ * (udp.c). Connections are sessions of kind SOCKS5 in the
+ * namespace's registry (core/registry.h) from the accept on: the registry lists
  * them, times them out and closes them; the service keeps their count and
  * counters.
  */
@@ -157,7 +157,7 @@ enum tlsgw_socks_state {
 
 struct tlsgw_socks_udp;
 
-/* socks_resolve.c: the DNS upcall */
+/* resolve.c: the DNS upcall */
 #define TLSGW_SOCKS_ADDRS_MAX	TLSGW_RESOLVE_ADDRS_MAX
 
 /**
@@ -316,7 +316,7 @@ struct tlsgw_socks_conf {
 	u32 auth, flags, max_sessions, neg_timeout, idle_timeout;
 };
 
-/* socks.c: services */
+/* service.c: services */
 int tlsgw_socks_module_init(void);
 void tlsgw_socks_module_exit(void);
 void tlsgw_socks_net_init(struct tlsgw_net *tn);
@@ -336,7 +336,7 @@ unsigned int tlsgw_socks_connect_timeout(void);
 unsigned int tlsgw_socks_bind_timeout(void);
 unsigned int tlsgw_socks_source_limit(void);
 
-/* socks_conn.c: one client */
+/* conn.c: one client */
 struct tlsgw_socks_conn *tlsgw_socks_conn_new(struct tlsgw_socks_svc *svc,
 					      struct socket *client);
 void tlsgw_socks_conn_start(struct tlsgw_socks_conn *conn);
@@ -355,14 +355,14 @@ int tlsgw_socks_reply(struct tlsgw_socks_conn *conn, u8 rep,
 		      const struct sockaddr_storage *bnd);
 u8 tlsgw_socks_errno_reply(int err);
 
-/* socks_udp.c: UDP ASSOCIATE */
+/* udp.c: UDP ASSOCIATE */
 int tlsgw_socks_udp_start(struct tlsgw_socks_conn *conn,
 			  const struct sockaddr_storage *expect);
 void tlsgw_socks_udp_work(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_udp_stop(struct tlsgw_socks_conn *conn);
 void tlsgw_socks_udp_free(struct tlsgw_socks_conn *conn);
 
-/* socks_auth.c: users */
+/* auth.c: users */
 int tlsgw_socks_auth_init(void);
 void tlsgw_socks_auth_exit(void);
 int tlsgw_socks_user_set(struct tlsgw_socks_svc *svc, const char *name,
@@ -376,7 +376,7 @@ struct tlsgw_socks_user *tlsgw_socks_authenticate(struct tlsgw_socks_svc *svc,
 void tlsgw_socks_user_put(struct tlsgw_socks_user *user);
 void tlsgw_socks_users_flush(struct tlsgw_socks_svc *svc);
 
-/* socks_rule.c: rules */
+/* rule.c: rules */
 int tlsgw_socks_rule_add(struct tlsgw_socks_svc *svc,
 			 const struct tlsgw_socks_rule *tmpl, s64 index,
 			 struct netlink_ext_ack *extack);

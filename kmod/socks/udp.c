@@ -6,7 +6,7 @@
  * are requests; from a host the client has sent to, answers; anything else
  * is dropped. The association ends with its TCP control connection.
  *
- * The conn's work runs it (socks_conn.c queues the work from the control
+ * The conn's work runs it (conn.c queues the work from the control
  * connection's callbacks, and from the UDP socket's, which point at the
  * same conn); only the work touches struct tlsgw_socks_udp after start.
  * A DOMAINNAME datagram is held while its name is looked up (one at a

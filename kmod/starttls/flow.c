@@ -2,7 +2,7 @@
 /*
  * The STARTTLS flow table: one hash table per namespace of the TCP
  * connections the netfilter hooks follow, bounded, with a collector for
- * closed and idle flows. Locking is described in starttls_flow.h.
+ * closed and idle flows. Locking is described in flow.h.
  */
 
 #include <linux/jhash.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * STARTTLS policies: ordered rules saying which flows to follow and what
- * to do with their findings. Locking and lifetime: starttls_policy.h.
+ * to do with their findings. Locking and lifetime: policy.h.
  */
 
 #include <linux/slab.h>

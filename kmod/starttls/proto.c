@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * STARTTLS dialogue parsers: SMTP, POP3, IMAP and FTP. See starttls_proto.h.
+ * STARTTLS dialogue parsers: SMTP, POP3, IMAP and FTP. See proto.h.
  *
  * Both directions are cut into lines (LF ends a line, a CR before it is
  * dropped). A line is acted on when its LF arrives, never before, so the

@@ -2,7 +2,7 @@
 /*
  * The TLS commands: services (SERVICE_NEW, _DEL, _GET) and the offload of
  * a handshaken session (SESSION_OFFLOAD). SESSION_GET and _DEL, for every
- * kind, are the core's (core/netlink.c). uapi/linux/tlsgw.h documents
+ * kind, are the registry's (core/registry.c). uapi/linux/tlsgw.h documents
  * them.
  */
 
